@@ -1,0 +1,242 @@
+package io.aegis.gateway;
+
+import io.aegis.gateway.auth.KeyDigest;
+import io.aegis.gateway.config.AegisConfig;
+import io.aegis.gateway.config.ConfigException;
+import io.aegis.gateway.config.ConfigLoader;
+import io.aegis.gateway.config.ListenAddress;
+import io.aegis.gateway.mock.FaultPlan;
+import io.aegis.gateway.mock.MockOptions;
+import io.aegis.gateway.mock.MockUpstream;
+import io.aegis.gateway.proxy.ExchangeListener;
+import io.aegis.natives.NetworkTransport;
+import io.aegis.natives.NetworkTransports;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The {@code aegis} command (SPEC §2). Exit codes: 0 success, 1 a check failed, 2 bad usage or
+ * unreadable input.
+ */
+public final class AegisMain {
+    static final int EXIT_OK = 0;
+    static final int EXIT_USAGE = 2;
+
+    private static final String USAGE = String.join(System.lineSeparator(),
+            "usage: aegis COMMAND [options]",
+            "",
+            "  run [--config FILE]            gateway (and, as they land, control API and drainer)",
+            "  gateway --config FILE          gateway without the drainer",
+            "  mock-upstream --port N [--host H] [--latency-ms N] [--chunk-delay-ms N]",
+            "                [--faults SPEC] [--retry-after-ms N] [--seed N]",
+            "                                 local Anthropic + Gemini stand-in",
+            "  hash-key                       read a virtual key on stdin, print sha256:<hex> for config",
+            "",
+            "FILE defaults to configs/aegis.yaml under the project root.",
+            "Fault SPEC: comma-separated NAME or NAME@SHARE, NAME one of: " + io.aegis.gateway.mock.MockFault.names());
+
+    private AegisMain() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        if (code != EXIT_OK) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs a command; long-running commands return only when stopped. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
+            (args.length == 0 ? err : out).println(USAGE);
+            return args.length == 0 ? EXIT_USAGE : EXIT_OK;
+        }
+        List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
+        try {
+            switch (args[0]) {
+                case "run":
+                case "gateway":
+                    return gateway(args[0], rest, out, err);
+                case "mock-upstream":
+                    return mockUpstream(rest, out, err);
+                case "hash-key":
+                    return hashKey(out, err);
+                case "drain":
+                case "tail":
+                case "rules":
+                case "pii":
+                    err.println("aegis " + args[0] + ": not in this build yet; it arrives with its stage"
+                            + " (see the README's roadmap)");
+                    return EXIT_USAGE;
+                default:
+                    err.println("aegis: unknown command '" + args[0] + "'");
+                    err.println(USAGE);
+                    return EXIT_USAGE;
+            }
+        } catch (UsageException e) {
+            err.println("aegis " + args[0] + ": " + e.getMessage());
+            return EXIT_USAGE;
+        }
+    }
+
+    private static int gateway(String command, List<String> args, PrintStream out, PrintStream err) {
+        Options options = new Options(args);
+        Path root = projectRoot();
+        String configArg = options.value("--config");
+        if (configArg == null && command.equals("gateway")) {
+            throw new UsageException("--config FILE is required");
+        }
+        options.rejectLeftovers();
+        Path configFile = configArg == null ? root.resolve("configs/aegis.yaml") : Path.of(configArg);
+        AegisConfig config;
+        try {
+            config = ConfigLoader.load(configFile, root, System::getenv);
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return EXIT_USAGE;
+        }
+        try (GatewayRuntime runtime = GatewayRuntime.start(config, ExchangeListener.NONE)) {
+            NetworkTransports.logChoice(runtime.transport());
+            if (runtime.mock() != null) {
+                out.println("mock upstream listening on " + runtime.mock().baseUrl());
+            }
+            out.println("aegis gateway listening on " + runtime.server().baseUrl() + " (auth "
+                    + config.authMode().name().toLowerCase(java.util.Locale.ROOT) + ", config " + configFile + ")");
+            awaitShutdown();
+            return EXIT_OK;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_OK;
+        } catch (Exception e) {
+            // Netty rethrows bind failures (address in use) unchecked-style; TLS set-up fails with SSLException.
+            err.println("aegis " + command + ": cannot start on " + config.gateway().listen() + ": " + e);
+            return EXIT_USAGE;
+        }
+    }
+
+    private static int mockUpstream(List<String> args, PrintStream out, PrintStream err) {
+        Options options = new Options(args);
+        int port = (int) options.longValue("--port", -1, 0, 65535);
+        if (port < 0) {
+            throw new UsageException("--port N is required (0 picks a free port)");
+        }
+        String host = options.value("--host");
+        long latency = options.longValue("--latency-ms", 0, 0, 600_000);
+        long chunkDelay = options.longValue("--chunk-delay-ms", 0, 0, 600_000);
+        long retryAfter = options.longValue("--retry-after-ms", MockOptions.DEFAULT_RETRY_AFTER_MS, 0, 600_000);
+        long seed = options.longValue("--seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
+        String faults = options.value("--faults");
+        int threads = (int) options.longValue("--threads", Runtime.getRuntime().availableProcessors(), 1, 256);
+        options.rejectLeftovers();
+        FaultPlan plan;
+        try {
+            plan = FaultPlan.parse(faults, seed);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        NetworkTransport transport = NetworkTransports.select("auto");
+        NetworkTransports.logChoice(transport);
+        ListenAddress listen = new ListenAddress(host == null ? "127.0.0.1" : host, port);
+        try (MockUpstream mock = MockUpstream.start(transport, listen,
+                new MockOptions(latency, chunkDelay, retryAfter, plan), threads)) {
+            out.println("mock upstream listening on " + mock.baseUrl());
+            out.flush();
+            awaitShutdown();
+            return EXIT_OK;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_OK;
+        } catch (RuntimeException e) {
+            err.println("aegis mock-upstream: cannot listen on " + listen + ": " + e.getMessage());
+            return EXIT_USAGE;
+        }
+    }
+
+    private static int hashKey(PrintStream out, PrintStream err) {
+        try {
+            String key = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            if (key == null || key.isBlank()) {
+                err.println("aegis hash-key: give the virtual key on stdin, e.g. echo -n KEY | aegis hash-key");
+                return EXIT_USAGE;
+            }
+            out.println("sha256:" + KeyDigest.hex(KeyDigest.current().sha256(key.trim())));
+            return EXIT_OK;
+        } catch (IOException e) {
+            err.println("aegis hash-key: cannot read stdin: " + e.getMessage());
+            return EXIT_USAGE;
+        }
+    }
+
+    /** The project root: {@code -Daegis.home} (set by bin/aegis), else the working directory. */
+    static Path projectRoot() {
+        String home = System.getProperty("aegis.home");
+        return Path.of(home == null || home.isBlank() ? "." : home).toAbsolutePath().normalize();
+    }
+
+    private static void awaitShutdown() throws InterruptedException {
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "aegis-shutdown"));
+        stop.await();
+    }
+
+    /** A usage error: printed with the command name, exit code 2. */
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** {@code --name value} options, each taken at most once. */
+    static final class Options {
+        private final List<String> args;
+
+        Options(List<String> args) {
+            this.args = new ArrayList<>(args);
+        }
+
+        String value(String name) {
+            int at = args.indexOf(name);
+            if (at < 0) {
+                return null;
+            }
+            if (at == args.size() - 1) {
+                throw new UsageException(name + " needs a value");
+            }
+            String value = args.get(at + 1);
+            args.remove(at + 1);
+            args.remove(at);
+            return value;
+        }
+
+        long longValue(String name, long fallback, long min, long max) {
+            String value = value(name);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                long parsed = Long.parseLong(value);
+                if (parsed < min || parsed > max) {
+                    throw new UsageException(name + " must be between " + min + " and " + max);
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                throw new UsageException(name + " must be a whole number, got '" + value + "'");
+            }
+        }
+
+        void rejectLeftovers() {
+            if (!args.isEmpty()) {
+                throw new UsageException("unexpected argument '" + args.get(0) + "'");
+            }
+        }
+    }
+}

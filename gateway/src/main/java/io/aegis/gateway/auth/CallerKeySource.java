@@ -1,0 +1,10 @@
+package io.aegis.gateway.auth;
+
+/** Where the caller's key arrived (SPEC §3); the gateway strips it from there before forwarding. */
+public enum CallerKeySource {
+    NONE,
+    X_API_KEY,
+    AUTHORIZATION_BEARER,
+    X_GOOG_API_KEY,
+    QUERY_KEY
+}

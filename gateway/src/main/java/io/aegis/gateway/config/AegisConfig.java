@@ -1,0 +1,51 @@
+package io.aegis.gateway.config;
+
+import io.aegis.gateway.route.Provider;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole gateway configuration (SPEC §4). Settings of stages that arrive later (pricing, PII,
+ * rules, trace, drainer, control) are read and checked here so a config is validated in one pass.
+ */
+public record AegisConfig(
+        Path file,
+        GatewaySettings gateway,
+        ControlSettings control,
+        AuthMode authMode,
+        Path dataDir,
+        Map<Provider, ProviderSettings> providers,
+        List<TenantSettings> tenants,
+        Path pricingFile,
+        Path piiFile,
+        List<String> ruleGlobs,
+        Path traceQueueDir,
+        DrainerSettings drainer,
+        MockUpstreamSettings mockUpstream) {
+
+    /**
+     * The data plane listener.
+     *
+     * @param listen          address
+     * @param maxRequestBytes largest request body accepted (413 above)
+     * @param maxHeaderBytes  largest request head accepted (431 above)
+     * @param transport       {@code auto}, {@code epoll}, {@code io_uring} or {@code nio}
+     * @param eventLoops      I/O threads; 0 means one per core
+     */
+    public record GatewaySettings(ListenAddress listen, int maxRequestBytes, int maxHeaderBytes,
+                                  String transport, int eventLoops) {
+    }
+
+    /** The control API listener and where its admin token comes from. */
+    public record ControlSettings(ListenAddress listen, String adminTokenEnv) {
+    }
+
+    /** The AITrace drainer's outputs. */
+    public record DrainerSettings(String otlpEndpoint, ListenAddress prometheusListen) {
+    }
+
+    public ProviderSettings provider(Provider provider) {
+        return providers.get(provider);
+    }
+}

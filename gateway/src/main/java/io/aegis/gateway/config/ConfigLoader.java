@@ -1,0 +1,361 @@
+package io.aegis.gateway.config;
+
+import io.aegis.gateway.route.Provider;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Loads {@code aegis.yaml} into an {@link AegisConfig}, or fails with every problem in the file.
+ * Relative paths resolve against the project root (where {@code bin/aegis} lives), as SPEC §4 asks.
+ */
+public final class ConfigLoader {
+    /** Default data plane address (SPEC §4). */
+    public static final ListenAddress DEFAULT_LISTEN = new ListenAddress("127.0.0.1", 8080);
+    /** Default control API address (SPEC §4). */
+    public static final ListenAddress DEFAULT_CONTROL_LISTEN = new ListenAddress("127.0.0.1", 9090);
+    /** Default request body limit: 32 MiB, Anthropic's own limit. */
+    public static final int DEFAULT_MAX_REQUEST_BYTES = 32 * 1024 * 1024;
+    /** Default request head limit (request line plus headers); 431 above it. */
+    public static final int DEFAULT_MAX_HEADER_BYTES = 64 * 1024;
+
+    private static final Set<String> TOP_KEYS = ordered("gateway", "control", "auth", "data_dir", "providers",
+            "tenants", "pricing", "pii", "rules", "trace", "drainer", "mock_upstream");
+    private static final Set<String> GATEWAY_KEYS = ordered("listen", "max_request_bytes", "max_header_bytes",
+            "transport", "event_loops");
+    private static final Set<String> CONTROL_KEYS = ordered("listen", "admin_token_env");
+    private static final Set<String> AUTH_KEYS = ordered("mode");
+    private static final Set<String> PROVIDER_KEYS = ordered("base_url", "api_key_env", "api_keys_env", "api_key",
+            "timeouts", "retries", "failover", "tls");
+    private static final Set<String> TIMEOUT_KEYS = ordered("connect_ms", "first_byte_ms", "idle_ms", "total_ms");
+    private static final Set<String> RETRY_KEYS = ordered("max_attempts");
+    private static final Set<String> TLS_KEYS = ordered("ca_file");
+    private static final Set<String> TENANT_KEYS = ordered("id", "keys", "budget", "limits");
+    private static final Set<String> BUDGET_KEYS = ordered("usd_per_day", "usd_per_month");
+    private static final Set<String> LIMIT_KEYS = ordered("requests_per_minute", "tokens_per_minute");
+    private static final Set<String> TRACE_KEYS = ordered("queue_dir");
+    private static final Set<String> DRAINER_KEYS = ordered("otlp_endpoint", "prometheus_listen");
+    private static final Set<String> MOCK_KEYS = ordered("listen", "latency_ms", "chunk_delay_ms", "faults");
+    private static final Set<String> PROVIDER_NAMES = ordered("anthropic", "gemini");
+    private static final Pattern KEY_HASH = Pattern.compile("sha256:[0-9a-f]{64}");
+    private static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * Reads and checks {@code file}.
+     *
+     * @param file        the config file
+     * @param projectRoot base for relative paths
+     * @param env         environment lookup, {@code System::getenv} in production
+     */
+    public static AegisConfig load(Path file, Path projectRoot, Function<String, String> env) throws ConfigException {
+        String display = file.toString();
+        Node root;
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            root = new Yaml(options).compose(reader);
+        } catch (NoSuchFileException e) {
+            throw single(display, 0, 0, "file not found; pass an existing file with --config");
+        } catch (MarkedYAMLException e) {
+            var mark = e.getProblemMark();
+            throw single(display, mark == null ? 0 : mark.getLine() + 1, mark == null ? 0 : mark.getColumn() + 1,
+                    "not valid YAML: " + e.getProblem());
+        } catch (YAMLException e) {
+            throw single(display, 0, 0, "not valid YAML: " + e.getMessage());
+        } catch (IOException e) {
+            throw single(display, 0, 0, "cannot read: " + e.getMessage());
+        }
+        if (root == null) {
+            throw single(display, 1, 1, "is empty; it must give at least 'providers'");
+        }
+        ConfigNodes nodes = new ConfigNodes(display);
+        AegisConfig config = read(nodes, root, file, projectRoot, env);
+        if (!nodes.problems().isEmpty()) {
+            throw new ConfigException(nodes.problems());
+        }
+        return config;
+    }
+
+    private static AegisConfig read(ConfigNodes nodes, Node root, Path file, Path projectRoot,
+                                    Function<String, String> env) {
+        Map<String, Node> top = nodes.mapping(root, "", TOP_KEYS);
+
+        Map<String, Node> gateway = optionalMapping(nodes, top.get("gateway"), "gateway", GATEWAY_KEYS);
+        String transport = nodes.string(gateway.get("transport"), "gateway.transport", "auto");
+        if (!Set.of("auto", "epoll", "io_uring", "nio").contains(transport)) {
+            nodes.problem(gateway.get("transport"), "gateway.transport",
+                    "must be auto, epoll, io_uring or nio, got '" + transport + "'");
+        }
+        AegisConfig.GatewaySettings gatewaySettings = new AegisConfig.GatewaySettings(
+                nodes.listen(gateway.get("listen"), "gateway.listen", DEFAULT_LISTEN),
+                (int) nodes.positiveLong(gateway.get("max_request_bytes"), "gateway.max_request_bytes",
+                        DEFAULT_MAX_REQUEST_BYTES, Integer.MAX_VALUE - 1024),
+                (int) nodes.longInRange(gateway.get("max_header_bytes"), "gateway.max_header_bytes",
+                        DEFAULT_MAX_HEADER_BYTES, 1024, 1024 * 1024),
+                transport,
+                (int) nodes.longInRange(gateway.get("event_loops"), "gateway.event_loops", 0, 0, 256));
+
+        Map<String, Node> control = optionalMapping(nodes, top.get("control"), "control", CONTROL_KEYS);
+        AegisConfig.ControlSettings controlSettings = new AegisConfig.ControlSettings(
+                nodes.listen(control.get("listen"), "control.listen", DEFAULT_CONTROL_LISTEN),
+                nodes.string(control.get("admin_token_env"), "control.admin_token_env", "AEGIS_ADMIN_TOKEN"));
+
+        Map<String, Node> auth = optionalMapping(nodes, top.get("auth"), "auth", AUTH_KEYS);
+        AuthMode authMode = AuthMode.VIRTUAL;
+        String mode = nodes.string(auth.get("mode"), "auth.mode", "virtual");
+        try {
+            authMode = AuthMode.valueOf(mode.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            nodes.problem(auth.get("mode"), "auth.mode", "must be virtual or passthrough, got '" + mode + "'");
+        }
+
+        Path dataDir = path(projectRoot, nodes.string(top.get("data_dir"), "data_dir", "data"));
+
+        Map<Provider, ProviderSettings> providers = new EnumMap<>(Provider.class);
+        Node providersNode = top.get("providers");
+        if (providersNode == null) {
+            nodes.problem(root, "providers", "is required: give at least one of anthropic, gemini");
+        } else {
+            Map<String, Node> byName = nodes.mapping(providersNode, "providers", PROVIDER_NAMES);
+            for (Provider provider : Provider.values()) {
+                Node node = byName.get(provider.configName());
+                if (node != null) {
+                    ProviderSettings settings = provider(nodes, node, provider, projectRoot, env, authMode);
+                    if (settings != null) {
+                        providers.put(provider, settings);
+                    }
+                }
+            }
+            if (byName.isEmpty()) {
+                nodes.problem(providersNode, "providers", "is empty: give at least one of anthropic, gemini");
+            }
+        }
+
+        List<TenantSettings> tenants = tenants(nodes, top.get("tenants"));
+
+        List<String> rules = nodes.strings(top.get("rules"), "rules");
+        Map<String, Node> trace = optionalMapping(nodes, top.get("trace"), "trace", TRACE_KEYS);
+        Map<String, Node> drainer = optionalMapping(nodes, top.get("drainer"), "drainer", DRAINER_KEYS);
+        String otlp = nodes.string(drainer.get("otlp_endpoint"), "drainer.otlp_endpoint", "http://127.0.0.1:4318");
+        if (!otlp.isEmpty() && !otlp.startsWith("http://") && !otlp.startsWith("https://")) {
+            nodes.problem(drainer.get("otlp_endpoint"), "drainer.otlp_endpoint",
+                    "must be an http:// or https:// URL, or empty to turn OTLP export off");
+        }
+
+        MockUpstreamSettings mock = null;
+        if (top.containsKey("mock_upstream")) {
+            Map<String, Node> m = nodes.mapping(top.get("mock_upstream"), "mock_upstream", MOCK_KEYS);
+            mock = new MockUpstreamSettings(
+                    nodes.listen(m.get("listen"), "mock_upstream.listen", new ListenAddress("127.0.0.1", 8089)),
+                    nodes.longInRange(m.get("latency_ms"), "mock_upstream.latency_ms", 0, 0, 600_000),
+                    nodes.longInRange(m.get("chunk_delay_ms"), "mock_upstream.chunk_delay_ms", 0, 0, 600_000),
+                    nodes.string(m.get("faults"), "mock_upstream.faults", ""));
+        }
+
+        return new AegisConfig(
+                file,
+                gatewaySettings,
+                controlSettings,
+                authMode,
+                dataDir,
+                providers,
+                tenants,
+                path(projectRoot, nodes.string(top.get("pricing"), "pricing", "configs/pricing.yaml")),
+                path(projectRoot, nodes.string(top.get("pii"), "pii", "configs/pii.yaml")),
+                rules == null ? List.of("configs/rules/*.yaml") : List.copyOf(rules),
+                path(projectRoot, nodes.string(trace.get("queue_dir"), "trace.queue_dir", "data/trace")),
+                new AegisConfig.DrainerSettings(otlp, nodes.listen(drainer.get("prometheus_listen"),
+                        "drainer.prometheus_listen", new ListenAddress("127.0.0.1", 9464))),
+                mock);
+    }
+
+    private static ProviderSettings provider(ConfigNodes nodes, Node node, Provider provider, Path projectRoot,
+                                             Function<String, String> env, AuthMode authMode) {
+        String key = "providers." + provider.configName();
+        Map<String, Node> p = nodes.mapping(node, key, PROVIDER_KEYS);
+        URI baseUrl = baseUrl(nodes, p.get("base_url"), key + ".base_url", node);
+
+        List<String> keys = new ArrayList<>();
+        List<String> envNames = new ArrayList<>();
+        String source;
+        if (p.containsKey("api_key")) {
+            // A literal key is for the demo and tests against the mock; real keys belong in the environment.
+            String literal = nodes.string(p.get("api_key"), key + ".api_key", "");
+            if (!literal.isEmpty()) {
+                keys.add(literal);
+            }
+            source = "config";
+        } else {
+            if (p.containsKey("api_keys_env")) {
+                List<String> names = nodes.strings(p.get("api_keys_env"), key + ".api_keys_env");
+                if (names != null) {
+                    envNames.addAll(names);
+                }
+            } else {
+                envNames.add(nodes.string(p.get("api_key_env"), key + ".api_key_env",
+                        provider == Provider.ANTHROPIC ? "ANTHROPIC_API_KEY" : "GEMINI_API_KEY"));
+            }
+            for (String name : envNames) {
+                String value = env.apply(name);
+                if (value != null && !value.isBlank()) {
+                    keys.add(value.trim());
+                }
+            }
+            source = "env " + String.join(", ", envNames);
+        }
+
+        Map<String, Node> t = optionalMapping(nodes, p.get("timeouts"), key + ".timeouts", TIMEOUT_KEYS);
+        long day = 86_400_000L;
+        Timeouts timeouts = new Timeouts(
+                nodes.positiveLong(t.get("connect_ms"), key + ".timeouts.connect_ms", Timeouts.DEFAULT.connectMs(), day),
+                nodes.positiveLong(t.get("first_byte_ms"), key + ".timeouts.first_byte_ms",
+                        Timeouts.DEFAULT.firstByteMs(), day),
+                nodes.positiveLong(t.get("idle_ms"), key + ".timeouts.idle_ms", Timeouts.DEFAULT.idleMs(), day),
+                nodes.positiveLong(t.get("total_ms"), key + ".timeouts.total_ms", Timeouts.DEFAULT.totalMs(), day));
+
+        Map<String, Node> r = optionalMapping(nodes, p.get("retries"), key + ".retries", RETRY_KEYS);
+        int maxAttempts = (int) nodes.positiveLong(r.get("max_attempts"), key + ".retries.max_attempts", 3, 20);
+
+        List<URI> failover = new ArrayList<>();
+        if (p.containsKey("failover")) {
+            List<Node> items = nodes.sequence(p.get("failover"), key + ".failover");
+            for (int i = 0; i < items.size(); i++) {
+                URI uri = baseUrl(nodes, items.get(i), key + ".failover[" + i + "]", items.get(i));
+                if (uri != null) {
+                    failover.add(uri);
+                }
+            }
+        }
+
+        Path caFile = null;
+        if (p.containsKey("tls")) {
+            Map<String, Node> tls = nodes.mapping(p.get("tls"), key + ".tls", TLS_KEYS);
+            String ca = nodes.string(tls.get("ca_file"), key + ".tls.ca_file", null);
+            if (ca != null) {
+                caFile = path(projectRoot, ca);
+                if (!Files.isReadable(caFile)) {
+                    nodes.problem(tls.get("ca_file"), key + ".tls.ca_file", "cannot read '" + caFile + "'");
+                }
+            }
+        }
+        if (baseUrl == null) {
+            return null;
+        }
+        return new ProviderSettings(provider, baseUrl, List.copyOf(keys), source, timeouts, maxAttempts,
+                List.copyOf(failover), caFile);
+    }
+
+    private static URI baseUrl(ConfigNodes nodes, Node node, String key, Node parent) {
+        String text = nodes.string(node, key, null);
+        if (text == null) {
+            nodes.problem(parent, key, "is required, e.g. https://api.anthropic.com");
+            return null;
+        }
+        try {
+            URI uri = new URI(text.trim());
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+                nodes.problem(node, key, "must be an http:// or https:// URL with a host, got '" + text + "'");
+                return null;
+            }
+            if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                nodes.problem(node, key, "must not carry a query or fragment, got '" + text + "'");
+                return null;
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            nodes.problem(node, key, "is not a valid URL: " + e.getReason());
+            return null;
+        }
+    }
+
+    private static List<TenantSettings> tenants(ConfigNodes nodes, Node node) {
+        List<TenantSettings> tenants = new ArrayList<>();
+        if (node == null) {
+            return tenants;
+        }
+        Set<String> ids = new HashSet<>();
+        Set<String> hashes = new HashSet<>();
+        List<Node> items = nodes.sequence(node, "tenants");
+        for (int i = 0; i < items.size(); i++) {
+            String key = "tenants[" + i + "]";
+            Map<String, Node> t = nodes.mapping(items.get(i), key, TENANT_KEYS);
+            String id = nodes.requiredString(t.get("id"), key, items.get(i), "id");
+            if (id != null && !TENANT_ID.matcher(id).matches()) {
+                nodes.problem(t.get("id"), key + ".id", "must be 1-64 letters, digits, '.', '_' or '-', got '" + id + "'");
+            } else if (id != null && !ids.add(id)) {
+                nodes.problem(t.get("id"), key + ".id", "tenant '" + id + "' is defined twice");
+            }
+            List<String> keys = new ArrayList<>();
+            if (t.containsKey("keys")) {
+                List<Node> keyNodes = nodes.sequence(t.get("keys"), key + ".keys");
+                for (int k = 0; k < keyNodes.size(); k++) {
+                    String hash = nodes.string(keyNodes.get(k), key + ".keys[" + k + "]", "");
+                    if (!KEY_HASH.matcher(hash).matches()) {
+                        // Never echo the value: it may be a raw key pasted by mistake.
+                        nodes.problem(keyNodes.get(k), key + ".keys[" + k + "]",
+                                "must be 'sha256:' and 64 lower-case hex digits (the hash of a virtual key,"
+                                        + " not the key itself)");
+                    } else if (!hashes.add(hash)) {
+                        nodes.problem(keyNodes.get(k), key + ".keys[" + k + "]",
+                                "this key hash is already given to a tenant");
+                    } else {
+                        keys.add(hash.substring("sha256:".length()));
+                    }
+                }
+            }
+            Map<String, Node> budget = optionalMapping(nodes, t.get("budget"), key + ".budget", BUDGET_KEYS);
+            Map<String, Node> limits = optionalMapping(nodes, t.get("limits"), key + ".limits", LIMIT_KEYS);
+            long rpm = nodes.longInRange(limits.get("requests_per_minute"), key + ".limits.requests_per_minute",
+                    -1, 1, Long.MAX_VALUE);
+            long tpm = nodes.longInRange(limits.get("tokens_per_minute"), key + ".limits.tokens_per_minute",
+                    -1, 1, Long.MAX_VALUE);
+            if (id != null) {
+                tenants.add(new TenantSettings(id, List.copyOf(keys),
+                        nodes.usdMicros(budget.get("usd_per_day"), key + ".budget.usd_per_day"),
+                        nodes.usdMicros(budget.get("usd_per_month"), key + ".budget.usd_per_month"), rpm, tpm));
+            }
+        }
+        return tenants;
+    }
+
+    private static Map<String, Node> optionalMapping(ConfigNodes nodes, Node node, String key, Set<String> allowed) {
+        return node == null ? Map.of() : nodes.mapping(node, key, allowed);
+    }
+
+    private static Path path(Path projectRoot, String value) {
+        Path path = Path.of(value);
+        return path.isAbsolute() ? path : projectRoot.resolve(path).normalize();
+    }
+
+    private static ConfigException single(String file, int line, int column, String message) {
+        return new ConfigException(List.of(new ConfigProblem(file, line, column, "", message)));
+    }
+
+    private static Set<String> ordered(String... names) {
+        return java.util.Collections.unmodifiableSet(new LinkedHashSet<>(List.of(names)));
+    }
+}

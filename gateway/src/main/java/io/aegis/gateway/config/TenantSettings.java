@@ -1,0 +1,22 @@
+package io.aegis.gateway.config;
+
+import java.util.List;
+
+/**
+ * One tenant: its virtual keys (as SHA-256 hashes) and its budget and limits.
+ *
+ * @param id                 tenant id
+ * @param keySha256Hex       lower-case hex SHA-256 of each virtual key
+ * @param budgetMicrosPerDay spend per UTC day in micro-dollars, or -1 for none
+ * @param budgetMicrosPerMonth spend per UTC month in micro-dollars, or -1 for none
+ * @param requestsPerMinute  or -1 for none
+ * @param tokensPerMinute    or -1 for none
+ */
+public record TenantSettings(
+        String id,
+        List<String> keySha256Hex,
+        long budgetMicrosPerDay,
+        long budgetMicrosPerMonth,
+        long requestsPerMinute,
+        long tokensPerMinute) {
+}

@@ -1,0 +1,123 @@
+package io.aegis.gateway.mock;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.aegis.gateway.route.Provider;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The mock's deterministic answer to one request: the same request always gets the same words and
+ * the same usage. Token counts follow one documented rule so tests can predict them:
+ * <ul>
+ *   <li>a text costs {@code ceil(length / 4)} tokens, length in UTF-16 code units;</li>
+ *   <li>input is the sum over message text (Anthropic {@code system} and {@code messages[].content}
+ *       text, tool results included; Gemini {@code systemInstruction} and {@code contents[].parts[].text}),
+ *       at least 1;</li>
+ *   <li>Anthropic blocks with {@code cache_control} count as cache writes, or as cache reads when the
+ *       request has {@code x-mock-cache: hit}; a Gemini request with {@code cachedContent} adds
+ *       {@value #GEMINI_CACHED_TOKENS} cached tokens, inside {@code promptTokenCount};</li>
+ *   <li>the reply has {@code 10 + input % 23} words, or {@code x-mock-output-tokens} words, one token
+ *       each, cut at {@code max_tokens} / {@code maxOutputTokens};</li>
+ *   <li>Gemini thoughts: {@code min(thinkingBudget, 50)} tokens when a positive budget is set.</li>
+ * </ul>
+ */
+final class MockConversation {
+    static final int GEMINI_CACHED_TOKENS = 1000;
+    private static final String[] WORDS = {
+        "aegis", "guards", "the", "gateway", "while", "tokens", "flow", "through", "every", "stream",
+        "with", "exact", "costs", "and", "clean", "traces", "for", "each", "request", "today"
+    };
+
+    final long inputTokens;
+    final long cacheWriteTokens;
+    final long cacheReadTokens;
+    final long thoughtsTokens;
+    final List<String> words;
+    final boolean truncated;
+
+    private MockConversation(long inputTokens, long cacheWriteTokens, long cacheReadTokens, long thoughtsTokens,
+                             List<String> words, boolean truncated) {
+        this.inputTokens = inputTokens;
+        this.cacheWriteTokens = cacheWriteTokens;
+        this.cacheReadTokens = cacheReadTokens;
+        this.thoughtsTokens = thoughtsTokens;
+        this.words = words;
+        this.truncated = truncated;
+    }
+
+    long outputTokens() {
+        return words.size();
+    }
+
+    String text() {
+        return String.join(" ", words);
+    }
+
+    static long tokens(String text) {
+        return (text.length() + 3) / 4;
+    }
+
+    static MockConversation of(Provider provider, JsonNode body, boolean cacheHit, long outputOverride) {
+        long[] counts = new long[2];
+        long maxOutput;
+        long cached = 0;
+        long thoughts = 0;
+        if (provider == Provider.ANTHROPIC) {
+            anthropicText(body.path("system"), false, counts);
+            for (JsonNode message : body.path("messages")) {
+                anthropicText(message.path("content"), false, counts);
+            }
+            maxOutput = body.path("max_tokens").asLong(Long.MAX_VALUE);
+        } else {
+            geminiContent(body.path("systemInstruction"), counts);
+            for (JsonNode content : body.path("contents")) {
+                geminiContent(content, counts);
+            }
+            geminiContent(body.path("content"), counts);
+            if (body.hasNonNull("cachedContent")) {
+                cached = GEMINI_CACHED_TOKENS;
+            }
+            JsonNode generation = body.path("generationConfig");
+            maxOutput = generation.path("maxOutputTokens").asLong(Long.MAX_VALUE);
+            long budget = generation.path("thinkingConfig").path("thinkingBudget").asLong(0);
+            thoughts = budget > 0 ? Math.min(budget, 50) : 0;
+        }
+        long input = Math.max(1, counts[0]);
+        long wanted = outputOverride >= 0 ? outputOverride : 10 + input % 23;
+        long produced = Math.max(0, Math.min(wanted, maxOutput));
+        List<String> words = new ArrayList<>((int) produced);
+        for (int i = 0; i < produced; i++) {
+            words.add(WORDS[(int) ((input + i) % WORDS.length)]);
+        }
+        if (provider == Provider.ANTHROPIC) {
+            return new MockConversation(input, cacheHit ? 0 : counts[1], cacheHit ? counts[1] : 0, 0, words,
+                    produced < wanted);
+        }
+        return new MockConversation(input + cached, 0, cached, thoughts, words, produced < wanted);
+    }
+
+    /** Adds text tokens of an Anthropic content value to counts[0], or to counts[1] when cache-marked. */
+    private static void anthropicText(JsonNode content, boolean cacheMarked, long[] counts) {
+        if (content.isTextual()) {
+            counts[cacheMarked ? 1 : 0] += tokens(content.asText());
+        } else if (content.isArray()) {
+            for (JsonNode block : content) {
+                boolean marked = cacheMarked || block.hasNonNull("cache_control");
+                if (block.path("text").isTextual()) {
+                    counts[marked ? 1 : 0] += tokens(block.path("text").asText());
+                }
+                if (block.has("content")) {
+                    anthropicText(block.path("content"), marked, counts);
+                }
+            }
+        }
+    }
+
+    private static void geminiContent(JsonNode content, long[] counts) {
+        for (JsonNode part : content.path("parts")) {
+            if (part.path("text").isTextual()) {
+                counts[0] += tokens(part.path("text").asText());
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.aegis.gateway.proxy;
+
+import io.aegis.gateway.error.GatewayError;
+import io.aegis.gateway.error.ProviderErrors;
+import io.aegis.gateway.route.Provider;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+
+/** Writes the gateway's own error responses in the provider's shape. */
+final class ErrorResponses {
+    private ErrorResponses() {
+    }
+
+    /** Sends a complete error response; the caller decides what happens after the future completes. */
+    static ChannelFuture send(ChannelHandlerContext ctx, Provider provider, GatewayError error, String message,
+                              boolean keepAlive, String traceId, CharSequence allow) {
+        ByteBuf body = ProviderErrors.body(ctx.alloc(), provider, error, message);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(error.status()), body);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        HttpUtil.setContentLength(response, body.readableBytes());
+        HttpUtil.setKeepAlive(response, keepAlive);
+        HeaderPolicy.traceIdHeader(response.headers(), traceId);
+        if (allow != null) {
+            response.headers().set(HttpHeaderNames.ALLOW, allow);
+        }
+        if (error == GatewayError.UPSTREAM_UNAVAILABLE || error == GatewayError.RATE_LIMITED) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+        }
+        return ctx.writeAndFlush(response);
+    }
+}

@@ -1,0 +1,171 @@
+package io.aegis.gateway.proxy;
+
+import io.aegis.gateway.auth.CallerIdentity;
+import io.aegis.gateway.auth.Tenant;
+import io.aegis.gateway.error.GatewayError;
+import io.aegis.gateway.request.RequestFacts;
+import io.aegis.gateway.route.Provider;
+import io.aegis.gateway.route.Route;
+import io.aegis.gateway.usage.ResponseUsageReader;
+import io.aegis.gateway.usage.Usage;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpVersion;
+
+/**
+ * One request and its response, from the first byte of the request to the last of the response.
+ * One instance per client connection, refilled for each request (HTTP/1.1 handles one at a time), so
+ * the request path allocates no per-request state object. Later stages read it through the getters
+ * when {@link ExchangeListener#exchangeCompleted} is called.
+ */
+public final class Exchange {
+    /** How an exchange ended. */
+    public enum Outcome { COMPLETED, REJECTED, UPSTREAM_FAILED, CLIENT_CLOSED }
+
+    final Route route = new Route();
+    final CallerIdentity caller = new CallerIdentity();
+    final RequestFacts facts = new RequestFacts();
+    final TraceContext trace = new TraceContext();
+    final ResponseUsageReader usageReader = new ResponseUsageReader();
+
+    HttpVersion clientVersion;
+    HttpHeaders requestHeaders;
+    String requestHeaderTraceparent;
+    boolean keepAlive;
+    ByteBuf body;
+    GatewayError rejection;
+    String rejectionMessage;
+    CharSequence allowHeader;
+
+    long acceptedNanos;
+    long upstreamConnectedNanos;
+    long firstByteNanos;
+    long lastByteNanos;
+
+    int attempts;
+    String upstream;
+    boolean inFlight;
+    boolean headSent;
+    boolean eventStream;
+    boolean readingUsage;
+    int status;
+    long responseBytes;
+    Outcome outcome;
+    String errorClass;
+
+    /** Starts a new request on this connection. */
+    void begin(long nowNanos, HttpVersion version, boolean keepAlive) {
+        this.acceptedNanos = nowNanos;
+        this.clientVersion = version;
+        this.keepAlive = keepAlive;
+        this.requestHeaderTraceparent = null;
+        this.rejection = null;
+        this.rejectionMessage = null;
+        this.allowHeader = null;
+        this.upstreamConnectedNanos = 0;
+        this.firstByteNanos = 0;
+        this.lastByteNanos = 0;
+        this.attempts = 0;
+        this.upstream = null;
+        this.headSent = false;
+        this.eventStream = false;
+        this.readingUsage = false;
+        this.status = 0;
+        this.responseBytes = 0;
+        this.outcome = null;
+        this.errorClass = null;
+        this.facts.reset(null, null, 0);
+    }
+
+    void reject(GatewayError error, String message) {
+        if (rejection == null) {
+            rejection = error;
+            rejectionMessage = message;
+        }
+    }
+
+    void releaseBody() {
+        if (body != null) {
+            body.release();
+            body = null;
+        }
+    }
+
+    public Provider provider() {
+        return route.provider();
+    }
+
+    public Route route() {
+        return route;
+    }
+
+    public RequestFacts facts() {
+        return facts;
+    }
+
+    /** The authenticated tenant, or {@code null} when the request was refused before that. */
+    public Tenant tenant() {
+        return caller.tenant();
+    }
+
+    public String traceId() {
+        return trace.traceId();
+    }
+
+    public String spanId() {
+        return trace.spanId();
+    }
+
+    /** The HTTP status the caller received (200 for a stream that later failed in-stream). */
+    public int status() {
+        return status;
+    }
+
+    public Outcome outcome() {
+        return outcome;
+    }
+
+    /** A short class of error (e.g. {@code upstream_reset}, {@code not_found}), or {@code null}. */
+    public String errorClass() {
+        return errorClass;
+    }
+
+    public Usage usage() {
+        return usageReader.usage();
+    }
+
+    public int attempts() {
+        return attempts;
+    }
+
+    /** The upstream origin used ({@code scheme://host:port}), or {@code null}. */
+    public String upstream() {
+        return upstream;
+    }
+
+    public boolean eventStream() {
+        return eventStream;
+    }
+
+    public long responseBytes() {
+        return responseBytes;
+    }
+
+    public long acceptedNanos() {
+        return acceptedNanos;
+    }
+
+    /** 0 when no upstream connection was made. */
+    public long upstreamConnectedNanos() {
+        return upstreamConnectedNanos;
+    }
+
+    /** 0 when no response byte came from upstream. */
+    public long firstByteNanos() {
+        return firstByteNanos;
+    }
+
+    public long lastByteNanos() {
+        return lastByteNanos;
+    }
+}

@@ -1,0 +1,432 @@
+package io.aegis.gateway.proxy;
+
+import io.aegis.gateway.auth.CallerAuthenticator;
+import io.aegis.gateway.config.AuthMode;
+import io.aegis.gateway.error.GatewayError;
+import io.aegis.gateway.error.ProviderErrors;
+import io.aegis.gateway.route.Provider;
+import io.aegis.gateway.upstream.ProviderUpstream;
+import io.aegis.gateway.upstream.UpstreamConnections;
+import io.aegis.gateway.upstream.UpstreamEndpoint;
+import io.aegis.gateway.upstream.UpstreamListener;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.ConnectException;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs an exchange once its request is read: parses the body, picks the upstream and the provider
+ * key, sends the request on a pooled connection of the same event loop, and relays the response as
+ * it arrives. Backpressure: the upstream is read only while the caller's channel is writable. A
+ * failure before the response head becomes a provider-shaped 502/504; after it, an in-stream error
+ * event (for event streams) and a close without the final chunk, so that no caller mistakes a cut
+ * stream for a complete one.
+ */
+final class ExchangeHandler extends ChannelInboundHandlerAdapter implements UpstreamListener {
+    private static final Logger LOG = LoggerFactory.getLogger(ExchangeHandler.class);
+    /** Retries on a fresh connection when a pooled one turns out to be closed before any response byte. */
+    private static final int MAX_STALE_CONNECTION_RETRIES = 2;
+
+    private final Exchange exchange;
+    private final ProxyContext context;
+    private final RequestReader reader;
+    private final ExchangeDeadlines deadlines = new ExchangeDeadlines();
+    private final Runnable deadlineCheck = this::checkDeadlines;
+    private ChannelHandlerContext ctx;
+    private ProviderUpstream target;
+    private FullHttpRequest upstreamRequest;
+    private Channel upstream;
+    private boolean upstreamReusable;
+    private ScheduledFuture<?> timer;
+    private int staleRetries;
+
+    ExchangeHandler(Exchange exchange, ProxyContext context, RequestReader reader) {
+        this.exchange = exchange;
+        this.context = context;
+        this.reader = reader;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg == exchange) {
+            dispatch();
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void dispatch() {
+        if (exchange.rejection != null) {
+            respondWithError(exchange.rejection, exchange.rejectionMessage, Exchange.Outcome.REJECTED,
+                    errorClassOf(exchange.rejection));
+            return;
+        }
+        String problem = context.parser().parse(exchange.body, exchange.route.operation(),
+                exchange.route.pathModel(), exchange.facts);
+        if (problem != null) {
+            respondWithError(GatewayError.BAD_REQUEST, problem, Exchange.Outcome.REJECTED, "bad_request");
+            return;
+        }
+        Provider provider = exchange.route.provider();
+        target = context.upstreams().provider(provider);
+        if (target == null) {
+            respondWithError(GatewayError.NOT_FOUND, "this gateway has no " + provider.configName()
+                    + " provider configured", Exchange.Outcome.REJECTED, "provider_not_configured");
+            return;
+        }
+        String providerKey = null;
+        if (context.authenticator().mode() == AuthMode.VIRTUAL) {
+            providerKey = target.nextApiKey();
+            if (providerKey == null) {
+                respondWithError(GatewayError.INTERNAL, "no " + provider.configName()
+                        + " provider key is configured on the gateway (" + target.apiKeySource() + ")",
+                        Exchange.Outcome.REJECTED, "provider_key_missing");
+                return;
+            }
+        }
+        UpstreamEndpoint endpoint = target.endpoint();
+        String query = context.authenticator().mode() == AuthMode.VIRTUAL
+                ? CallerAuthenticator.withoutKey(exchange.route.query()) : exchange.route.query();
+        String uri = endpoint.basePath() + exchange.route.upstreamPath() + (query == null ? "" : "?" + query);
+        upstreamRequest = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri,
+                exchange.body.retainedDuplicate(),
+                HeaderPolicy.upstreamRequest(exchange.requestHeaders, provider, exchange.caller.source(), providerKey,
+                        endpoint.hostHeader(), exchange.body.readableBytes(), exchange.trace.outbound()),
+                EmptyHttpHeaders.INSTANCE);
+        exchange.upstream = endpoint.toString();
+        deadlines.start(target.timeouts(), exchange.acceptedNanos);
+        staleRetries = 0;
+        armTimer(System.nanoTime());
+        attempt();
+    }
+
+    private void attempt() {
+        exchange.attempts++;
+        UpstreamEndpoint endpoint = target.endpoint();
+        ChannelFuture connect = context.upstreams().pool(ctx.channel().eventLoop())
+                .acquire(endpoint, (int) Math.min(Integer.MAX_VALUE, target.timeouts().connectMs()));
+        if (connect.isDone()) {
+            connected(connect);
+        } else {
+            connect.addListener((ChannelFutureListener) this::connected);
+        }
+    }
+
+    private void connected(ChannelFuture future) {
+        if (!exchange.inFlight || upstreamRequest == null) {
+            // The caller left while we were connecting.
+            if (future.isSuccess()) {
+                future.channel().close();
+            }
+            return;
+        }
+        if (!future.isSuccess()) {
+            failBeforeHead(future.cause());
+            return;
+        }
+        upstream = future.channel();
+        upstreamReusable = false;
+        if (exchange.upstreamConnectedNanos == 0) {
+            exchange.upstreamConnectedNanos = System.nanoTime();
+        }
+        UpstreamConnections.bind(upstream, this);
+        Channel sentOn = upstream;
+        upstream.writeAndFlush(upstreamRequest.retainedDuplicate()).addListener(f -> {
+            if (!f.isSuccess() && sentOn == upstream) {
+                upstreamFailed(f.cause());
+            }
+        });
+        deadlines.requestSent(System.nanoTime());
+        upstream.read();
+    }
+
+    @Override
+    public void upstreamHead(HttpResponse head) {
+        long now = System.nanoTime();
+        exchange.firstByteNanos = now;
+        deadlines.responseRead(now);
+        exchange.status = head.status().code();
+        String contentType = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        exchange.eventStream = contentType != null && contentType.regionMatches(true, 0, "text/event-stream", 0, 17);
+        exchange.readingUsage = exchange.status >= 200 && exchange.status < 300;
+        if (exchange.readingUsage) {
+            exchange.usageReader.begin(exchange.route.provider(), exchange.eventStream);
+        }
+        upstreamReusable = HttpUtil.isKeepAlive(head);
+
+        HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, head.status());
+        HeaderPolicy.copyResponseHeaders(head.headers(), out.headers(), exchange.trace.traceId());
+        boolean lengthKnown = HttpUtil.isContentLengthSet(head) && !HttpUtil.isTransferEncodingChunked(head);
+        if (!lengthKnown) {
+            out.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+            if (exchange.clientVersion == HttpVersion.HTTP_1_0) {
+                // HTTP/1.0 has no chunked coding: the end of the body is the end of the connection.
+                exchange.keepAlive = false;
+            } else {
+                HttpUtil.setTransferEncodingChunked(out, true);
+            }
+        }
+        HttpUtil.setKeepAlive(out, exchange.keepAlive);
+        exchange.headSent = true;
+        ctx.write(out);
+    }
+
+    @Override
+    public void upstreamContent(HttpContent content) {
+        long now = System.nanoTime();
+        deadlines.responseRead(now);
+        int bytes = content.content().readableBytes();
+        exchange.responseBytes += bytes;
+        if (exchange.readingUsage) {
+            exchange.usageReader.feed(content.content());
+        }
+        if (!(content instanceof LastHttpContent)) {
+            ctx.write(content);
+            return;
+        }
+        exchange.lastByteNanos = now;
+        if (exchange.readingUsage) {
+            exchange.usageReader.finish();
+        }
+        deadlines.stop();
+        Channel finished = upstream;
+        upstream = null;
+        if (upstreamReusable && finished.isActive()) {
+            context.upstreams().pool(ctx.channel().eventLoop()).release(target.endpoint(), finished);
+        } else {
+            UpstreamConnections.unbind(finished);
+            finished.close();
+        }
+        boolean keepAlive = exchange.keepAlive;
+        ChannelFuture written = ctx.writeAndFlush(content);
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+        finish(Exchange.Outcome.COMPLETED, null);
+    }
+
+    @Override
+    public void upstreamReadComplete() {
+        ctx.flush();
+        if (upstream != null && ctx.channel().isWritable()) {
+            upstream.read();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (upstream != null && ctx.channel().isWritable()) {
+            upstream.read();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void upstreamFailed(Throwable cause) {
+        if (!exchange.inFlight || upstream == null) {
+            return;
+        }
+        Channel failed = upstream;
+        upstream = null;
+        UpstreamConnections.unbind(failed);
+        failed.close();
+        if (!exchange.headSent) {
+            if (UpstreamConnections.wasReused(failed) && exchange.firstByteNanos == 0
+                    && staleRetries < MAX_STALE_CONNECTION_RETRIES && !isTimeout(cause)) {
+                // A pooled connection the upstream had already closed: the request never reached it.
+                staleRetries++;
+                attempt();
+                return;
+            }
+            failBeforeHead(cause);
+            return;
+        }
+        failAfterHead(GatewayError.UPSTREAM_FAILED, "upstream connection failed mid-response", "upstream_reset");
+    }
+
+    private void failBeforeHead(Throwable cause) {
+        if (upstream != null) {
+            UpstreamConnections.unbind(upstream);
+            upstream.close();
+            upstream = null;
+        }
+        GatewayError error;
+        String message;
+        String errorClass;
+        if (cause instanceof ConnectTimeoutException || cause instanceof SslHandshakeTimeoutException) {
+            error = GatewayError.UPSTREAM_TIMEOUT;
+            message = "upstream did not accept the connection within " + target.timeouts().connectMs() + " ms";
+            errorClass = "upstream_connect_timeout";
+        } else if (cause instanceof ConnectException) {
+            error = GatewayError.UPSTREAM_FAILED;
+            message = "upstream refused the connection";
+            errorClass = "upstream_refused";
+        } else if (cause instanceof SSLException || cause instanceof io.netty.handler.codec.DecoderException
+                && cause.getCause() instanceof SSLException) {
+            error = GatewayError.UPSTREAM_FAILED;
+            message = "TLS with the upstream failed (certificate or handshake)";
+            errorClass = "upstream_tls";
+        } else {
+            error = GatewayError.UPSTREAM_FAILED;
+            message = "upstream closed the connection before responding";
+            errorClass = "upstream_reset";
+        }
+        respondWithError(error, message, Exchange.Outcome.UPSTREAM_FAILED, errorClass);
+    }
+
+    /** After the head went out: tell the caller in-stream (event streams), then close without the last chunk. */
+    private void failAfterHead(GatewayError error, String message, String errorClass) {
+        exchange.lastByteNanos = System.nanoTime();
+        if (exchange.readingUsage) {
+            exchange.usageReader.finish();
+        }
+        if (exchange.eventStream) {
+            ctx.write(new DefaultHttpContent(
+                    ProviderErrors.streamEvent(ctx.alloc(), exchange.route.provider(), error, message)));
+        }
+        ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        exchange.keepAlive = false;
+        finish(Exchange.Outcome.UPSTREAM_FAILED, errorClass);
+    }
+
+    private void respondWithError(GatewayError error, String message, Exchange.Outcome outcome, String errorClass) {
+        exchange.status = error.status();
+        boolean keepAlive = exchange.keepAlive;
+        ChannelFuture written = ErrorResponses.send(ctx, exchange.route.provider(), error, message, keepAlive,
+                exchange.trace.traceId(), exchange.allowHeader);
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+        exchange.lastByteNanos = System.nanoTime();
+        finish(outcome, errorClass);
+    }
+
+    private void armTimer(long nowNs) {
+        timer = ctx.executor().schedule(deadlineCheck, deadlines.nanosToNext(nowNs), TimeUnit.NANOSECONDS);
+    }
+
+    private void checkDeadlines() {
+        timer = null;
+        if (!exchange.inFlight || upstreamRequest == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        ExchangeDeadlines.Expired expired = deadlines.check(now);
+        if (expired == ExchangeDeadlines.Expired.NONE) {
+            armTimer(now);
+            return;
+        }
+        String message;
+        switch (expired) {
+            case FIRST_BYTE:
+                message = "upstream sent no response within " + target.timeouts().firstByteMs() + " ms";
+                break;
+            case IDLE:
+                message = "upstream stalled for " + target.timeouts().idleMs() + " ms mid-response";
+                break;
+            default:
+                message = "request exceeded the total time limit of " + target.timeouts().totalMs() + " ms";
+        }
+        String errorClass = "upstream_timeout_" + expired.name().toLowerCase(java.util.Locale.ROOT);
+        if (upstream != null) {
+            Channel stalled = upstream;
+            upstream = null;
+            UpstreamConnections.unbind(stalled);
+            stalled.close();
+        }
+        if (exchange.headSent) {
+            failAfterHead(GatewayError.UPSTREAM_TIMEOUT, message, errorClass);
+        } else {
+            respondWithError(GatewayError.UPSTREAM_TIMEOUT, message, Exchange.Outcome.UPSTREAM_FAILED, errorClass);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (exchange.inFlight) {
+            // The caller left: cancel the upstream request rather than let it run on unbilled.
+            if (upstream != null) {
+                UpstreamConnections.unbind(upstream);
+                upstream.close();
+                upstream = null;
+            }
+            if (exchange.readingUsage) {
+                exchange.usageReader.finish();
+            }
+            exchange.lastByteNanos = System.nanoTime();
+            finish(Exchange.Outcome.CLIENT_CLOSED, "client_closed");
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof java.io.IOException)) {
+            LOG.warn("closing client connection after an unexpected error: {}", cause.toString());
+        }
+        ctx.close();
+    }
+
+    private void finish(Exchange.Outcome outcome, String errorClass) {
+        if (!exchange.inFlight) {
+            return;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        if (upstreamRequest != null) {
+            upstreamRequest.release();
+            upstreamRequest = null;
+        }
+        exchange.outcome = outcome;
+        exchange.errorClass = errorClass;
+        exchange.releaseBody();
+        try {
+            context.listener().exchangeCompleted(exchange);
+        } catch (RuntimeException e) {
+            LOG.warn("exchange listener failed: {}", e.toString());
+        }
+        exchange.inFlight = false;
+        target = null;
+        exchange.requestHeaders = null;
+        if (exchange.keepAlive && ctx.channel().isActive()) {
+            reader.resume(ctx);
+        }
+    }
+
+    private static boolean isTimeout(Throwable cause) {
+        return cause instanceof ConnectTimeoutException;
+    }
+
+    private static String errorClassOf(GatewayError error) {
+        return error.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

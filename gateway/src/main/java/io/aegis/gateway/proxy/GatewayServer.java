@@ -1,0 +1,75 @@
+package io.aegis.gateway.proxy;
+
+import io.aegis.gateway.auth.CallerAuthenticator;
+import io.aegis.gateway.auth.VirtualKeyTable;
+import io.aegis.gateway.config.AegisConfig;
+import io.aegis.gateway.config.TenantSettings;
+import io.aegis.gateway.request.RequestBodyParser;
+import io.aegis.gateway.upstream.UpstreamConnections;
+import io.aegis.natives.NetworkTransport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import javax.net.ssl.SSLException;
+
+/**
+ * The data plane listener. Client connections start with AUTO_READ off (reads are asked for) and a
+ * write-buffer water mark whose crossing pauses reading from the upstream.
+ */
+public final class GatewayServer implements AutoCloseable {
+    /** Outbound bytes buffered for a slow caller before upstream reads pause. */
+    static final WriteBufferWaterMark CLIENT_WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+
+    private final Channel serverChannel;
+
+    private GatewayServer(Channel serverChannel) {
+        this.serverChannel = serverChannel;
+    }
+
+    /** Binds the gateway on {@code group}, whose loops also run the upstream connections. */
+    public static GatewayServer start(AegisConfig config, NetworkTransport transport, EventLoopGroup group,
+                                      ExchangeListener listener) throws InterruptedException, SSLException {
+        Map<String, String> tenantByKey = new HashMap<>();
+        for (TenantSettings tenant : config.tenants()) {
+            for (String hash : tenant.keySha256Hex()) {
+                tenantByKey.put(hash, tenant.id());
+            }
+        }
+        ProxyContext context = new ProxyContext(
+                new CallerAuthenticator(config.authMode(), new VirtualKeyTable(tenantByKey)),
+                new RequestBodyParser(config.gateway().maxRequestBytes()),
+                new UpstreamConnections(group, transport, config.providers()),
+                listener,
+                config.gateway().maxRequestBytes());
+        Channel channel = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, CLIENT_WATER_MARK)
+                .childHandler(new FrontendInitializer(context, config.gateway().maxHeaderBytes()))
+                .bind(config.gateway().listen().toSocketAddress()).sync().channel();
+        return new GatewayServer(channel);
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** {@code http://host:port} of the gateway. */
+    public String baseUrl() {
+        InetSocketAddress address = address();
+        return "http://" + address.getHostString() + ":" + address.getPort();
+    }
+
+    @Override
+    public void close() {
+        serverChannel.close().syncUninterruptibly();
+    }
+}

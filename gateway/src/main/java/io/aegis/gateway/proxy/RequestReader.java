@@ -1,0 +1,236 @@
+package io.aegis.gateway.proxy;
+
+import io.aegis.gateway.auth.CallerKeySource;
+import io.aegis.gateway.error.GatewayError;
+import io.aegis.gateway.route.RouteResolver;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+
+/**
+ * Reads one request: checks the head (decoding, route, method, caller key, declared length), then
+ * gathers the body up to {@code max_request_bytes}, and passes the {@link Exchange} on when the
+ * request is complete, refused or not. Reads are explicit (AUTO_READ is off): while an exchange is
+ * in flight, input of a pipelined next request is held here, and reading stops until it is served.
+ */
+final class RequestReader extends ChannelInboundHandlerAdapter {
+    private static final AsciiString ALLOW_POST = AsciiString.cached("POST");
+
+    private final Exchange exchange;
+    private final ProxyContext context;
+    private final ArrayDeque<Object> held = new ArrayDeque<>();
+    /** True from a request head until its exchange is passed on. */
+    private boolean reading;
+    /** True after a refusal that closes the connection: everything further is dropped. */
+    private boolean discarding;
+
+    RequestReader(Exchange exchange, ProxyContext context) {
+        this.exchange = exchange;
+        this.context = context;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (discarding) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (exchange.inFlight || !held.isEmpty()) {
+            held.addLast(msg);
+            return;
+        }
+        handle(ctx, msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (held.isEmpty() && !discarding) {
+            ctx.read();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseHeld();
+        exchange.releaseBody();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        releaseHeld();
+        if (reading) {
+            reading = false;
+            exchange.releaseBody();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    /** Called when the previous exchange has finished and the connection stays open. */
+    void resume(ChannelHandlerContext ctx) {
+        while (!held.isEmpty() && !exchange.inFlight && !discarding) {
+            handle(ctx, held.pollFirst());
+        }
+        if (held.isEmpty() && !discarding && ctx.channel().isActive()) {
+            ctx.read();
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest) {
+            head(ctx, (HttpRequest) msg);
+            if (discarding) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+        }
+        if (msg instanceof HttpContent) {
+            content(ctx, (HttpContent) msg);
+            return;
+        }
+        ReferenceCountUtil.release(msg);
+    }
+
+    private void head(ChannelHandlerContext ctx, HttpRequest request) {
+        exchange.begin(System.nanoTime(), request.protocolVersion(), HttpUtil.isKeepAlive(request));
+        reading = true;
+        exchange.requestHeaders = request.headers();
+        exchange.requestHeaderTraceparent = request.headers().get("traceparent");
+        exchange.trace.begin(exchange.requestHeaderTraceparent);
+
+        DecoderResult decoded = request.decoderResult();
+        RouteResolver.Outcome outcome = RouteResolver.resolve(request.method(), request.uri(), exchange.route);
+        if (decoded.isFailure()) {
+            refuseAndClose(ctx, decoderError(decoded.cause()), decoderMessage(decoded.cause()));
+            return;
+        }
+        if (outcome == RouteResolver.Outcome.NOT_FOUND) {
+            exchange.reject(GatewayError.NOT_FOUND, "no such endpoint: " + request.method() + " "
+                    + pathOnly(request.uri()));
+        } else if (outcome == RouteResolver.Outcome.METHOD_NOT_ALLOWED) {
+            exchange.reject(GatewayError.METHOD_NOT_ALLOWED, request.method() + " is not allowed here; use POST");
+            exchange.allowHeader = ALLOW_POST;
+        } else if (!context.authenticator().authenticate(request.headers(), exchange.route.query(), exchange.caller)) {
+            exchange.reject(GatewayError.UNAUTHENTICATED, exchange.caller.source() == CallerKeySource.NONE
+                    ? "no API key: send it in x-api-key, Authorization: Bearer, x-goog-api-key or ?key="
+                    : "the API key is not valid for this gateway");
+        }
+
+        long declared = HttpUtil.getContentLength(request, -1L);
+        if (declared > context.maxRequestBytes()) {
+            refuseAndClose(ctx, GatewayError.TOO_LARGE, "request body of " + declared
+                    + " bytes is over the limit of " + context.maxRequestBytes() + " bytes");
+            return;
+        }
+        if (HttpUtil.is100ContinueExpected(request)) {
+            if (exchange.rejection != null) {
+                // The caller has not sent the body; refusing now and closing spares it the upload.
+                exchange.keepAlive = false;
+                discarding = true;
+                passOn(ctx);
+                return;
+            }
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        }
+        if (exchange.rejection == null) {
+            int initial = (int) Math.min(declared >= 0 ? declared : 8192, context.maxRequestBytes());
+            exchange.body = ctx.alloc().heapBuffer(Math.max(initial, 256), context.maxRequestBytes());
+        }
+    }
+
+    private void content(ChannelHandlerContext ctx, HttpContent content) {
+        try {
+            if (!reading) {
+                return;
+            }
+            ByteBuf body = exchange.body;
+            if (body != null) {
+                ByteBuf chunk = content.content();
+                if (body.readableBytes() + chunk.readableBytes() > context.maxRequestBytes()) {
+                    refuseAndClose(ctx, GatewayError.TOO_LARGE, "request body is over the limit of "
+                            + context.maxRequestBytes() + " bytes");
+                    return;
+                }
+                body.writeBytes(chunk);
+            }
+            if (content instanceof LastHttpContent) {
+                passOn(ctx);
+            }
+        } finally {
+            content.release();
+        }
+    }
+
+    /** Refuses the request and closes the connection once the error is written. */
+    private void refuseAndClose(ChannelHandlerContext ctx, GatewayError error, String message) {
+        exchange.rejection = null;
+        exchange.reject(error, message);
+        exchange.keepAlive = false;
+        discarding = true;
+        passOn(ctx);
+    }
+
+    private void passOn(ChannelHandlerContext ctx) {
+        reading = false;
+        if (exchange.rejection != null) {
+            exchange.releaseBody();
+        }
+        exchange.inFlight = true;
+        ctx.fireChannelRead(exchange);
+    }
+
+    private void releaseHeld() {
+        Object msg;
+        while ((msg = held.pollFirst()) != null) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private static GatewayError decoderError(Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return GatewayError.URI_TOO_LONG;
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return GatewayError.HEADERS_TOO_LARGE;
+        }
+        return GatewayError.BAD_REQUEST;
+    }
+
+    private static String decoderMessage(Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return "request line is too long";
+        }
+        if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
+            return "request headers are too large";
+        }
+        String reason = cause == null || cause.getMessage() == null ? "malformed" : cause.getMessage();
+        // Decoder messages name the rule broken, not header values, so they are safe to return.
+        return "malformed HTTP request: " + (reason.length() > 200 ? reason.substring(0, 200) : reason);
+    }
+
+    private static String pathOnly(String uri) {
+        int query = uri.indexOf('?');
+        String path = query < 0 ? uri : uri.substring(0, query);
+        return path.length() > 200 ? path.substring(0, 200) + "..." : path;
+    }
+}

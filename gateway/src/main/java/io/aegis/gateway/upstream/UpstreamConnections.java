@@ -1,0 +1,85 @@
+package io.aegis.gateway.upstream;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.EventExecutor;
+import io.aegis.natives.NetworkTransport;
+import io.aegis.gateway.config.ProviderSettings;
+import io.aegis.gateway.route.Provider;
+import io.netty.channel.EventLoopGroup;
+import java.util.EnumMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import javax.net.ssl.SSLException;
+
+/**
+ * The upstream side as a whole: one {@link UpstreamPool} per event loop, the provider targets, and
+ * the binding of a response listener to a connection. Built once at start-up; read-only afterwards.
+ */
+public final class UpstreamConnections {
+    static final String RELAY = "relay";
+    static final AttributeKey<Boolean> REUSED = AttributeKey.valueOf("aegis.upstream.reused");
+
+    private final Map<EventExecutor, UpstreamPool> pools = new IdentityHashMap<>();
+    private final Map<Provider, ProviderUpstream> providers = new EnumMap<>(Provider.class);
+
+    /** Pools for every loop of {@code group} and a target for every configured provider. */
+    public UpstreamConnections(EventLoopGroup group, NetworkTransport transport,
+                               Map<Provider, ProviderSettings> settings) throws SSLException {
+        int index = 0;
+        for (ProviderSettings provider : settings.values()) {
+            UpstreamEndpoint endpoint = new UpstreamEndpoint(index++, provider.baseUrl(),
+                    "https".equalsIgnoreCase(provider.baseUrl().getScheme())
+                            ? UpstreamTls.clientContext(provider.caFile()) : null);
+            providers.put(provider.provider(), new ProviderUpstream(provider, endpoint));
+        }
+        for (EventExecutor executor : group) {
+            pools.put(executor, new UpstreamPool((EventLoop) executor, transport, index));
+        }
+    }
+
+    /** The target for {@code provider}, or {@code null} when it is not configured. */
+    public ProviderUpstream provider(Provider provider) {
+        return providers.get(provider);
+    }
+
+    /** The pool of the given event loop. */
+    public UpstreamPool pool(EventExecutor loop) {
+        UpstreamPool pool = pools.get(loop);
+        if (pool == null) {
+            throw new IllegalStateException("no upstream pool for " + loop + ": not one of the gateway's loops");
+        }
+        return pool;
+    }
+
+    /** Routes the next response on {@code channel} to {@code listener}. */
+    public static void bind(Channel channel, UpstreamListener listener) {
+        relay(channel).bind(listener);
+    }
+
+    /** Detaches the listener, e.g. before closing a connection whose exchange was abandoned. */
+    public static void unbind(Channel channel) {
+        UpstreamRelay relay = relayOrNull(channel);
+        if (relay != null) {
+            relay.unbind();
+        }
+    }
+
+    /** True when the connection came from the pool rather than a fresh connect. */
+    public static boolean wasReused(Channel channel) {
+        return Boolean.TRUE.equals(channel.attr(REUSED).get());
+    }
+
+    static UpstreamRelay relay(Channel channel) {
+        UpstreamRelay relay = relayOrNull(channel);
+        if (relay == null) {
+            throw new IllegalStateException("not an upstream connection: " + channel);
+        }
+        return relay;
+    }
+
+    private static UpstreamRelay relayOrNull(Channel channel) {
+        return (UpstreamRelay) channel.pipeline().get(RELAY);
+    }
+}

@@ -1,0 +1,98 @@
+package io.aegis.gateway.upstream;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.channels.ClosedChannelException;
+
+/**
+ * The last handler of an upstream connection: passes the response to the exchange bound to the
+ * connection, and closes a pooled connection that idles too long. A response that arrives while no
+ * exchange is bound (a server talking out of turn) is dropped and the connection closed.
+ */
+final class UpstreamRelay extends ChannelInboundHandlerAdapter {
+    private UpstreamListener listener;
+
+    void bind(UpstreamListener listener) {
+        this.listener = listener;
+    }
+
+    void unbind() {
+        this.listener = null;
+    }
+
+    boolean isBound() {
+        return listener != null;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        UpstreamListener current = listener;
+        if (current == null) {
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+            return;
+        }
+        if (msg instanceof HttpResponse) {
+            HttpResponse head = (HttpResponse) msg;
+            if (head.decoderResult().isFailure()) {
+                ReferenceCountUtil.release(msg);
+                listener = null;
+                current.upstreamFailed(head.decoderResult().cause());
+                ctx.close();
+                return;
+            }
+            current.upstreamHead(head);
+            if (msg instanceof HttpContent && listener == current) {
+                // A full response object: the same message is also the body.
+                current.upstreamContent((HttpContent) msg);
+            }
+            return;
+        }
+        if (msg instanceof HttpContent) {
+            current.upstreamContent((HttpContent) msg);
+            return;
+        }
+        ReferenceCountUtil.release(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        UpstreamListener current = listener;
+        if (current != null) {
+            current.upstreamReadComplete();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        fail(new ClosedChannelException());
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        fail(cause);
+        ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent && listener == null) {
+            // Idle in the pool for too long: the server would drop it soon anyway.
+            ctx.close();
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    private void fail(Throwable cause) {
+        UpstreamListener current = listener;
+        listener = null;
+        if (current != null) {
+            current.upstreamFailed(cause);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.aegis.gateway.usage;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.async.ByteArrayFeeder;
+import io.aegis.gateway.route.Provider;
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+
+/**
+ * Reads usage from a response body as its chunks pass to the caller. The chunks are only read,
+ * never kept or changed. SSE bodies go through {@link SseDataExtractor}; JSON bodies and streamed
+ * JSON arrays are fed whole. A malformed event is skipped (the next event is read afresh), and a
+ * body cut short leaves the best counts seen so far. One reader per connection, reused per response.
+ */
+public final class ResponseUsageReader implements SseDataExtractor.Sink {
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+    private static final byte[] NEWLINE = {'\n'};
+
+    private final Usage usage = new Usage();
+    private final AnthropicUsageVisitor anthropic = new AnthropicUsageVisitor(usage);
+    private final GeminiUsageVisitor gemini = new GeminiUsageVisitor(usage);
+    private final SseDataExtractor sse = new SseDataExtractor(this);
+    private JsonTokenVisitor visitor;
+    private JsonParser parser;
+    private boolean sseBody;
+    private boolean broken;
+    private boolean active;
+    private byte[] scratch = new byte[8192];
+    private int malformedEvents;
+
+    /** Starts reading a new response body of {@code provider}; {@code eventStream} for SSE bodies. */
+    public void begin(Provider provider, boolean eventStream) {
+        usage.reset();
+        visitor = provider == Provider.ANTHROPIC ? anthropic : gemini;
+        visitor.resetValue();
+        sse.reset();
+        sseBody = eventStream;
+        broken = false;
+        malformedEvents = 0;
+        active = true;
+        closeParser();
+        parser = newParser();
+    }
+
+    /** Reads one chunk of the body; the buffer's indexes are not changed. */
+    public void feed(ByteBuf chunk) {
+        if (!active || !chunk.isReadable()) {
+            return;
+        }
+        if (sseBody) {
+            sse.feed(chunk);
+        } else {
+            data(chunk, chunk.readerIndex(), chunk.readableBytes());
+        }
+    }
+
+    /** Ends the body; the usage read so far stays available. */
+    public void finish() {
+        if (active && sseBody) {
+            // A final event without its blank line still counts.
+            eventEnd();
+        } else if (active && parser != null && !broken) {
+            try {
+                ((ByteArrayFeeder) parser.getNonBlockingInputFeeder()).endOfInput();
+                drain();
+            } catch (IOException e) {
+                broken = true;
+            }
+        }
+        active = false;
+        closeParser();
+    }
+
+    public Usage usage() {
+        return usage;
+    }
+
+    /** SSE events whose JSON could not be read (each was skipped). */
+    public int malformedEvents() {
+        return malformedEvents;
+    }
+
+    @Override
+    public void data(ByteBuf buffer, int index, int length) {
+        if (broken) {
+            return;
+        }
+        try {
+            if (buffer.hasArray()) {
+                feedBytes(buffer.array(), buffer.arrayOffset() + index, length);
+            } else {
+                if (scratch.length < length) {
+                    scratch = new byte[Math.max(length, scratch.length * 2)];
+                }
+                buffer.getBytes(index, scratch, 0, length);
+                feedBytes(scratch, 0, length);
+            }
+        } catch (IOException e) {
+            broken = true;
+        }
+    }
+
+    @Override
+    public void lineEnd() {
+        if (!broken) {
+            try {
+                feedBytes(NEWLINE, 0, 1);
+            } catch (IOException e) {
+                broken = true;
+            }
+        }
+    }
+
+    @Override
+    public void eventEnd() {
+        if (broken || visitor != null && parserMidValue()) {
+            // The event's JSON was bad or incomplete: start the next event with a fresh parser.
+            malformedEvents++;
+            broken = false;
+            visitor.resetValue();
+            closeParser();
+            parser = newParser();
+        }
+    }
+
+    private boolean parserMidValue() {
+        return parser != null && parser.getParsingContext() != null && !parser.getParsingContext().inRoot();
+    }
+
+    private void feedBytes(byte[] bytes, int offset, int length) throws IOException {
+        ByteArrayFeeder feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
+        feeder.feedInput(bytes, offset, offset + length);
+        drain();
+    }
+
+    private void drain() throws IOException {
+        JsonToken token;
+        while ((token = parser.nextToken()) != null && token != JsonToken.NOT_AVAILABLE) {
+            visitor.token(token, parser);
+        }
+    }
+
+    private JsonParser newParser() {
+        try {
+            return JSON.createNonBlockingByteArrayParser();
+        } catch (IOException e) {
+            throw new IllegalStateException("jackson cannot create a non-blocking parser", e);
+        }
+    }
+
+    private void closeParser() {
+        if (parser != null) {
+            try {
+                parser.close();
+            } catch (IOException ignored) {
+                // Closing a non-blocking parser releases buffers only; nothing to report.
+            }
+            parser = null;
+        }
+    }
+}
