@@ -75,6 +75,7 @@ public final class Exchange {
         this.outcome = null;
         this.errorClass = null;
         this.facts.reset(null, null, 0);
+        this.usageReader.usage().reset();
     }
 
     void reject(GatewayError error, String message) {

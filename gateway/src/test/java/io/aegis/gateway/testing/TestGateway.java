@@ -1,0 +1,217 @@
+package io.aegis.gateway.testing;
+
+import io.aegis.gateway.GatewayRuntime;
+import io.aegis.gateway.auth.KeyDigest;
+import io.aegis.gateway.config.AegisConfig;
+import io.aegis.gateway.config.ConfigLoader;
+import io.aegis.gateway.config.ListenAddress;
+import io.aegis.gateway.mock.MockOptions;
+import io.aegis.gateway.mock.MockUpstream;
+import io.aegis.gateway.proxy.Exchange;
+import io.aegis.gateway.route.Provider;
+import io.aegis.natives.NetworkTransports;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A gateway in front of a mock upstream, both on loopback ports the OS picked, configured through a
+ * real YAML file and {@link ConfigLoader}. Finished exchanges are queued for tests to inspect.
+ */
+public final class TestGateway implements AutoCloseable {
+    /** Virtual key of tenant {@code acme}. */
+    public static final String ACME_KEY = "aegis-test-key-acme";
+    /** Virtual key of tenant {@code beta}. */
+    public static final String BETA_KEY = "aegis-test-key-beta";
+    /** Provider key the gateway injects in virtual mode. */
+    public static final String PROVIDER_KEY = "provider-key-under-test";
+
+    private final MockUpstream mock;
+    private final GatewayRuntime runtime;
+    private final BlockingQueue<Completed> completed;
+
+    /** What a test can check about a finished exchange (a copy: the exchange itself is reused). */
+    public record Completed(Provider provider, String model, String tenant, String keyId, int status,
+                            Exchange.Outcome outcome, String errorClass, long inputTokens, long outputTokens,
+                            long cacheReadTokens, long cacheWriteTokens, long thoughtsTokens, boolean usageSeen,
+                            boolean streamError, int attempts, String upstream, String traceId) {
+    }
+
+    private TestGateway(MockUpstream mock, GatewayRuntime runtime, BlockingQueue<Completed> completed) {
+        this.mock = mock;
+        this.runtime = runtime;
+        this.completed = completed;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static TestGateway start() {
+        return builder().start();
+    }
+
+    public String baseUrl() {
+        return runtime.server().baseUrl();
+    }
+
+    public int port() {
+        return runtime.server().address().getPort();
+    }
+
+    public String mockUrl() {
+        return mock.baseUrl();
+    }
+
+    public MockUpstream mock() {
+        return mock;
+    }
+
+    /** The next finished exchange, waiting up to 10 s for it. */
+    public Completed nextCompleted() {
+        try {
+            Completed next = completed.poll(10, TimeUnit.SECONDS);
+            if (next == null) {
+                throw new AssertionError("no exchange finished within 10 s");
+            }
+            return next;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        runtime.close();
+        mock.close();
+    }
+
+    /** Options of a test gateway; YAML fragments are spliced into the generated config. */
+    public static final class Builder {
+        private String authMode = "virtual";
+        private long maxRequestBytes = 1024 * 1024;
+        private long maxHeaderBytes = 16 * 1024;
+        private String providerExtra = "";
+        private String anthropicBaseUrl;
+        private String geminiBaseUrl;
+        private MockOptions mockOptions = MockOptions.defaults();
+        private String transport = "auto";
+
+        public Builder authMode(String mode) {
+            this.authMode = mode;
+            return this;
+        }
+
+        public Builder maxRequestBytes(long bytes) {
+            this.maxRequestBytes = bytes;
+            return this;
+        }
+
+        public Builder maxHeaderBytes(long bytes) {
+            this.maxHeaderBytes = bytes;
+            return this;
+        }
+
+        /** YAML lines added to both provider blocks, indented by four spaces, e.g. timeouts. */
+        public Builder providerExtra(String yaml) {
+            this.providerExtra = yaml;
+            return this;
+        }
+
+        /** Points Anthropic somewhere other than the mock (e.g. a closed port, a TLS server). */
+        public Builder anthropicBaseUrl(String url) {
+            this.anthropicBaseUrl = url;
+            return this;
+        }
+
+        public Builder geminiBaseUrl(String url) {
+            this.geminiBaseUrl = url;
+            return this;
+        }
+
+        public Builder mockOptions(MockOptions options) {
+            this.mockOptions = options;
+            return this;
+        }
+
+        public Builder transport(String transport) {
+            this.transport = transport;
+            return this;
+        }
+
+        public TestGateway start() {
+            MockUpstream mock = null;
+            try {
+                mock = MockUpstream.start(NetworkTransports.select(transport), new ListenAddress("127.0.0.1", 0),
+                        mockOptions, 1);
+                Path dir = Files.createTempDirectory("aegis-test");
+                Path file = dir.resolve("aegis.yaml");
+                Files.writeString(file, yaml(mock.baseUrl(), dir), StandardCharsets.UTF_8);
+                AegisConfig config = ConfigLoader.load(file, dir, name -> null);
+                BlockingQueue<Completed> completed = new LinkedBlockingQueue<>();
+                GatewayRuntime runtime = GatewayRuntime.start(config, exchange -> completed.add(snapshot(exchange)));
+                return new TestGateway(mock, runtime, completed);
+            } catch (Exception e) {
+                if (mock != null) {
+                    mock.close();
+                }
+                if (e instanceof IOException) {
+                    throw new UncheckedIOException((IOException) e);
+                }
+                throw new IllegalStateException("test gateway did not start: " + e.getMessage(), e);
+            }
+        }
+
+        private String yaml(String mockUrl, Path dir) {
+            String extra = providerExtra.isEmpty() ? "" : providerExtra.indent(4);
+            return "gateway:\n"
+                    + "  listen: \"127.0.0.1:0\"\n"
+                    + "  max_request_bytes: " + maxRequestBytes + "\n"
+                    + "  max_header_bytes: " + maxHeaderBytes + "\n"
+                    + "  transport: " + transport + "\n"
+                    + "  event_loops: 2\n"
+                    + "auth: { mode: " + authMode + " }\n"
+                    + "data_dir: " + dir.resolve("data") + "\n"
+                    + "providers:\n"
+                    + "  anthropic:\n"
+                    + "    base_url: \"" + (anthropicBaseUrl == null ? mockUrl : anthropicBaseUrl) + "\"\n"
+                    + "    api_key: \"" + PROVIDER_KEY + "\"\n"
+                    + extra
+                    + "  gemini:\n"
+                    + "    base_url: \"" + (geminiBaseUrl == null ? mockUrl : geminiBaseUrl) + "\"\n"
+                    + "    api_key: \"" + PROVIDER_KEY + "\"\n"
+                    + extra
+                    + "tenants:\n"
+                    + "  - id: acme\n"
+                    + "    keys: [\"sha256:" + sha256(ACME_KEY) + "\"]\n"
+                    + "  - id: beta\n"
+                    + "    keys: [\"sha256:" + sha256(BETA_KEY) + "\"]\n";
+        }
+    }
+
+    /** Hex SHA-256 of a key, as written in config. */
+    public static String sha256(String key) {
+        return KeyDigest.hex(KeyDigest.current().sha256(key).clone());
+    }
+
+    /** The key id the gateway and the mock report for a key. */
+    public static String keyId(String key) {
+        return KeyDigest.keyId(KeyDigest.current().sha256(key).clone());
+    }
+
+    private static Completed snapshot(Exchange exchange) {
+        var usage = exchange.usage();
+        var tenant = exchange.tenant();
+        return new Completed(exchange.provider(), exchange.facts().model(), tenant == null ? null : tenant.id(),
+                tenant == null ? null : tenant.keyId(), exchange.status(), exchange.outcome(), exchange.errorClass(),
+                usage.inputTokens(), usage.outputTokens(), usage.cacheReadTokens(), usage.cacheWriteTokens(),
+                usage.thoughtsTokens(), usage.seen(), usage.streamError(), exchange.attempts(), exchange.upstream(),
+                exchange.traceId());
+    }
+}
