@@ -107,6 +107,10 @@ final class MockRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             script.headers.set("x-mock-received-traceparent", traceparent);
         }
         script.headers.set("x-mock-received-content-length", String.valueOf(request.content().readableBytes()));
+        // Names only, never values: enough for tests to see which headers crossed the gateway.
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        request.headers().names().forEach(name -> names.add(name.toLowerCase(java.util.Locale.ROOT)));
+        script.headers.set("x-mock-received-header-names", String.join(",", names));
         long delayMs = parseLong(request.headers().get("x-mock-delay-ms"), -1);
         play(ctx, script, fault, keepAlive, delayMs);
     }

@@ -60,6 +60,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
     private Channel upstream;
     private boolean upstreamReusable;
     private ScheduledFuture<?> timer;
+    /** When the armed timer fires, in nanoTime terms. */
+    private long timerDueNs;
     private int staleRetries;
 
     ExchangeHandler(Exchange exchange, ProxyContext context, RequestReader reader) {
@@ -163,7 +165,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
                 upstreamFailed(f.cause());
             }
         });
-        deadlines.requestSent(System.nanoTime());
+        long sentNs = System.nanoTime();
+        deadlines.requestSent(sentNs);
+        rearmIfSooner(sentNs);
         upstream.read();
     }
 
@@ -172,6 +176,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
         long now = System.nanoTime();
         exchange.firstByteNanos = now;
         deadlines.responseRead(now);
+        rearmIfSooner(now);
         exchange.status = head.status().code();
         String contentType = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
         exchange.eventStream = contentType != null && contentType.regionMatches(true, 0, "text/event-stream", 0, 17);
@@ -329,7 +334,17 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
     }
 
     private void armTimer(long nowNs) {
-        timer = ctx.executor().schedule(deadlineCheck, deadlines.nanosToNext(nowNs), TimeUnit.NANOSECONDS);
+        long delayNs = deadlines.nanosToNext(nowNs);
+        timerDueNs = nowNs + delayNs;
+        timer = ctx.executor().schedule(deadlineCheck, delayNs, TimeUnit.NANOSECONDS);
+    }
+
+    /** Moves the timer earlier when a new deadline (first byte, idle) comes before the armed one. */
+    private void rearmIfSooner(long nowNs) {
+        if (timer != null && nowNs + deadlines.nanosToNext(nowNs) - timerDueNs < 0) {
+            timer.cancel(false);
+            armTimer(nowNs);
+        }
     }
 
     private void checkDeadlines() {
@@ -418,7 +433,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
         target = null;
         exchange.requestHeaders = null;
         if (exchange.keepAlive && ctx.channel().isActive()) {
-            reader.resume(ctx);
+            reader.resume();
         }
     }
 

@@ -37,10 +37,16 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
     private boolean reading;
     /** True after a refusal that closes the connection: everything further is dropped. */
     private boolean discarding;
+    private ChannelHandlerContext ctx;
 
     RequestReader(Exchange exchange, ProxyContext context) {
         this.exchange = exchange;
         this.context = context;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
     }
 
     @Override
@@ -87,7 +93,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
     }
 
     /** Called when the previous exchange has finished and the connection stays open. */
-    void resume(ChannelHandlerContext ctx) {
+    void resume() {
         while (!held.isEmpty() && !exchange.inFlight && !discarding) {
             handle(ctx, held.pollFirst());
         }
