@@ -49,7 +49,7 @@ public final class ConfigLoader {
             "timeouts", "retries", "failover", "tls");
     private static final Set<String> TIMEOUT_KEYS = ordered("connect_ms", "first_byte_ms", "idle_ms", "total_ms");
     private static final Set<String> RETRY_KEYS = ordered("max_attempts");
-    private static final Set<String> TLS_KEYS = ordered("ca_file");
+    private static final Set<String> TLS_KEYS = ordered("ca_file", "server_name");
     private static final Set<String> TENANT_KEYS = ordered("id", "keys", "budget", "limits");
     private static final Set<String> BUDGET_KEYS = ordered("usd_per_day", "usd_per_month");
     private static final Set<String> LIMIT_KEYS = ordered("requests_per_minute", "tokens_per_minute");
@@ -251,8 +251,10 @@ public final class ConfigLoader {
         }
 
         Path caFile = null;
+        String tlsServerName = null;
         if (p.containsKey("tls")) {
             Map<String, Node> tls = nodes.mapping(p.get("tls"), key + ".tls", TLS_KEYS);
+            tlsServerName = nodes.string(tls.get("server_name"), key + ".tls.server_name", null);
             String ca = nodes.string(tls.get("ca_file"), key + ".tls.ca_file", null);
             if (ca != null) {
                 caFile = path(projectRoot, ca);
@@ -265,7 +267,7 @@ public final class ConfigLoader {
             return null;
         }
         return new ProviderSettings(provider, baseUrl, List.copyOf(keys), source, timeouts, maxAttempts,
-                List.copyOf(failover), caFile);
+                List.copyOf(failover), caFile, tlsServerName);
     }
 
     private static URI baseUrl(ConfigNodes nodes, Node node, String key, Node parent) {

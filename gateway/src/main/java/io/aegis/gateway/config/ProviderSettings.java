@@ -16,6 +16,8 @@ import java.util.List;
  * @param maxAttempts attempts per request, retries included
  * @param failover    further base URLs tried in order when retries run out
  * @param caFile      a PEM file of trusted CAs for TLS, or {@code null} for the JDK's trust store
+ * @param tlsServerName the name sent as SNI and checked against the certificate, when it differs
+ *                    from the base URL's host (as nginx's {@code proxy_ssl_name}), or {@code null}
  */
 public record ProviderSettings(
         Provider provider,
@@ -25,7 +27,8 @@ public record ProviderSettings(
         Timeouts timeouts,
         int maxAttempts,
         List<URI> failover,
-        Path caFile) {
+        Path caFile,
+        String tlsServerName) {
 
     @Override
     public String toString() {

@@ -102,6 +102,10 @@ final class MockRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         if (route.query() != null) {
             script.headers.set("x-mock-received-query", route.query().replaceAll("(^|&)key=[^&]*", "$1key=REDACTED"));
         }
+        String sni = requestedServerName(ctx);
+        if (sni != null) {
+            script.headers.set("x-mock-received-sni", sni);
+        }
         String traceparent = request.headers().get("traceparent");
         if (traceparent != null) {
             script.headers.set("x-mock-received-traceparent", traceparent);
@@ -192,6 +196,21 @@ final class MockRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         // SO_LINGER 0 makes close() send a TCP RST instead of a FIN.
         ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
         ctx.close();
+    }
+
+    /** The SNI host name the client sent, when this connection is TLS. */
+    private static String requestedServerName(ChannelHandlerContext ctx) {
+        io.netty.handler.ssl.SslHandler tls = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+        if (tls == null || !(tls.engine().getSession() instanceof javax.net.ssl.ExtendedSSLSession)) {
+            return null;
+        }
+        for (javax.net.ssl.SNIServerName name
+                : ((javax.net.ssl.ExtendedSSLSession) tls.engine().getSession()).getRequestedServerNames()) {
+            if (name instanceof javax.net.ssl.SNIHostName) {
+                return ((javax.net.ssl.SNIHostName) name).getAsciiName();
+            }
+        }
+        return null;
     }
 
     private static String receivedAuth(HttpHeaders headers, String query) {

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,8 +22,11 @@ public final class MockUpstream implements AutoCloseable {
     private final boolean ownsGroup;
     private final Channel serverChannel;
     private final AtomicLong requests;
+    private final boolean tls;
 
-    private MockUpstream(EventLoopGroup group, boolean ownsGroup, Channel serverChannel, AtomicLong requests) {
+    private MockUpstream(EventLoopGroup group, boolean ownsGroup, Channel serverChannel, AtomicLong requests,
+                         boolean tls) {
+        this.tls = tls;
         this.requests = requests;
         this.group = group;
         this.ownsGroup = ownsGroup;
@@ -44,6 +48,13 @@ public final class MockUpstream implements AutoCloseable {
     /** Starts a mock on existing event loops (the gateway's, in the demo). */
     public static MockUpstream start(NetworkTransport transport, EventLoopGroup group, boolean ownsGroup,
                                      ListenAddress listen, MockOptions options) throws InterruptedException {
+        return start(transport, group, ownsGroup, listen, options, null);
+    }
+
+    /** Starts a mock that serves HTTPS with {@code serverTls} (for testing upstream TLS), or HTTP when null. */
+    public static MockUpstream start(NetworkTransport transport, EventLoopGroup group, boolean ownsGroup,
+                                     ListenAddress listen, MockOptions options, SslContext serverTls)
+            throws InterruptedException {
         AtomicLong sequence = new AtomicLong();
         Channel channel = new ServerBootstrap()
                 .group(group)
@@ -51,6 +62,9 @@ public final class MockUpstream implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (serverTls != null) {
+                            ch.pipeline().addLast("tls", serverTls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline()
                                 .addLast("http", new HttpServerCodec())
                                 .addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST_BYTES))
@@ -58,7 +72,7 @@ public final class MockUpstream implements AutoCloseable {
                     }
                 })
                 .bind(listen.toSocketAddress()).sync().channel();
-        return new MockUpstream(group, ownsGroup, channel, sequence);
+        return new MockUpstream(group, ownsGroup, channel, sequence, serverTls != null);
     }
 
     /** The bound address (the real port when 0 was asked for). */
@@ -69,7 +83,7 @@ public final class MockUpstream implements AutoCloseable {
     /** {@code http://host:port} of this mock. */
     public String baseUrl() {
         InetSocketAddress address = address();
-        return "http://" + address.getHostString() + ":" + address.getPort();
+        return (tls ? "https://" : "http://") + address.getHostString() + ":" + address.getPort();
     }
 
     public long requestsServed() {

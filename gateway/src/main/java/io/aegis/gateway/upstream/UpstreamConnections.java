@@ -31,7 +31,7 @@ public final class UpstreamConnections {
         for (ProviderSettings provider : settings.values()) {
             UpstreamEndpoint endpoint = new UpstreamEndpoint(index++, provider.baseUrl(),
                     "https".equalsIgnoreCase(provider.baseUrl().getScheme())
-                            ? UpstreamTls.clientContext(provider.caFile()) : null);
+                            ? UpstreamTls.clientContext(provider.caFile()) : null, provider.tlsServerName());
             providers.put(provider.provider(), new ProviderUpstream(provider, endpoint));
         }
         for (EventExecutor executor : group) {

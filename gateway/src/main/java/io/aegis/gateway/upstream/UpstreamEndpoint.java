@@ -11,16 +11,18 @@ import java.util.Locale;
 public final class UpstreamEndpoint {
     private final int index;
     private final String host;
+    private final String tlsName;
     private final int port;
     private final SslContext tls;
     private final String basePath;
     private final String hostHeader;
     private final String display;
 
-    UpstreamEndpoint(int index, URI baseUrl, SslContext tls) {
+    UpstreamEndpoint(int index, URI baseUrl, SslContext tls, String tlsServerName) {
         this.index = index;
         boolean https = "https".equals(baseUrl.getScheme().toLowerCase(Locale.ROOT));
         this.host = baseUrl.getHost();
+        this.tlsName = tlsServerName != null ? tlsServerName : host;
         this.port = baseUrl.getPort() > 0 ? baseUrl.getPort() : (https ? 443 : 80);
         this.tls = https ? tls : null;
         String path = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
@@ -40,6 +42,11 @@ public final class UpstreamEndpoint {
 
     public int port() {
         return port;
+    }
+
+    /** The name sent as SNI and verified against the upstream's certificate. */
+    public String tlsName() {
+        return tlsName;
     }
 
     /** The TLS context, or {@code null} for plain HTTP. */

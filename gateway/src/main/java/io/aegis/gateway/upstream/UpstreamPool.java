@@ -87,7 +87,7 @@ public final class UpstreamPool {
                         ChannelPipeline pipeline = ch.pipeline();
                         if (endpoint.tls() != null) {
                             // Peer host and port make the engine send SNI and check the certificate's name.
-                            pipeline.addLast("tls", endpoint.tls().newHandler(ch.alloc(), endpoint.host(),
+                            pipeline.addLast("tls", endpoint.tls().newHandler(ch.alloc(), endpoint.tlsName(),
                                     endpoint.port()));
                         }
                         pipeline.addLast("http", new HttpClientCodec(new HttpDecoderConfig()
