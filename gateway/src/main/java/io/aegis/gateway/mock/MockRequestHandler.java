@@ -38,6 +38,8 @@ final class MockRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final MockOptions options;
     private final AtomicLong sequence;
     private final Route route = new Route();
+    /** The response being played on this connection, if it is waiting for writability. */
+    private MockPlayer player;
 
     MockRequestHandler(MockOptions options, AtomicLong sequence) {
         this.options = options;
@@ -184,11 +186,12 @@ final class MockRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         } else if (fault == MockFault.SLOW_DRIP) {
             chunkMs = delayOverrideMs >= 0 ? delayOverrideMs : MockOptions.DEFAULT_SLOW_DRIP_MS;
         }
-        MockPlayer player = new MockPlayer(ctx, script, fault == MockFault.RESET_MID_STREAM, keepAlive, chunkMs);
+        MockPlayer next = new MockPlayer(ctx, script, fault == MockFault.RESET_MID_STREAM, keepAlive, chunkMs);
+        player = next;
         if (firstByteMs > 0) {
-            ctx.executor().schedule(player::start, firstByteMs, TimeUnit.MILLISECONDS);
+            ctx.executor().schedule(next::start, firstByteMs, TimeUnit.MILLISECONDS);
         } else {
-            player.start();
+            next.start();
         }
     }
 
@@ -251,12 +254,21 @@ final class MockRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        MockPlayer current = player;
+        if (current != null && ctx.channel().isWritable() && current.chunkDelayMs == 0) {
+            current.writeNext();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         ctx.close();
     }
 
     /** Writes a script piece by piece on the event loop, with the chunk delay between pieces. */
-    private static final class MockPlayer {
+    private final class MockPlayer {
         private final ChannelHandlerContext ctx;
         private final MockScript script;
         private final boolean resetMidway;
@@ -288,6 +300,7 @@ final class MockRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                 head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             }
             if (!script.streamed) {
+                player = null;
                 byte[] body = script.pieces.isEmpty() ? new byte[0] : script.pieces.get(0);
                 ctx.write(head);
                 if (resetMidway) {
@@ -303,25 +316,29 @@ final class MockRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             writeNext();
         }
 
+        /** Writes pieces while the connection can take them; a slow reader pauses the mock too. */
         private void writeNext() {
-            if (!ctx.channel().isActive()) {
-                return;
-            }
-            if (resetMidway && next >= Math.max(1, script.pieces.size() / 2)) {
-                ctx.flush();
-                reset(ctx);
-                return;
-            }
-            if (next >= script.pieces.size()) {
-                ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> finish());
-                return;
-            }
-            byte[] piece = script.pieces.get(next++);
-            ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(piece)));
-            if (chunkDelayMs > 0) {
-                ctx.executor().schedule(this::writeNext, chunkDelayMs, TimeUnit.MILLISECONDS);
-            } else {
-                writeNext();
+            while (ctx.channel().isActive()) {
+                if (resetMidway && next >= Math.max(1, script.pieces.size() / 2)) {
+                    ctx.flush();
+                    reset(ctx);
+                    return;
+                }
+                if (next >= script.pieces.size()) {
+                    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> finish());
+                    player = null;
+                    return;
+                }
+                if (!ctx.channel().isWritable()) {
+                    // channelWritabilityChanged resumes us.
+                    return;
+                }
+                byte[] piece = script.pieces.get(next++);
+                ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(piece)));
+                if (chunkDelayMs > 0) {
+                    ctx.executor().schedule(this::writeNext, chunkDelayMs, TimeUnit.MILLISECONDS);
+                    return;
+                }
             }
         }
 
