@@ -104,6 +104,7 @@ public final class AegisMain {
         }
         try (GatewayRuntime runtime = GatewayRuntime.start(config, ExchangeListener.NONE)) {
             NetworkTransports.logChoice(runtime.transport());
+            warnAboutMissingProviderKeys(config, err);
             if (runtime.mock() != null) {
                 out.println("mock upstream listening on " + runtime.mock().baseUrl());
             }
@@ -118,6 +119,19 @@ public final class AegisMain {
             // Netty rethrows bind failures (address in use) unchecked-style; TLS set-up fails with SSLException.
             err.println("aegis " + command + ": cannot start on " + config.gateway().listen() + ": " + e);
             return EXIT_USAGE;
+        }
+    }
+
+    /** In virtual mode a provider without a key answers 500 per request; say so once at start-up. */
+    private static void warnAboutMissingProviderKeys(AegisConfig config, PrintStream err) {
+        if (config.authMode() != io.aegis.gateway.config.AuthMode.VIRTUAL) {
+            return;
+        }
+        for (io.aegis.gateway.config.ProviderSettings provider : config.providers().values()) {
+            if (provider.apiKeys().isEmpty()) {
+                err.println("aegis: warning: no " + provider.provider().configName() + " provider key ("
+                        + provider.apiKeySource() + " is unset); its requests will get 500 until it is set");
+            }
         }
     }
 

@@ -1,0 +1,206 @@
+package io.aegis.bench;
+
+import io.aegis.gateway.GatewayRuntime;
+import io.aegis.gateway.auth.KeyDigest;
+import io.aegis.gateway.config.AegisConfig;
+import io.aegis.gateway.config.ConfigLoader;
+import io.aegis.gateway.config.ListenAddress;
+import io.aegis.gateway.mock.FaultPlan;
+import io.aegis.gateway.mock.MockOptions;
+import io.aegis.gateway.mock.MockUpstream;
+import io.aegis.gateway.proxy.ExchangeListener;
+import io.aegis.natives.NetworkTransport;
+import io.aegis.natives.NetworkTransports;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The end-to-end latency benchmark: the mock upstream, the gateway in front of it and an open-loop
+ * client in one JVM; the same load runs against the mock directly (the baseline) and through the
+ * gateway, for non-stream and stream requests, and the through/direct ratios are printed.
+ */
+public final class LoadBenchmark {
+    private static final String VIRTUAL_KEY = "aegis-bench-key";
+    private static final String BODY = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":256,%s"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"Write a haiku about gateways that keep secrets, "
+            + "count tokens exactly and never drop a trace event.\"}]}";
+
+    private LoadBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        if (options == null) {
+            System.err.println(Options.USAGE);
+            System.exit(2);
+            return;
+        }
+        NetworkTransport transport = NetworkTransports.select(options.transport);
+        EventLoopGroup mockLoops = transport.newEventLoopGroup(options.mockThreads, "bench-mock");
+        EventLoopGroup clientLoop = transport.newEventLoopGroup(1, "bench-client");
+        MockUpstream mock = MockUpstream.start(transport, mockLoops, false, new ListenAddress("127.0.0.1", 0),
+                new MockOptions(options.mockLatencyMs, 0, MockOptions.DEFAULT_RETRY_AFTER_MS, FaultPlan.none()));
+        GatewayRuntime gateway = GatewayRuntime.start(config(mock.baseUrl(), options), ExchangeListener.NONE);
+        try {
+            System.out.printf(Locale.ROOT, "aegis load benchmark: %d req/s, %d s warm-up + %d s measured per path "
+                            + "in %d alternating rounds, "
+                            + "mock first-byte latency %d ms, %d output tokens, transport %s, gateway loops %d, "
+                            + "%d cores%n", options.rate, options.warmupSeconds, options.seconds, options.rounds,
+                    options.mockLatencyMs,
+                    options.outputTokens, transport.name(), options.gatewayThreads,
+                    Runtime.getRuntime().availableProcessors());
+            List<String[]> rows = new ArrayList<>();
+            for (boolean stream : new boolean[] {false, true}) {
+                OpenLoopClient direct = new OpenLoopClient(clientLoop.next(), transport, mock.address());
+                OpenLoopClient through = new OpenLoopClient(clientLoop.next(), transport, gateway.server().address());
+                // Both paths are warmed before either is measured, then measured in alternating rounds
+                // so that drift (JIT, GC, neighbours) falls on both alike.
+                run(direct, "mock-provider-key", stream, options, options.warmupSeconds, 0);
+                run(through, VIRTUAL_KEY, stream, options, options.warmupSeconds, 0);
+                OpenLoopClient.Result baseline = null;
+                OpenLoopClient.Result proxied = null;
+                int roundSeconds = Math.max(1, options.seconds / options.rounds);
+                for (int round = 0; round < options.rounds; round++) {
+                    baseline = merge(baseline, run(direct, "mock-provider-key", stream, options, 0, roundSeconds));
+                    proxied = merge(proxied, run(through, VIRTUAL_KEY, stream, options, 0, roundSeconds));
+                }
+                direct.close();
+                through.close();
+                String kind = stream ? "stream" : "non-stream";
+                rows.add(row(kind + " direct", baseline, null, stream));
+                rows.add(row(kind + " through gateway", proxied, baseline, stream));
+            }
+            print(rows);
+        } finally {
+            gateway.close();
+            mock.close();
+            clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+            mockLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    private static OpenLoopClient.Result merge(OpenLoopClient.Result into, OpenLoopClient.Result add) {
+        if (into == null) {
+            return add;
+        }
+        into.total().add(add.total());
+        into.firstByte().add(add.firstByte());
+        return new OpenLoopClient.Result(into.total(), into.firstByte(), into.errors() + add.errors(),
+                into.connections() + add.connections());
+    }
+
+    private static OpenLoopClient.Result run(OpenLoopClient client, String key, boolean stream, Options options,
+                                             int warmupSeconds, int measuredSeconds) throws InterruptedException {
+        HttpHeaders headers = new DefaultHttpHeaders();
+        headers.set("host", "127.0.0.1");
+        headers.set("content-type", "application/json");
+        headers.set("anthropic-version", "2023-06-01");
+        headers.set("x-api-key", key);
+        headers.set("x-mock-output-tokens", String.valueOf(options.outputTokens));
+        ByteBuf body = Unpooled.copiedBuffer(String.format(Locale.ROOT, BODY, stream ? "\"stream\":true," : ""),
+                StandardCharsets.UTF_8);
+        try {
+            return client.run("/v1/messages", headers, body, options.rate, options.rate * warmupSeconds,
+                    options.rate * measuredSeconds);
+        } finally {
+            body.release();
+        }
+    }
+
+    private static AegisConfig config(String mockUrl, Options options) throws Exception {
+        Path dir = Files.createTempDirectory("aegis-bench");
+        Path file = dir.resolve("bench.yaml");
+        Files.writeString(file, String.join("\n",
+                "gateway: { listen: \"127.0.0.1:0\", event_loops: " + options.gatewayThreads
+                        + ", transport: " + options.transport + " }",
+                "providers:",
+                "  anthropic: { base_url: \"" + mockUrl + "\", api_key: \"mock-provider-key\" }",
+                "tenants:",
+                "  - id: bench",
+                "    keys: [\"sha256:" + KeyDigest.hex(KeyDigest.current().sha256(VIRTUAL_KEY).clone()) + "\"]",
+                ""));
+        return ConfigLoader.load(file, dir, name -> null);
+    }
+
+    private static String[] row(String name, OpenLoopClient.Result result, OpenLoopClient.Result baseline,
+                                boolean stream) {
+        Histogram h = result.total();
+        String ratio = "";
+        if (baseline != null) {
+            Histogram b = baseline.total();
+            ratio = String.format(Locale.ROOT, "%.2fx / %.2fx / %.2fx",
+                    ratio(h, b, 50), ratio(h, b, 99), ratio(h, b, 99.9));
+        }
+        String ttfb = stream ? ms(result.firstByte().getValueAtPercentile(99)) : "";
+        return new String[] {name, String.valueOf(h.getTotalCount()), ms(h.getValueAtPercentile(50)),
+            ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), ttfb,
+            String.valueOf(result.errors()), ratio};
+    }
+
+    private static double ratio(Histogram through, Histogram direct, double percentile) {
+        return (double) through.getValueAtPercentile(percentile) / Math.max(1, direct.getValueAtPercentile(percentile));
+    }
+
+    private static String ms(long micros) {
+        return String.format(Locale.ROOT, "%.3f", micros / 1000.0);
+    }
+
+    private static void print(List<String[]> rows) {
+        String format = "%-28s %8s %9s %9s %9s %9s %11s %6s  %s%n";
+        System.out.printf(Locale.ROOT, format, "run", "requests", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
+                "ttfb p99 ms", "errors", "through/direct p50 / p99 / p99.9");
+        for (String[] row : rows) {
+            System.out.printf(Locale.ROOT, format, (Object[]) row);
+        }
+    }
+
+    /** Command-line options. */
+    private static final class Options {
+        static final String USAGE = "usage: LoadBenchmark [--rate N] [--seconds N] [--warmup-seconds N] "
+                + "[--mock-latency-ms N] [--output-tokens N] [--gateway-threads N] [--mock-threads N] "
+                + "[--rounds N] [--transport auto|epoll|io_uring|nio]";
+        int rate = 1000;
+        int seconds = 20;
+        int warmupSeconds = 5;
+        long mockLatencyMs = 0;
+        int outputTokens = 32;
+        int gatewayThreads = 1;
+        int mockThreads = 1;
+        int rounds = 4;
+        String transport = "auto";
+
+        static Options parse(String[] args) {
+            Options options = new Options();
+            for (int i = 0; i < args.length; i += 2) {
+                if (i + 1 >= args.length) {
+                    return null;
+                }
+                String value = args[i + 1];
+                switch (args[i]) {
+                    case "--rate": options.rate = Integer.parseInt(value); break;
+                    case "--seconds": options.seconds = Integer.parseInt(value); break;
+                    case "--warmup-seconds": options.warmupSeconds = Integer.parseInt(value); break;
+                    case "--mock-latency-ms": options.mockLatencyMs = Long.parseLong(value); break;
+                    case "--output-tokens": options.outputTokens = Integer.parseInt(value); break;
+                    case "--gateway-threads": options.gatewayThreads = Integer.parseInt(value); break;
+                    case "--mock-threads": options.mockThreads = Integer.parseInt(value); break;
+                    case "--transport": options.transport = value; break;
+                    case "--rounds": options.rounds = Math.max(1, Integer.parseInt(value)); break;
+                    default: return null;
+                }
+            }
+            return options;
+        }
+    }
+}
