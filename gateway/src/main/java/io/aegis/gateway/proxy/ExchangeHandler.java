@@ -63,6 +63,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
     /** When the armed timer fires, in nanoTime terms. */
     private long timerDueNs;
     private int staleRetries;
+    /** Numbers each connection attempt; a completion for any but the latest is stale and ignored. */
+    private long attemptSeq;
 
     ExchangeHandler(Exchange exchange, ProxyContext context, RequestReader reader) {
         this.exchange = exchange;
@@ -131,19 +133,20 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
 
     private void attempt() {
         exchange.attempts++;
+        long attemptId = ++attemptSeq;
         UpstreamEndpoint endpoint = target.endpoint();
         ChannelFuture connect = context.upstreams().pool(ctx.channel().eventLoop())
                 .acquire(endpoint, (int) Math.min(Integer.MAX_VALUE, target.timeouts().connectMs()));
         if (connect.isDone()) {
-            connected(connect);
+            connected(connect, attemptId);
         } else {
-            connect.addListener((ChannelFutureListener) this::connected);
+            connect.addListener((ChannelFutureListener) f -> connected(f, attemptId));
         }
     }
 
-    private void connected(ChannelFuture future) {
-        if (!exchange.inFlight || upstreamRequest == null) {
-            // The caller left while we were connecting.
+    private void connected(ChannelFuture future, long attemptId) {
+        if (attemptId != attemptSeq || !exchange.inFlight || upstreamRequest == null) {
+            // The exchange ended (caller left, timed out) while we were connecting.
             if (future.isSuccess()) {
                 future.channel().close();
             }
@@ -404,7 +407,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (!(cause instanceof java.io.IOException)) {
-            LOG.warn("closing client connection after an unexpected error: {}", cause.toString());
+            // The class only: a message may quote request bytes, and logs never carry request content.
+            LOG.warn("closing client connection after an unexpected {}", cause.getClass().getName());
         }
         ctx.close();
     }
@@ -421,13 +425,14 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
             upstreamRequest.release();
             upstreamRequest = null;
         }
+        attemptSeq++;
         exchange.outcome = outcome;
         exchange.errorClass = errorClass;
         exchange.releaseBody();
         try {
             context.listener().exchangeCompleted(exchange);
         } catch (RuntimeException e) {
-            LOG.warn("exchange listener failed: {}", e.toString());
+            LOG.warn("exchange listener failed with {}", e.getClass().getName());
         }
         exchange.inFlight = false;
         target = null;
