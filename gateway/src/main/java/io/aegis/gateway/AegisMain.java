@@ -46,14 +46,14 @@ public final class AegisMain {
     }
 
     public static void main(String[] args) {
-        int code = run(args, System.out, System.err);
+        int code = run(args, System.in, System.out, System.err);
         if (code != EXIT_OK) {
             System.exit(code);
         }
     }
 
     /** Runs a command; long-running commands return only when stopped. */
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    static int run(String[] args, java.io.InputStream in, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
             (args.length == 0 ? err : out).println(USAGE);
             return args.length == 0 ? EXIT_USAGE : EXIT_OK;
@@ -67,7 +67,7 @@ public final class AegisMain {
                 case "mock-upstream":
                     return mockUpstream(rest, out, err);
                 case "hash-key":
-                    return hashKey(out, err);
+                    return hashKey(in, out, err);
                 case "drain":
                 case "tail":
                 case "rules":
@@ -173,9 +173,9 @@ public final class AegisMain {
         }
     }
 
-    private static int hashKey(PrintStream out, PrintStream err) {
+    private static int hashKey(java.io.InputStream in, PrintStream out, PrintStream err) {
         try {
-            String key = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            String key = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
             if (key == null || key.isBlank()) {
                 err.println("aegis hash-key: give the virtual key on stdin, e.g. echo -n KEY | aegis hash-key");
                 return EXIT_USAGE;
