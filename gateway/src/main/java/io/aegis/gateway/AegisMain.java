@@ -102,7 +102,8 @@ public final class AegisMain {
             err.println(e.getMessage());
             return EXIT_USAGE;
         }
-        try (GatewayRuntime runtime = GatewayRuntime.start(config, ExchangeListener.NONE)) {
+        try {
+            GatewayRuntime runtime = GatewayRuntime.start(config, ExchangeListener.NONE);
             NetworkTransports.logChoice(runtime.transport());
             warnAboutMissingProviderKeys(config, err);
             if (runtime.mock() != null) {
@@ -110,7 +111,8 @@ public final class AegisMain {
             }
             out.println("aegis gateway listening on " + runtime.server().baseUrl() + " (auth "
                     + config.authMode().name().toLowerCase(java.util.Locale.ROOT) + ", config " + configFile + ")");
-            awaitShutdown();
+            out.flush();
+            runUntilShutdown(runtime, out);
             return EXIT_OK;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -158,11 +160,12 @@ public final class AegisMain {
         NetworkTransport transport = NetworkTransports.select("auto");
         NetworkTransports.logChoice(transport);
         ListenAddress listen = new ListenAddress(host == null ? "127.0.0.1" : host, port);
-        try (MockUpstream mock = MockUpstream.start(transport, listen,
-                new MockOptions(latency, chunkDelay, retryAfter, plan), threads)) {
+        try {
+            MockUpstream mock = MockUpstream.start(transport, listen,
+                    new MockOptions(latency, chunkDelay, retryAfter, plan), threads);
             out.println("mock upstream listening on " + mock.baseUrl());
             out.flush();
-            awaitShutdown();
+            runUntilShutdown(mock, out);
             return EXIT_OK;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -194,10 +197,23 @@ public final class AegisMain {
         return Path.of(home == null || home.isBlank() ? "." : home).toAbsolutePath().normalize();
     }
 
-    private static void awaitShutdown() throws InterruptedException {
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "aegis-shutdown"));
-        stop.await();
+    /**
+     * Blocks until the JVM is asked to stop, then closes {@code service} inside the shutdown hook: the
+     * JVM waits for its hooks, not for the main thread, so a graceful drain must run there.
+     */
+    private static void runUntilShutdown(AutoCloseable service, PrintStream out) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                out.println("aegis: stopping (draining in-flight requests)");
+                service.close();
+            } catch (Exception e) {
+                out.println("aegis: stop failed: " + e.getClass().getName());
+            } finally {
+                stopped.countDown();
+            }
+        }, "aegis-shutdown"));
+        stopped.await();
     }
 
     /** A usage error: printed with the command name, exit code 2. */

@@ -32,9 +32,13 @@ public record AegisConfig(
      * @param maxHeaderBytes  largest request head accepted (431 above)
      * @param transport       {@code auto}, {@code epoll}, {@code io_uring} or {@code nio}
      * @param eventLoops      I/O threads; 0 means one per core
+     * @param requestTimeoutMs a request must arrive whole within this time of its first byte (408 after)
+     * @param keepAliveTimeoutMs a client connection with no request under way is closed after this
+     * @param drainTimeoutMs on shutdown, how long in-flight exchanges may take to finish
      */
     public record GatewaySettings(ListenAddress listen, int maxRequestBytes, int maxHeaderBytes,
-                                  String transport, int eventLoops) {
+                                  String transport, int eventLoops, long requestTimeoutMs,
+                                  long keepAliveTimeoutMs, long drainTimeoutMs) {
     }
 
     /** The control API listener and where its admin token comes from. */

@@ -42,7 +42,13 @@ public final class ConfigLoader {
     private static final Set<String> TOP_KEYS = ordered("gateway", "control", "auth", "data_dir", "providers",
             "tenants", "pricing", "pii", "rules", "trace", "drainer", "mock_upstream");
     private static final Set<String> GATEWAY_KEYS = ordered("listen", "max_request_bytes", "max_header_bytes",
-            "transport", "event_loops");
+            "transport", "event_loops", "request_timeout_ms", "keepalive_timeout_ms", "drain_timeout_ms");
+    /** Default time in-flight exchanges get to finish on shutdown. */
+    public static final long DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
+    /** Default time for a whole request to arrive after its first byte, as nginx's client_header_timeout. */
+    public static final long DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+    /** Default idle time before a keep-alive client connection is closed, as nginx's keepalive_timeout. */
+    public static final long DEFAULT_KEEPALIVE_TIMEOUT_MS = 75_000;
     private static final Set<String> CONTROL_KEYS = ordered("listen", "admin_token_env");
     private static final Set<String> AUTH_KEYS = ordered("mode");
     private static final Set<String> PROVIDER_KEYS = ordered("base_url", "api_key_env", "api_keys_env", "api_key",
@@ -116,7 +122,13 @@ public final class ConfigLoader {
                 (int) nodes.longInRange(gateway.get("max_header_bytes"), "gateway.max_header_bytes",
                         DEFAULT_MAX_HEADER_BYTES, 1024, 1024 * 1024),
                 transport,
-                (int) nodes.longInRange(gateway.get("event_loops"), "gateway.event_loops", 0, 0, 256));
+                (int) nodes.longInRange(gateway.get("event_loops"), "gateway.event_loops", 0, 0, 256),
+                nodes.positiveLong(gateway.get("request_timeout_ms"), "gateway.request_timeout_ms",
+                        DEFAULT_REQUEST_TIMEOUT_MS, 86_400_000L),
+                nodes.positiveLong(gateway.get("keepalive_timeout_ms"), "gateway.keepalive_timeout_ms",
+                        DEFAULT_KEEPALIVE_TIMEOUT_MS, 86_400_000L),
+                nodes.longInRange(gateway.get("drain_timeout_ms"), "gateway.drain_timeout_ms",
+                        DEFAULT_DRAIN_TIMEOUT_MS, 0, 86_400_000L));
 
         Map<String, Node> control = optionalMapping(nodes, top.get("control"), "control", CONTROL_KEYS);
         AegisConfig.ControlSettings controlSettings = new AegisConfig.ControlSettings(

@@ -10,6 +10,7 @@ public enum GatewayError {
     FORBIDDEN(403, "permission_error", "PERMISSION_DENIED"),
     NOT_FOUND(404, "not_found_error", "NOT_FOUND"),
     METHOD_NOT_ALLOWED(405, "invalid_request_error", "INVALID_ARGUMENT"),
+    REQUEST_TIMEOUT(408, "timeout_error", "DEADLINE_EXCEEDED"),
     TOO_LARGE(413, "request_too_large", "INVALID_ARGUMENT"),
     URI_TOO_LONG(414, "invalid_request_error", "INVALID_ARGUMENT"),
     HEADERS_TOO_LARGE(431, "invalid_request_error", "INVALID_ARGUMENT"),

@@ -188,6 +188,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
             exchange.usageReader.begin(exchange.route.provider(), exchange.eventStream);
         }
         upstreamReusable = HttpUtil.isKeepAlive(head);
+        if (context.drain().draining()) {
+            exchange.keepAlive = false;
+        }
 
         HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, head.status());
         HeaderPolicy.copyResponseHeaders(head.headers(), out.headers(), exchange.trace.traceId());
@@ -231,6 +234,10 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
         } else {
             UpstreamConnections.unbind(finished);
             finished.close();
+        }
+        if (context.drain().draining()) {
+            // The head went out before the drain began; the connection still ends with this response.
+            exchange.keepAlive = false;
         }
         boolean keepAlive = exchange.keepAlive;
         ChannelFuture written = ctx.writeAndFlush(content);
@@ -326,6 +333,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
 
     private void respondWithError(GatewayError error, String message, Exchange.Outcome outcome, String errorClass) {
         exchange.status = error.status();
+        if (context.drain().draining()) {
+            exchange.keepAlive = false;
+        }
         boolean keepAlive = exchange.keepAlive;
         ChannelFuture written = ErrorResponses.send(ctx, exchange.route.provider(), error, message, keepAlive,
                 exchange.trace.traceId(), exchange.allowHeader);

@@ -6,7 +6,11 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 
-/** Assembles a client connection's pipeline in named steps: HTTP codec, request reader, exchange. */
+/**
+ * Assembles a client connection's pipeline in named steps: byte arrivals (for the request timeout),
+ * HTTP codec, request reader, exchange.
+ */
+@io.netty.channel.ChannelHandler.Sharable
 final class FrontendInitializer extends ChannelInitializer<Channel> {
     /** Longest request line (method, URI, version) accepted; 414 above it. */
     static final int MAX_REQUEST_LINE_BYTES = 16 * 1024;
@@ -24,6 +28,7 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
         Exchange exchange = new Exchange();
         RequestReader reader = new RequestReader(exchange, context);
         ChannelPipeline pipeline = ch.pipeline();
+        pipeline.addLast("arrivals", new RequestArrivals(reader));
         pipeline.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
                 .setMaxHeaderSize(maxHeaderBytes)));

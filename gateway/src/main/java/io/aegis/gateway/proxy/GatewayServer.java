@@ -12,9 +12,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
@@ -25,10 +29,19 @@ public final class GatewayServer implements AutoCloseable {
     /** Outbound bytes buffered for a slow caller before upstream reads pause. */
     static final WriteBufferWaterMark CLIENT_WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
-    private final Channel serverChannel;
+    /** Sent down every client pipeline when the gateway starts draining. */
+    static final Object DRAIN = new Object();
 
-    private GatewayServer(Channel serverChannel) {
+    private final Channel serverChannel;
+    private final ChannelGroup clients;
+    private final ProxyContext.Drain drain;
+    private final long drainTimeoutMs;
+
+    private GatewayServer(Channel serverChannel, ChannelGroup clients, ProxyContext.Drain drain, long drainTimeoutMs) {
         this.serverChannel = serverChannel;
+        this.clients = clients;
+        this.drain = drain;
+        this.drainTimeoutMs = drainTimeoutMs;
     }
 
     /** Binds the gateway on {@code group}, whose loops also run the upstream connections. */
@@ -40,12 +53,18 @@ public final class GatewayServer implements AutoCloseable {
                 tenantByKey.put(hash, tenant.id());
             }
         }
+        ProxyContext.Drain drain = new ProxyContext.Drain();
+        ChannelGroup clients = new DefaultChannelGroup("aegis-clients", GlobalEventExecutor.INSTANCE);
         ProxyContext context = new ProxyContext(
                 new CallerAuthenticator(config.authMode(), new VirtualKeyTable(tenantByKey)),
                 new RequestBodyParser(config.gateway().maxRequestBytes()),
                 new UpstreamConnections(group, transport, config.providers()),
                 listener,
-                config.gateway().maxRequestBytes());
+                config.gateway().maxRequestBytes(),
+                TimeUnit.MILLISECONDS.toNanos(config.gateway().requestTimeoutMs()),
+                TimeUnit.MILLISECONDS.toNanos(config.gateway().keepAliveTimeoutMs()),
+                drain);
+        FrontendInitializer frontend = new FrontendInitializer(context, config.gateway().maxHeaderBytes());
         Channel channel = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -53,9 +72,15 @@ public final class GatewayServer implements AutoCloseable {
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, CLIENT_WATER_MARK)
-                .childHandler(new FrontendInitializer(context, config.gateway().maxHeaderBytes()))
+                .childHandler(new io.netty.channel.ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        clients.add(ch);
+                        ch.pipeline().addLast(frontend);
+                    }
+                })
                 .bind(config.gateway().listen().toSocketAddress()).sync().channel();
-        return new GatewayServer(channel);
+        return new GatewayServer(channel, clients, drain, config.gateway().drainTimeoutMs());
     }
 
     public InetSocketAddress address() {
@@ -68,8 +93,24 @@ public final class GatewayServer implements AutoCloseable {
         return "http://" + address.getHostString() + ":" + address.getPort();
     }
 
+    /** Client connections open now. */
+    public int openConnections() {
+        return clients.size();
+    }
+
+    /**
+     * Stops accepting, closes idle connections, lets in-flight exchanges finish (each then closes its
+     * connection) for up to {@code drain_timeout_ms}, and closes whatever is left.
+     */
     @Override
     public void close() {
         serverChannel.close().syncUninterruptibly();
+        drain.start();
+        for (Channel client : clients) {
+            client.eventLoop().execute(() -> client.pipeline().fireUserEventTriggered(DRAIN));
+        }
+        if (!clients.newCloseFuture().awaitUninterruptibly(drainTimeoutMs)) {
+            clients.close().awaitUninterruptibly(1000);
+        }
     }
 }

@@ -12,11 +12,30 @@ import io.aegis.gateway.upstream.UpstreamConnections;
  * @param upstreams       pools and provider targets
  * @param listener        told about every finished exchange
  * @param maxRequestBytes the body limit
+ * @param requestTimeoutNs time allowed for a whole request after its first byte
+ * @param keepAliveTimeoutNs idle time after which a client connection is closed
+ * @param drain           set once when the gateway starts shutting down
  */
 public record ProxyContext(
         CallerAuthenticator authenticator,
         RequestBodyParser parser,
         UpstreamConnections upstreams,
         ExchangeListener listener,
-        int maxRequestBytes) {
+        int maxRequestBytes,
+        long requestTimeoutNs,
+        long keepAliveTimeoutNs,
+        Drain drain) {
+
+    /** The shutdown signal every connection reads: once set, no connection is kept alive. */
+    public static final class Drain {
+        private volatile boolean draining;
+
+        void start() {
+            draining = true;
+        }
+
+        public boolean draining() {
+            return draining;
+        }
+    }
 }

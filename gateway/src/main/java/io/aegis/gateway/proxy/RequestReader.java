@@ -19,7 +19,10 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import io.aegis.gateway.route.Provider;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reads one request: checks the head (decoding, route, method, caller key, declared length), then
@@ -38,6 +41,11 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
     /** True after a refusal that closes the connection: everything further is dropped. */
     private boolean discarding;
     private ChannelHandlerContext ctx;
+    /** When the first byte of the request now arriving came, or 0 when none has. */
+    private long requestStartNs;
+    /** When the connection last became free for a new request. */
+    private long idleSinceNs;
+    private ScheduledFuture<?> clientClock;
 
     RequestReader(Exchange exchange, ProxyContext context) {
         this.exchange = exchange;
@@ -51,8 +59,51 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        idleSinceNs = System.nanoTime();
+        long periodNs = Math.max(TimeUnit.MILLISECONDS.toNanos(50),
+                Math.min(context.requestTimeoutNs(), context.keepAliveTimeoutNs()) / 4);
+        clientClock = ctx.executor().scheduleAtFixedRate(this::checkClientTimeouts, periodNs, periodNs,
+                TimeUnit.NANOSECONDS);
         ctx.read();
         ctx.fireChannelActive();
+    }
+
+    /** Raw bytes arrived (called from before the decoder). */
+    void bytesArrived(long nowNs) {
+        if (requestStartNs == 0 && !exchange.inFlight) {
+            requestStartNs = nowNs;
+        }
+    }
+
+    /**
+     * 408 for a request that has not arrived whole within the request timeout of its first byte; close
+     * for a connection idle past the keep-alive timeout. Nothing while an exchange is in flight: the
+     * upstream's own limits apply then.
+     */
+    private void checkClientTimeouts() {
+        if (exchange.inFlight || discarding || !ctx.channel().isActive()) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (context.drain().draining() && requestStartNs == 0 && held.isEmpty()) {
+            ctx.close();
+            return;
+        }
+        if (requestStartNs != 0) {
+            if (now - requestStartNs >= context.requestTimeoutNs()) {
+                if (!reading) {
+                    // No whole head yet: answer in the shape of the likelier provider, Anthropic's.
+                    exchange.begin(now, HttpVersion.HTTP_1_1, false);
+                    exchange.trace.begin(null);
+                    exchange.route.clear(Provider.ANTHROPIC);
+                    reading = true;
+                }
+                refuseAndClose(ctx, GatewayError.REQUEST_TIMEOUT, "the request did not arrive within "
+                        + TimeUnit.NANOSECONDS.toMillis(context.requestTimeoutNs()) + " ms");
+            }
+        } else if (held.isEmpty() && now - idleSinceNs >= context.keepAliveTimeoutNs()) {
+            ctx.close();
+        }
     }
 
     @Override
@@ -83,7 +134,22 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == GatewayServer.DRAIN) {
+            // Between requests: close now. Mid-request or in flight: the exchange ends with connection: close.
+            if (!exchange.inFlight && requestStartNs == 0 && held.isEmpty()) {
+                ctx.close();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (clientClock != null) {
+            clientClock.cancel(false);
+        }
         releaseHeld();
         if (reading) {
             reading = false;
@@ -94,6 +160,8 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
 
     /** Called when the previous exchange has finished and the connection stays open. */
     void resume() {
+        idleSinceNs = System.nanoTime();
+        requestStartNs = held.isEmpty() ? 0 : idleSinceNs;
         while (!held.isEmpty() && !exchange.inFlight && !discarding) {
             handle(ctx, held.pollFirst());
         }
@@ -198,6 +266,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
 
     private void passOn(ChannelHandlerContext ctx) {
         reading = false;
+        requestStartNs = 0;
         if (exchange.rejection != null) {
             exchange.releaseBody();
         }

@@ -21,7 +21,8 @@ public final class Route {
         this.wantsSse = query != null && hasParam(query, "alt", "sse");
     }
 
-    void clear(Provider likelyProvider) {
+    /** Marks the route unresolved, answering in {@code likelyProvider}'s error shape. */
+    public void clear(Provider likelyProvider) {
         this.operation = null;
         this.provider = likelyProvider;
         this.pathModel = null;

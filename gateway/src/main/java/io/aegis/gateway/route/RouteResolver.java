@@ -43,7 +43,7 @@ public final class RouteResolver {
             int modelsStart = geminiModelsStart(path);
             if (modelsStart > 0) {
                 int colon = path.lastIndexOf(':');
-                if (colon > modelsStart && path.indexOf('/', modelsStart) < 0) {
+                if (colon > modelsStart && isModelId(path, modelsStart, colon)) {
                     operation = Operation.geminiMethod(path, colon + 1, path.length());
                     model = path.substring(modelsStart, colon);
                 }
@@ -70,6 +70,24 @@ public final class RouteResolver {
             return "/v1/models/".length();
         }
         return -1;
+    }
+
+    /**
+     * Model ids are letters, digits, '.', '_' and '-', not starting with '.': anything else (slashes,
+     * percent escapes, "..") never reaches an upstream path.
+     */
+    private static boolean isModelId(String path, int from, int to) {
+        if (path.charAt(from) == '.') {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            char c = path.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || c == '.' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean startsWithSegment(String uri, int pathEnd, String prefix) {

@@ -42,7 +42,10 @@ class FrontendPipelineTest {
                 // No providers: a request that passes every check ends at "provider not configured".
                 new UpstreamConnections(channel.eventLoop(), NetworkTransports.select("nio"), Map.of()),
                 exchange -> outcomes.add(exchange.outcome()),
-                1024);
+                1024,
+                java.util.concurrent.TimeUnit.SECONDS.toNanos(60),
+                java.util.concurrent.TimeUnit.SECONDS.toNanos(75),
+                new ProxyContext.Drain());
         channel.pipeline().addLast(new FrontendInitializer(context, 4096));
         channel.pipeline().fireChannelActive();
     }

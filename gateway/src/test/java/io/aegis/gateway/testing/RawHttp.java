@@ -30,7 +30,7 @@ public final class RawHttp implements AutoCloseable {
     public RawHttp(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(10_000);
-        in = socket.getInputStream();
+        in = new java.io.BufferedInputStream(socket.getInputStream());
         out = socket.getOutputStream();
     }
 
@@ -95,6 +95,15 @@ public final class RawHttp implements AutoCloseable {
             body.write(in.readAllBytes());
         }
         return new Response(status, headers, body.toString(StandardCharsets.UTF_8), complete);
+    }
+
+    /** Blocks until the first response byte has arrived, without consuming it. */
+    public void waitForResponseStart() throws IOException {
+        in.mark(1);
+        if (in.read() < 0) {
+            throw new IOException("connection closed before a response");
+        }
+        in.reset();
     }
 
     /** True when the server closed the connection (reads end of stream) within the socket timeout. */

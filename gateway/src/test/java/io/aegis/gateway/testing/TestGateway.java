@@ -98,6 +98,7 @@ public final class TestGateway implements AutoCloseable {
         private long maxRequestBytes = 1024 * 1024;
         private long maxHeaderBytes = 16 * 1024;
         private String providerExtra = "";
+        private String gatewayExtra = "";
         private String anthropicBaseUrl;
         private String geminiBaseUrl;
         private MockOptions mockOptions = MockOptions.defaults();
@@ -121,6 +122,12 @@ public final class TestGateway implements AutoCloseable {
         /** YAML lines added to both provider blocks, indented by four spaces, e.g. timeouts. */
         public Builder providerExtra(String yaml) {
             this.providerExtra = yaml;
+            return this;
+        }
+
+        /** YAML lines added to the {@code gateway:} block, indented by two spaces, e.g. client timeouts. */
+        public Builder gatewayExtra(String yaml) {
+            this.gatewayExtra = yaml;
             return this;
         }
 
@@ -176,6 +183,7 @@ public final class TestGateway implements AutoCloseable {
                     + "  max_header_bytes: " + maxHeaderBytes + "\n"
                     + "  transport: " + transport + "\n"
                     + "  event_loops: 2\n"
+                    + (gatewayExtra.isEmpty() ? "" : gatewayExtra.indent(2))
                     + "auth: { mode: " + authMode + " }\n"
                     + "data_dir: " + dir.resolve("data") + "\n"
                     + "providers:\n"
