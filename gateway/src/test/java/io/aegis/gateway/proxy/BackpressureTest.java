@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.aegis.gateway.testing.RawHttp;
+import io.aegis.gateway.testing.PlainHttpRequests;
 import io.aegis.gateway.testing.TestGateway;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,7 +71,9 @@ class BackpressureTest {
         try (Socket socket = server.accept()) {
             socket.setSendBufferSize(32 * 1024);
             InputStream in = socket.getInputStream();
-            readRequest(in);
+            if (!PlainHttpRequests.readRequest(in)) {
+                return;
+            }
             OutputStream out = socket.getOutputStream();
             out.write(("HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: " + TOTAL_BYTES
                     + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -89,20 +92,6 @@ class BackpressureTest {
         }
     }
 
-    private static void readRequest(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("request ended early");
-            }
-            head.append((char) b);
-        }
-        String lower = head.toString().toLowerCase();
-        int at = lower.indexOf("content-length:");
-        int length = Integer.parseInt(lower.substring(at + 15, lower.indexOf("\r\n", at)).trim());
-        in.readNBytes(length);
-    }
 
     /** Reads the response head, then counts body bytes until content-length is reached. */
     private static long drainBody(InputStream in) throws IOException {

@@ -3,6 +3,7 @@ package io.aegis.gateway.upstream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.aegis.gateway.testing.RawHttp;
+import io.aegis.gateway.testing.PlainHttpRequests;
 import io.aegis.gateway.testing.TestGateway;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +11,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -67,15 +67,12 @@ class StaleConnectionTest {
         try (socket) {
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
-            for (int request = 1; readRequest(in); request++) {
+            for (int request = 1; PlainHttpRequests.readRequest(in); request++) {
                 if (number == 1 && request == 2) {
                     // As if the idle timeout had fired: close without a byte of response.
                     return;
                 }
-                byte[] body = ANSWER.getBytes(StandardCharsets.UTF_8);
-                out.write(("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: " + body.length
-                        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(body);
+                out.write(PlainHttpRequests.okJson(ANSWER));
                 out.flush();
             }
         } catch (IOException e) {
@@ -83,19 +80,4 @@ class StaleConnectionTest {
         }
     }
 
-    private static boolean readRequest(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                return false;
-            }
-            head.append((char) b);
-        }
-        String lower = head.toString().toLowerCase();
-        int at = lower.indexOf("content-length:");
-        int length = Integer.parseInt(lower.substring(at + 15, lower.indexOf("\r\n", at)).trim());
-        in.readNBytes(length);
-        return true;
-    }
 }
