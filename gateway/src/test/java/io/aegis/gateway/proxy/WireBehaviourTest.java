@@ -130,6 +130,38 @@ class WireBehaviourTest {
     }
 
     @Test
+    void expectContinueIsAnsweredBeforeTheBodyAndRefusalsDoNotWaitForIt() throws IOException {
+        try (RawHttp http = new RawHttp(gateway.port())) {
+            http.send("POST /v1/messages HTTP/1.1\r\nHost: x\r\n" + ACME + "expect: 100-continue\r\n"
+                    + "content-length: " + MESSAGE.length() + "\r\n\r\n");
+            assertEquals(100, http.read().status(), "100 Continue before the body is sent");
+            assertEquals(200, http.send(MESSAGE).read().status());
+            gateway.nextCompleted();
+        }
+        try (RawHttp http = new RawHttp(gateway.port())) {
+            RawHttp.Response refused = http.send("POST /v1/messages HTTP/1.1\r\nHost: x\r\nx-api-key: nope\r\n"
+                    + "expect: 100-continue\r\ncontent-length: 5000\r\n\r\n").read();
+            assertEquals(401, refused.status(), "refused at once, without asking for the body");
+            assertTrue(http.closedByServer());
+            gateway.nextCompleted();
+        }
+    }
+
+    @Test
+    void aLargeBodyWithMediaPassesThroughByteForByte() throws IOException {
+        String media = "A".repeat(700_000);
+        String body = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\""
+                + media + "\"}},{\"type\":\"text\",\"text\":\"caf\u00e9 \u2603 what is this?\"}]}]}";
+        RawHttp.Response response = send(RawHttp.post("/v1/messages", ACME, body));
+        assertEquals(200, response.status());
+        assertEquals(String.valueOf(body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length),
+                response.header("x-mock-received-content-length"));
+        // The mock counted only the text block (20 UTF-16 units, not the media): ceil(20 / 4) = 5.
+        assertTrue(response.body().contains("\"input_tokens\":5"), response.body());
+    }
+
+    @Test
     void connectionCloseIsHonoured() throws IOException {
         try (RawHttp http = new RawHttp(gateway.port())) {
             RawHttp.Response response = http.send(RawHttp.post("/v1/messages", ACME + "connection: close\r\n",

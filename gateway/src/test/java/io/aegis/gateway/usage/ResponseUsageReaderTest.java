@@ -19,7 +19,7 @@ class ResponseUsageReaderTest {
             + "event: ping\r\ndata: {\"type\": \"ping\"}\r\n\r\n"
             + ": a comment line\n"
             + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
-            + "\"delta\":{\"type\":\"text_delta\",\"text\":\"usage: {\\\"output_tokens\\\": 999}\"}}\n\n"
+            + "\"delta\":{\"type\":\"text_delta\",\"text\":\"usage: {\\\"output_tokens\\\": 999} caf\u00e9 \u2603 \ud83d\ude80\"}}\n\n"
             + "event: brand_new_event\ndata: {\"type\":\"brand_new_event\",\"usage\":{\"output_tokens\":777}}\n\n"
             + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":null},"
             + "\"usage\":{\"output_tokens\":10}}\n\n"
