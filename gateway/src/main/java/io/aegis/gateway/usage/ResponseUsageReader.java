@@ -17,6 +17,9 @@ import java.io.IOException;
 public final class ResponseUsageReader implements SseDataExtractor.Sink {
     private static final JsonFactory JSON = JsonFactory.builder().build();
     private static final byte[] NEWLINE = {'\n'};
+    private static final byte[] MESSAGE_START = "message_start".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] MESSAGE_DELTA = "message_delta".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] ERROR = "error".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final Usage usage = new Usage();
     private final AnthropicUsageVisitor anthropic = new AnthropicUsageVisitor(usage);
@@ -29,10 +32,15 @@ public final class ResponseUsageReader implements SseDataExtractor.Sink {
     private boolean active;
     private byte[] scratch = new byte[8192];
     private int malformedEvents;
+    private Provider provider;
+    /** False while the current SSE event is one whose data holds no usage (named by its event line). */
+    private boolean eventWanted = true;
 
     /** Starts reading a new response body of {@code provider}; {@code eventStream} for SSE bodies. */
     public void begin(Provider provider, boolean eventStream) {
         usage.reset();
+        this.provider = provider;
+        eventWanted = true;
         visitor = provider == Provider.ANTHROPIC ? anthropic : gemini;
         visitor.resetValue();
         sse.reset();
@@ -83,6 +91,23 @@ public final class ResponseUsageReader implements SseDataExtractor.Sink {
     }
 
     @Override
+    public void eventName(byte[] name, int length) {
+        // Anthropic names every event, and only these carry usage or errors; the rest (content deltas,
+        // pings, new kinds) are skipped unparsed. Gemini sends no event lines, so all its data is read.
+        eventWanted = provider != Provider.ANTHROPIC
+                || is(name, length, MESSAGE_START) || is(name, length, MESSAGE_DELTA) || is(name, length, ERROR);
+    }
+
+    @Override
+    public boolean wantsData() {
+        return eventWanted;
+    }
+
+    private static boolean is(byte[] name, int length, byte[] expected) {
+        return length == expected.length && java.util.Arrays.equals(name, 0, length, expected, 0, length);
+    }
+
+    @Override
     public void data(ByteBuf buffer, int index, int length) {
         if (broken) {
             return;
@@ -115,6 +140,7 @@ public final class ResponseUsageReader implements SseDataExtractor.Sink {
 
     @Override
     public void eventEnd() {
+        eventWanted = true;
         if (broken || visitor != null && parserMidValue()) {
             // The event's JSON was bad or incomplete: start the next event with a fresh parser.
             malformedEvents++;

@@ -127,17 +127,29 @@ class ResponseUsageReaderTest {
 
     @Test
     void aMalformedEventIsSkippedAndTheRestIsStillRead() {
-        String broken = "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"delta\":{\"text\":\n\n";
-        String body = ANTHROPIC_SSE.replace("event: ping\r\n", broken + "event: ping\r\n");
+        String broken = "event: message_delta\ndata: {\"type\":\"message_delta\",\"usage\":{\"output_tokens\":\n\n";
+        ResponseUsageReader reader = readWhole(ANTHROPIC_SSE.replace("event: ping\r\n", broken + "event: ping\r\n"));
+        assertEquals(1, reader.malformedEvents());
+        assertEquals(25, reader.usage().inputTokens());
+        assertEquals(42, reader.usage().outputTokens());
+    }
+
+    @Test
+    void anthropicEventsWithoutUsageAreNotParsedAtAll() {
+        String garbage = "event: content_block_delta\ndata: {{{ not json at all\n\n";
+        ResponseUsageReader reader = readWhole(ANTHROPIC_SSE.replace("event: ping\r\n", garbage + "event: ping\r\n"));
+        assertEquals(0, reader.malformedEvents(), "a content delta's data is skipped unread");
+        assertEquals(42, reader.usage().outputTokens());
+    }
+
+    private static ResponseUsageReader readWhole(String body) {
         ResponseUsageReader reader = new ResponseUsageReader();
         reader.begin(Provider.ANTHROPIC, true);
         ByteBuf all = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
         reader.feed(all);
         all.release();
         reader.finish();
-        assertEquals(1, reader.malformedEvents());
-        assertEquals(25, reader.usage().inputTokens());
-        assertEquals(42, reader.usage().outputTokens());
+        return reader;
     }
 
     @Test
