@@ -66,6 +66,9 @@ public final class UpstreamPool {
             return;
         }
         deque.addLast(channel);
+        // A pending read lets an upstream's close (or stray bytes) reach the relay while the connection
+        // waits here, so the pool drops it at once instead of handing out a dead connection.
+        channel.read();
     }
 
     /** Idle connections held for {@code endpoint} on this loop. */
