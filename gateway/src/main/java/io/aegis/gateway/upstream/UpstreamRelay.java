@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.channels.ClosedChannelException;
@@ -15,6 +16,8 @@ import java.nio.channels.ClosedChannelException;
  */
 final class UpstreamRelay extends ChannelInboundHandlerAdapter {
     private UpstreamListener listener;
+    /** True between a dropped 1xx head and the empty body the decoder emits after it. */
+    private boolean inInformational;
 
     void bind(UpstreamListener listener) {
         this.listener = listener;
@@ -45,6 +48,13 @@ final class UpstreamRelay extends ChannelInboundHandlerAdapter {
                 ctx.close();
                 return;
             }
+            if (head.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL
+                    && head.status().code() != 101) {
+                // 100 Continue, 103 Early Hints: the final response follows on this connection.
+                inInformational = !(msg instanceof LastHttpContent);
+                ReferenceCountUtil.release(msg);
+                return;
+            }
             current.upstreamHead(head);
             if (msg instanceof HttpContent && listener == current) {
                 // A full response object: the same message is also the body.
@@ -53,6 +63,11 @@ final class UpstreamRelay extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof HttpContent) {
+            if (inInformational) {
+                inInformational = !(msg instanceof LastHttpContent);
+                ReferenceCountUtil.release(msg);
+                return;
+            }
             current.upstreamContent((HttpContent) msg);
             return;
         }
