@@ -8,6 +8,7 @@ import io.aegis.gateway.route.Provider;
 import io.aegis.gateway.upstream.ProviderUpstream;
 import io.aegis.gateway.upstream.UpstreamConnections;
 import io.aegis.gateway.upstream.UpstreamEndpoint;
+import io.aegis.gateway.upstream.MalformedUpstreamResponse;
 import io.aegis.gateway.upstream.UpstreamListener;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -303,6 +304,10 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
             error = GatewayError.UPSTREAM_FAILED;
             message = "upstream refused the connection";
             errorClass = "upstream_refused";
+        } else if (cause instanceof MalformedUpstreamResponse) {
+            error = GatewayError.UPSTREAM_FAILED;
+            message = "upstream sent a malformed response";
+            errorClass = "upstream_protocol";
         } else if (cause instanceof SSLException || cause instanceof io.netty.handler.codec.DecoderException
                 && cause.getCause() instanceof SSLException) {
             error = GatewayError.UPSTREAM_FAILED;

@@ -44,7 +44,7 @@ final class UpstreamRelay extends ChannelInboundHandlerAdapter {
             if (head.decoderResult().isFailure()) {
                 ReferenceCountUtil.release(msg);
                 listener = null;
-                current.upstreamFailed(head.decoderResult().cause());
+                current.upstreamFailed(new MalformedUpstreamResponse(head.decoderResult().cause()));
                 ctx.close();
                 return;
             }
