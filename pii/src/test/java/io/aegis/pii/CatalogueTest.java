@@ -1,0 +1,102 @@
+package io.aegis.pii;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.gliwka.hyperscan.wrapper.Database;
+import com.gliwka.hyperscan.wrapper.Expression;
+import com.gliwka.hyperscan.wrapper.ExpressionFlag;
+import io.aegis.natives.HyperscanSupport;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CatalogueTest {
+    @TempDir
+    Path dir;
+
+    static PiiCatalogue shipped() throws CatalogueException {
+        Path root = Path.of(System.getProperty("aegis.project.root", "..")).toAbsolutePath().normalize();
+        return CatalogueReader.read(root.resolve("configs/pii.yaml"));
+    }
+
+    /** True when a pattern of the type matches the whole value and the validator accepts it. */
+    private static boolean finds(PiiType type, String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        for (String regex : type.patterns()) {
+            Matcher matcher = Pattern.compile(regex).matcher(value);
+            if (matcher.matches() && type.validator().accepts(bytes, bytes.length, 0, bytes.length)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void theShippedCatalogueHasEveryCanonicalTypeAndItsExamplesHold() throws Exception {
+        PiiCatalogue catalogue = shipped();
+        for (String canonical : PiiCatalogue.CANONICAL) {
+            assertTrue(catalogue.indexOf(canonical) >= 0, canonical);
+        }
+        for (PiiType type : catalogue.types()) {
+            assertFalse(type.examples().isEmpty(), type.name() + " has examples");
+            for (String example : type.examples()) {
+                assertTrue(finds(type, example), type.name() + " must find " + example);
+            }
+            for (String counter : type.counterExamples()) {
+                assertFalse(finds(type, counter), type.name() + " must not find " + counter);
+            }
+        }
+    }
+
+    @Test
+    void everyPatternCompilesIntoOneHyperscanDatabase() throws Exception {
+        HyperscanSupport support = HyperscanSupport.current();
+        Assumptions.assumeTrue(support.available(), "Hyperscan is not available here: " + support.reason());
+        List<Expression> expressions = new ArrayList<>();
+        int id = 0;
+        for (PiiType type : shipped().types()) {
+            for (String pattern : type.patterns()) {
+                expressions.add(new Expression(pattern, EnumSet.of(ExpressionFlag.SOM_LEFTMOST), id++));
+            }
+        }
+        try (Database database = Database.compile(expressions)) {
+            assertTrue(database.getSize() > 0);
+        }
+    }
+
+    @Test
+    void everyProblemIsReportedWithLineAndColumn() throws Exception {
+        Path file = dir.resolve("pii.yaml");
+        Files.writeString(file, String.join("\n",
+                "version: 1",
+                "types:",
+                "  EMAIL:",
+                "    patterns: [ '[a-z+@x' ]",
+                "    validator: emial",
+                "  lower_case:",
+                "    patterns: [ 'x' ]",
+                "    redaction: shred",
+                "    colour: red",
+                ""));
+        CatalogueException e = assertThrows(CatalogueException.class, () -> CatalogueReader.read(file));
+        String text = String.join("\n", e.problems());
+        assertTrue(text.contains(file + ":4:17: types.EMAIL.patterns[0]: not a valid regular expression"), text);
+        assertTrue(text.contains(file + ":5:16: types.EMAIL.validator: unknown validator 'emial'; known:"), text);
+        assertTrue(text.contains(file + ":7:5: types.lower_case: type names are upper case"), text);
+        assertTrue(text.contains(file + ":8:16: types.lower_case.redaction: must be placeholder, mask or hash"), text);
+        assertTrue(text.contains(file + ":9:5: colour: unknown key"), text);
+        assertTrue(text.contains("the canonical type PHONE is missing"), text);
+        assertEquals(11, e.problems().size(), text);
+    }
+}
