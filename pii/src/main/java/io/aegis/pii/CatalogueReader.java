@@ -45,6 +45,8 @@ public final class CatalogueReader {
     private static final Set<String> TOP_KEYS = Set.of("version", "types");
     private static final Set<String> TYPE_KEYS = Set.of("patterns", "validator", "redaction", "examples",
             "counter_examples");
+    /** Findings carry the type in 8 bits. */
+    public static final int MAX_TYPES = 255;
     private static final Pattern TYPE_NAME = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");
 
     private final String file;
@@ -95,6 +97,9 @@ public final class CatalogueReader {
             if (type != null) {
                 types.add(type);
             }
+        }
+        if (types.size() > MAX_TYPES) {
+            problem(typesNode, "types: at most " + MAX_TYPES + " types, got " + types.size());
         }
         for (String canonical : PiiCatalogue.CANONICAL) {
             if (!byName.containsKey(canonical)) {

@@ -1,0 +1,17 @@
+package io.aegis.pii;
+
+/**
+ * Scans UTF-8 text for the catalogue's types. Not thread-safe: one scanner per thread (each holds
+ * native scratch space and reusable buffers). Close it to free native memory.
+ */
+public interface PiiScanner extends AutoCloseable {
+    /**
+     * Scans {@code text[0, length)} and replaces {@code out}'s contents with the findings.
+     *
+     * @return the number of findings
+     */
+    int scan(byte[] text, int length, Findings out);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,103 @@
+package io.aegis.pii.engine;
+
+import io.aegis.pii.Findings;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+
+/**
+ * Turns pattern matches into findings, the same way for every engine:
+ * <ol>
+ *   <li>per pattern, scan left to right: take the greedy match at the leftmost start; if the
+ *       validator rejects it, try shorter matches at the same start; if none is accepted, go on from
+ *       the next start, else from the accepted end;</li>
+ *   <li>across patterns and types, keep findings by earliest start, then longest, then catalogue
+ *       order, dropping any that overlaps one already kept.</li>
+ * </ol>
+ * One extractor per thread; its buffers are reused from scan to scan.
+ */
+final class FindingExtractor {
+    private final CompiledCatalogue compiled;
+    private final ByteText view = new ByteText();
+    private final Matcher[] matchers;
+    private long[] candidates = new long[64];
+    private int candidateCount;
+
+    FindingExtractor(CompiledCatalogue compiled) {
+        this.compiled = compiled;
+        this.matchers = new Matcher[compiled.patterns.length];
+        for (int p = 0; p < matchers.length; p++) {
+            matchers[p] = compiled.patterns[p].matcher("");
+        }
+    }
+
+    void begin(byte[] text, int length) {
+        view.reset(text, length);
+        candidateCount = 0;
+        for (Matcher matcher : matchers) {
+            matcher.reset(view);
+            // Boundaries such as \b look past the window, as they would over the whole text.
+            matcher.useTransparentBounds(true);
+            matcher.useAnchoringBounds(false);
+        }
+    }
+
+    /** Collects the accepted matches of pattern {@code p} that start and end within {@code [from, to)}. */
+    void extract(int p, byte[] text, int length, int from, int to) {
+        Matcher matcher = matchers[p];
+        int type = compiled.typeOf[p];
+        var validator = compiled.validators[type];
+        int position = from;
+        while (position < to) {
+            matcher.region(position, to);
+            if (!matcher.find()) {
+                return;
+            }
+            int start = matcher.start();
+            int end = matcher.end();
+            boolean accepted = false;
+            while (end > start) {
+                if (validator.accepts(text, length, start, end)) {
+                    accepted = true;
+                    break;
+                }
+                // The longest shorter match at the same start, if any.
+                matcher.region(start, end - 1);
+                if (!matcher.lookingAt()) {
+                    break;
+                }
+                end = matcher.end();
+            }
+            if (accepted) {
+                addCandidate(start, end, type);
+                position = end;
+            } else {
+                position = start + 1;
+            }
+        }
+    }
+
+    /** Resolves overlaps and writes the findings in text order. */
+    void finish(Findings out) {
+        // Sort key: start ascending, then length descending, then type ascending.
+        Arrays.sort(candidates, 0, candidateCount);
+        int keptEnd = -1;
+        for (int i = 0; i < candidateCount; i++) {
+            long key = candidates[i];
+            int start = (int) (key >>> 32);
+            int end = start + (int) (0xffffffL - ((key >>> 8) & 0xffffffL));
+            int type = (int) (key & 0xff);
+            if (start >= keptEnd) {
+                out.add(type, start, end);
+                keptEnd = end;
+            }
+        }
+    }
+
+    private void addCandidate(int start, int end, int type) {
+        if (candidateCount == candidates.length) {
+            candidates = Arrays.copyOf(candidates, candidateCount * 2);
+        }
+        // 32 bits of start, 24 of inverted length, 8 of type: one long sorts as the rule says.
+        candidates[candidateCount++] = ((long) start << 32) | ((0xffffffL - (end - start)) << 8) | type;
+    }
+}

@@ -1,0 +1,167 @@
+package io.aegis.pii.engine;
+
+import static com.gliwka.hyperscan.jni.hyperscan.HS_FLAG_SOM_LEFTMOST;
+import static com.gliwka.hyperscan.jni.hyperscan.HS_MODE_BLOCK;
+import static com.gliwka.hyperscan.jni.hyperscan.HS_SUCCESS;
+import static com.gliwka.hyperscan.jni.hyperscan.hs_alloc_scratch;
+import static com.gliwka.hyperscan.jni.hyperscan.hs_compile_multi;
+import static com.gliwka.hyperscan.jni.hyperscan.hs_free_database;
+import static com.gliwka.hyperscan.jni.hyperscan.hs_free_scratch;
+import static com.gliwka.hyperscan.jni.hyperscan.hs_scan;
+
+import com.gliwka.hyperscan.jni.hs_compile_error_t;
+import com.gliwka.hyperscan.jni.hs_database_t;
+import com.gliwka.hyperscan.jni.hs_scratch_t;
+import com.gliwka.hyperscan.jni.match_event_handler;
+import io.aegis.pii.Findings;
+import io.aegis.pii.PiiCatalogue;
+import io.aegis.pii.PiiEngine;
+import io.aegis.pii.PiiScanner;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
+
+/**
+ * Hyperscan as a prefilter: one block-mode database of every pattern with leftmost start of match.
+ * A scan runs natively over the whole text and records, per pattern, the leftmost start and the
+ * last end it saw; the shared extraction then runs only for patterns that matched, only over that
+ * window. Every match the extraction can find ends where Hyperscan reported an end, with a
+ * leftmost start no later than its own, so the window loses nothing and the findings equal the
+ * pure-Java engine's. Text without PII costs one native pass.
+ */
+public final class HyperscanEngine implements PiiEngine {
+    private final CompiledCatalogue compiled;
+    private final hs_database_t database;
+
+    public HyperscanEngine(CompiledCatalogue compiled) {
+        this.compiled = compiled;
+        this.database = compile(compiled.sources);
+    }
+
+    private static hs_database_t compile(String[] sources) {
+        int count = sources.length;
+        int[] flags = new int[count];
+        int[] ids = new int[count];
+        for (int i = 0; i < count; i++) {
+            flags[i] = HS_FLAG_SOM_LEFTMOST;
+            ids[i] = i;
+        }
+        try (PointerPointer<?> expressions = new PointerPointer<>(count).putString(sources, StandardCharsets.UTF_8);
+             IntPointer flagPointer = new IntPointer(flags);
+             IntPointer idPointer = new IntPointer(ids);
+             PointerPointer<hs_database_t> databaseOut = new PointerPointer<>(1);
+             PointerPointer<hs_compile_error_t> errorOut = new PointerPointer<>(1)) {
+            int mode = HS_MODE_BLOCK;
+            int result = hs_compile_multi(expressions, flagPointer, idPointer, count, mode, null, databaseOut, errorOut);
+            if (result != HS_SUCCESS) {
+                hs_compile_error_t error = errorOut.get(hs_compile_error_t.class);
+                String message = error == null || error.isNull() ? "error " + result : error.message().getString();
+                int expression = error == null || error.isNull() ? -1 : error.expression();
+                throw new IllegalArgumentException("Hyperscan cannot compile "
+                        + (expression >= 0 && expression < count ? "pattern '" + sources[expression] + "'" : "the catalogue")
+                        + ": " + message);
+            }
+            return databaseOut.get(hs_database_t.class);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "hyperscan";
+    }
+
+    @Override
+    public PiiCatalogue catalogue() {
+        return compiled.catalogue;
+    }
+
+    @Override
+    public PiiScanner newScanner() {
+        return new HyperscanScanner();
+    }
+
+    @Override
+    public void close() {
+        hs_free_database(database);
+    }
+
+    /** Scratch space, a native copy of the text, the match recorder and the extractor of one thread. */
+    private final class HyperscanScanner implements PiiScanner {
+        private final hs_scratch_t scratch = new hs_scratch_t();
+        private final Recorder recorder = new Recorder(compiled.patterns.length);
+        private final FindingExtractor extractor = new FindingExtractor(compiled);
+        private BytePointer data = new BytePointer(64 * 1024);
+        private long capacity = 64 * 1024;
+
+        HyperscanScanner() {
+            int result = hs_alloc_scratch(database, scratch);
+            if (result != HS_SUCCESS) {
+                throw new IllegalStateException("Hyperscan cannot allocate scratch space: error " + result);
+            }
+        }
+
+        @Override
+        public int scan(byte[] text, int length, Findings out) {
+            out.clear(compiled.catalogue.types().size());
+            if (length == 0) {
+                return 0;
+            }
+            if (length > capacity) {
+                data.close();
+                capacity = Math.max(length, capacity * 2);
+                data = new BytePointer(capacity);
+            }
+            data.position(0).put(text, 0, length);
+            recorder.reset();
+            int result = hs_scan(database, data, length, 0, scratch, recorder, null);
+            if (result != HS_SUCCESS) {
+                throw new IllegalStateException("Hyperscan scan failed: error " + result);
+            }
+            extractor.begin(text, length);
+            for (int p = 0; p < recorder.firstStart.length; p++) {
+                if (recorder.lastEnd[p] > 0) {
+                    extractor.extract(p, text, length, recorder.firstStart[p], recorder.lastEnd[p]);
+                }
+            }
+            extractor.finish(out);
+            return out.size();
+        }
+
+        @Override
+        public void close() {
+            hs_free_scratch(scratch);
+            data.close();
+            recorder.close();
+        }
+    }
+
+    /** Called by Hyperscan for every match; keeps the window each pattern matched in. */
+    private static final class Recorder extends match_event_handler {
+        final int[] firstStart;
+        final int[] lastEnd;
+
+        Recorder(int patterns) {
+            firstStart = new int[patterns];
+            lastEnd = new int[patterns];
+        }
+
+        void reset() {
+            Arrays.fill(firstStart, Integer.MAX_VALUE);
+            Arrays.fill(lastEnd, 0);
+        }
+
+        @Override
+        public int call(int id, long from, long to, int flags, Pointer context) {
+            if (from < firstStart[id]) {
+                firstStart[id] = (int) from;
+            }
+            if (to > lastEnd[id]) {
+                lastEnd[id] = (int) to;
+            }
+            return 0;
+        }
+    }
+}
