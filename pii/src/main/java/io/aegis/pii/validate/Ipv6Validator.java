@@ -15,6 +15,10 @@ public final class Ipv6Validator implements PiiValidator {
         if (Bytes.isHex(before) || before == ':' || Bytes.isHex(after) || after == ':' || Bytes.isLetter(after)) {
             return false;
         }
+        if (after == '.' && Bytes.isDigit(Bytes.at(text, limit, end + 1))) {
+            // Cut short inside an embedded IPv4 address (::ffff:25|.143.105.240): not the whole value.
+            return false;
+        }
         int groups = 0;
         boolean compressed = false;
         int i = start;
