@@ -38,6 +38,8 @@ public final class AegisMain {
             "                [--faults SPEC] [--retry-after-ms N] [--seed N]",
             "                                 local Anthropic + Gemini stand-in",
             "  hash-key                       read a virtual key on stdin, print sha256:<hex> for config",
+            "  pii scan [--jsonl] [--catalogue FILE]",
+            "                                 find PII in text on stdin (offsets in UTF-16 code units)",
             "",
             "FILE defaults to configs/aegis.yaml under the project root.",
             "Fault SPEC: comma-separated NAME or NAME@SHARE, NAME one of: " + io.aegis.gateway.mock.MockFault.names());
@@ -68,10 +70,16 @@ public final class AegisMain {
                     return mockUpstream(rest, out, err);
                 case "hash-key":
                     return hashKey(in, out, err);
+                case "pii":
+                    if (!rest.isEmpty() && rest.get(0).equals("scan")) {
+                        return io.aegis.gateway.cli.PiiScanCommand.run(rest.subList(1, rest.size()), projectRoot(),
+                                in, out, err);
+                    }
+                    err.println("aegis pii: usage: aegis pii scan [--jsonl] [--catalogue FILE]");
+                    return EXIT_USAGE;
                 case "drain":
                 case "tail":
                 case "rules":
-                case "pii":
                     err.println("aegis " + args[0] + ": not in this build yet; it arrives with its stage"
                             + " (see the README's roadmap)");
                     return EXIT_USAGE;
