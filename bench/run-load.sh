@@ -9,4 +9,4 @@ fi
 # The product's JVM flags, from the launcher that mirrors the parent pom.
 FLAGS=$(sed -n 's/^AEGIS_JVM_FLAGS="\(.*\)"$/\1/p' "$ROOT/bin/aegis")
 # shellcheck disable=SC2086
-exec java $FLAGS -Xms1g -Xmx1g -XX:+AlwaysPreTouch ${BENCH_JAVA_OPTS:-} -cp "$JAR" io.aegis.bench.LoadBenchmark "$@"
+exec java $FLAGS -Xms1g -Xmx1g -XX:+AlwaysPreTouch ${BENCH_JAVA_OPTS:-} -Daegis.home="$ROOT" -cp "$JAR" io.aegis.bench.LoadBenchmark "$@"

@@ -124,6 +124,8 @@ public final class LoadBenchmark {
         Files.writeString(file, String.join("\n",
                 "gateway: { listen: \"127.0.0.1:0\", event_loops: " + options.gatewayThreads
                         + ", transport: " + options.transport + " }",
+                "pii: \"" + Path.of(System.getProperty("aegis.home", ".")).toAbsolutePath().normalize()
+                        .resolve("configs/pii.yaml") + "\"",
                 "providers:",
                 "  anthropic: { base_url: \"" + mockUrl + "\", api_key: \"mock-provider-key\" }",
                 "tenants:",

@@ -122,6 +122,9 @@ public final class AegisMain {
             out.flush();
             runUntilShutdown(runtime, out);
             return EXIT_OK;
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return EXIT_USAGE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return EXIT_OK;

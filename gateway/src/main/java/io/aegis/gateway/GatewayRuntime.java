@@ -10,18 +10,41 @@ import io.aegis.gateway.proxy.GatewayServer;
 import io.aegis.natives.NetworkTransport;
 import io.aegis.natives.NetworkTransports;
 import io.netty.channel.EventLoopGroup;
+import io.aegis.gateway.config.ConfigException;
+import io.aegis.gateway.config.ConfigProblem;
+import io.aegis.gateway.config.TenantSettings;
+import io.aegis.gateway.pii.BodyRedactor;
+import io.aegis.gateway.pii.PiiAction;
+import io.aegis.gateway.pii.PiiInspector;
+import io.aegis.gateway.pii.PiiPolicy;
+import io.aegis.pii.CatalogueException;
+import io.aegis.pii.CatalogueReader;
+import io.aegis.pii.PiiCatalogue;
+import io.aegis.pii.PiiEngines;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLException;
 
 /** A running gateway: its event loops, the optional in-process mock upstream and the listener. */
 public final class GatewayRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayRuntime.class);
+
     private final EventLoopGroup group;
     private final MockUpstream mock;
     private final GatewayServer server;
     private final NetworkTransport transport;
+    private final PiiInspector pii;
 
     private GatewayRuntime(EventLoopGroup group, MockUpstream mock, GatewayServer server,
-                           NetworkTransport transport) {
+                           NetworkTransport transport, PiiInspector pii) {
+        this.pii = pii;
         this.group = group;
         this.mock = mock;
         this.server = server;
@@ -30,7 +53,8 @@ public final class GatewayRuntime implements AutoCloseable {
 
     /** Starts everything the config asks for; on failure, stops what had started. */
     public static GatewayRuntime start(AegisConfig config, ExchangeListener listener)
-            throws InterruptedException, SSLException {
+            throws InterruptedException, SSLException, ConfigException {
+        PiiInspector pii = piiInspector(config);
         NetworkTransport transport = NetworkTransports.select(config.gateway().transport());
         int loops = config.gateway().eventLoops() > 0
                 ? config.gateway().eventLoops() : Runtime.getRuntime().availableProcessors();
@@ -43,15 +67,56 @@ public final class GatewayRuntime implements AutoCloseable {
                         MockOptions.DEFAULT_RETRY_AFTER_MS, FaultPlan.parse(mockSettings.faults(), 1));
                 mock = MockUpstream.start(transport, group, false, mockSettings.listen(), options);
             }
-            GatewayServer server = GatewayServer.start(config, transport, group, listener);
-            return new GatewayRuntime(group, mock, server, transport);
+            GatewayServer server = GatewayServer.start(config, transport, group, listener, pii);
+            return new GatewayRuntime(group, mock, server, transport, pii);
         } catch (InterruptedException | SSLException | RuntimeException e) {
             if (mock != null) {
                 mock.close();
             }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            pii.close();
             throw e;
         }
+    }
+
+    /** The PII catalogue, engine and per-tenant policies; every problem in them stops the start. */
+    static PiiInspector piiInspector(AegisConfig config) throws ConfigException {
+        PiiCatalogue catalogue;
+        try {
+            catalogue = CatalogueReader.read(config.piiFile());
+        } catch (CatalogueException e) {
+            List<ConfigProblem> problems = new ArrayList<>();
+            for (String problem : e.problems()) {
+                problems.add(new ConfigProblem(problem, 0, 0, "", "(PII catalogue named by 'pii' in "
+                        + config.file() + ")"));
+            }
+            throw new ConfigException(problems);
+        }
+        List<String> unknown = new ArrayList<>();
+        Map<String, PiiPolicy> policies = new HashMap<>();
+        for (TenantSettings tenant : config.tenants()) {
+            Map<String, PiiAction> actions = new HashMap<>();
+            tenant.piiPolicy().forEach((type, action) -> actions.put(type, PiiAction.byName(action)));
+            policies.put(tenant.id(), PiiPolicy.from(actions, catalogue, "tenants[" + tenant.id() + "].pii_policy",
+                    unknown));
+        }
+        if (!unknown.isEmpty()) {
+            List<ConfigProblem> problems = new ArrayList<>();
+            for (String problem : unknown) {
+                problems.add(new ConfigProblem(config.file().toString(), 0, 0, "", problem));
+            }
+            throw new ConfigException(problems);
+        }
+        byte[] hashKey;
+        if (config.piiHashKey() != null) {
+            hashKey = config.piiHashKey().value().getBytes(StandardCharsets.UTF_8);
+        } else {
+            hashKey = new byte[32];
+            new SecureRandom().nextBytes(hashKey);
+            LOG.warn("no PII hash key in the environment ({}): hash-style redactions will differ after a restart",
+                    "see pii_hash_key_env");
+        }
+        return new PiiInspector(PiiEngines.best(catalogue), policies, new BodyRedactor(hashKey));
     }
 
     public GatewayServer server() {
@@ -74,5 +139,6 @@ public final class GatewayRuntime implements AutoCloseable {
             mock.close();
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        pii.close();
     }
 }

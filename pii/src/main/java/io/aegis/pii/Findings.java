@@ -14,6 +14,12 @@ public final class Findings {
     private int size;
     private int[] counts = new int[0];
 
+    /** Empties the findings, keeping the number of types. */
+    public void reset() {
+        size = 0;
+        Arrays.fill(counts, 0);
+    }
+
     /** Empties the findings for a catalogue of {@code typeCount} types. */
     public void clear(int typeCount) {
         size = 0;

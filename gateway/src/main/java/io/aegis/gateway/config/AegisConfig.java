@@ -19,6 +19,7 @@ public record AegisConfig(
         List<TenantSettings> tenants,
         Path pricingFile,
         Path piiFile,
+        Secret piiHashKey,
         List<String> ruleGlobs,
         Path traceQueueDir,
         DrainerSettings drainer,

@@ -40,7 +40,7 @@ public final class ConfigLoader {
     public static final int DEFAULT_MAX_HEADER_BYTES = 64 * 1024;
 
     private static final Set<String> TOP_KEYS = ordered("gateway", "control", "auth", "data_dir", "providers",
-            "tenants", "pricing", "pii", "rules", "trace", "drainer", "mock_upstream");
+            "tenants", "pricing", "pii", "pii_hash_key_env", "rules", "trace", "drainer", "mock_upstream");
     private static final Set<String> GATEWAY_KEYS = ordered("listen", "max_request_bytes", "max_header_bytes",
             "transport", "event_loops", "request_timeout_ms", "keepalive_timeout_ms", "drain_timeout_ms");
     /** Default time in-flight exchanges get to finish on shutdown. */
@@ -56,7 +56,8 @@ public final class ConfigLoader {
     private static final Set<String> TIMEOUT_KEYS = ordered("connect_ms", "first_byte_ms", "idle_ms", "total_ms");
     private static final Set<String> RETRY_KEYS = ordered("max_attempts");
     private static final Set<String> TLS_KEYS = ordered("ca_file", "server_name");
-    private static final Set<String> TENANT_KEYS = ordered("id", "keys", "budget", "limits");
+    private static final Set<String> TENANT_KEYS = ordered("id", "keys", "budget", "limits", "pii_policy");
+    private static final Set<String> PII_ACTIONS = ordered("tag", "redact", "block");
     private static final Set<String> BUDGET_KEYS = ordered("usd_per_day", "usd_per_month");
     private static final Set<String> LIMIT_KEYS = ordered("requests_per_minute", "tokens_per_minute");
     private static final Set<String> TRACE_KEYS = ordered("queue_dir");
@@ -197,6 +198,7 @@ public final class ConfigLoader {
                 tenants,
                 path(projectRoot, nodes.string(top.get("pricing"), "pricing", "configs/pricing.yaml")),
                 path(projectRoot, nodes.string(top.get("pii"), "pii", "configs/pii.yaml")),
+                secret(env, nodes.string(top.get("pii_hash_key_env"), "pii_hash_key_env", "AEGIS_PII_HASH_KEY")),
                 rules == null ? List.of("configs/rules/*.yaml") : List.copyOf(rules),
                 path(projectRoot, nodes.string(trace.get("queue_dir"), "trace.queue_dir", "data/trace")),
                 new AegisConfig.DrainerSettings(otlp, nodes.listen(drainer.get("prometheus_listen"),
@@ -347,13 +349,32 @@ public final class ConfigLoader {
                     -1, 1, Long.MAX_VALUE);
             long tpm = nodes.longInRange(limits.get("tokens_per_minute"), key + ".limits.tokens_per_minute",
                     -1, 1, Long.MAX_VALUE);
+            Map<String, String> piiPolicy = new java.util.LinkedHashMap<>();
+            if (t.containsKey("pii_policy")) {
+                Map<String, Node> policy = nodes.mapping(t.get("pii_policy"), key + ".pii_policy", null);
+                for (Map.Entry<String, Node> entry : policy.entrySet()) {
+                    String action = nodes.string(entry.getValue(), key + ".pii_policy." + entry.getKey(), "");
+                    if (!PII_ACTIONS.contains(action)) {
+                        nodes.problem(entry.getValue(), key + ".pii_policy." + entry.getKey(),
+                                "must be tag, redact or block, got '" + action + "'");
+                    } else {
+                        piiPolicy.put(entry.getKey(), action);
+                    }
+                }
+            }
             if (id != null) {
                 tenants.add(new TenantSettings(id, List.copyOf(keys),
                         nodes.usdMicros(budget.get("usd_per_day"), key + ".budget.usd_per_day"),
-                        nodes.usdMicros(budget.get("usd_per_month"), key + ".budget.usd_per_month"), rpm, tpm));
+                        nodes.usdMicros(budget.get("usd_per_month"), key + ".budget.usd_per_month"), rpm, tpm,
+                        Map.copyOf(piiPolicy)));
             }
         }
         return tenants;
+    }
+
+    private static Secret secret(Function<String, String> env, String name) {
+        String value = env.apply(name);
+        return value == null || value.isBlank() ? null : new Secret(value);
     }
 
     private static Map<String, Node> optionalMapping(ConfigNodes nodes, Node node, String key, Set<String> allowed) {

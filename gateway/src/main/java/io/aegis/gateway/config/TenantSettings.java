@@ -11,6 +11,7 @@ import java.util.List;
  * @param budgetMicrosPerMonth spend per UTC month in micro-dollars, or -1 for none
  * @param requestsPerMinute  or -1 for none
  * @param tokensPerMinute    or -1 for none
+ * @param piiPolicy          PII type (or {@code default}) to {@code tag}, {@code redact} or {@code block}
  */
 public record TenantSettings(
         String id,
@@ -18,5 +19,6 @@ public record TenantSettings(
         long budgetMicrosPerDay,
         long budgetMicrosPerMonth,
         long requestsPerMinute,
-        long tokensPerMinute) {
+        long tokensPerMinute,
+        java.util.Map<String, String> piiPolicy) {
 }

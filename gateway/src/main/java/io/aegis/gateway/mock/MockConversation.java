@@ -57,6 +57,39 @@ final class MockConversation {
         return (text.length() + 3) / 4;
     }
 
+    /** The reply that repeats the request's message text (for tests of what reached the upstream). */
+    static MockConversation echo(Provider provider, JsonNode body) {
+        MockConversation counted = of(provider, body, false, -1);
+        StringBuilder text = new StringBuilder();
+        if (provider == Provider.ANTHROPIC) {
+            collectAnthropic(body.path("system"), text);
+            for (JsonNode message : body.path("messages")) {
+                collectAnthropic(message.path("content"), text);
+            }
+        } else {
+            for (JsonNode content : body.path("contents")) {
+                for (JsonNode part : content.path("parts")) {
+                    if (part.path("text").isTextual()) {
+                        text.append(text.length() == 0 ? "" : " | ").append(part.path("text").asText());
+                    }
+                }
+            }
+        }
+        return new MockConversation(counted.inputTokens, 0, 0, 0, List.of(text.toString()), false);
+    }
+
+    private static void collectAnthropic(JsonNode content, StringBuilder text) {
+        if (content.isTextual()) {
+            text.append(text.length() == 0 ? "" : " | ").append(content.asText());
+        } else if (content.isArray()) {
+            for (JsonNode block : content) {
+                if (block.path("text").isTextual()) {
+                    text.append(text.length() == 0 ? "" : " | ").append(block.path("text").asText());
+                }
+            }
+        }
+    }
+
     static MockConversation of(Provider provider, JsonNode body, boolean cacheHit, long outputOverride) {
         long[] counts = new long[2];
         long maxOutput;

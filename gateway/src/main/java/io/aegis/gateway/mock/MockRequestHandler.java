@@ -90,7 +90,8 @@ final class MockRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         MockFault fault = options.faults().choose(request.headers().get("x-mock-fault"), model);
         long outputOverride = parseLong(request.headers().get("x-mock-output-tokens"), -1);
         boolean cacheHit = "hit".equalsIgnoreCase(request.headers().get("x-mock-cache"));
-        MockConversation reply = MockConversation.of(provider, body, cacheHit, outputOverride);
+        MockConversation reply = "prompt".equalsIgnoreCase(request.headers().get("x-mock-echo"))
+                ? MockConversation.echo(provider, body) : MockConversation.of(provider, body, cacheHit, outputOverride);
 
         MockScript script = faultResponse(provider, fault, request.headers(), n);
         if (script == null) {
@@ -113,6 +114,7 @@ final class MockRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             script.headers.set("x-mock-received-traceparent", traceparent);
         }
         script.headers.set("x-mock-received-content-length", String.valueOf(request.content().readableBytes()));
+        script.headers.set("x-mock-received-body-sha256", sha256(request.content()));
         // Names only, never values: enough for tests to see which headers crossed the gateway.
         java.util.TreeSet<String> names = new java.util.TreeSet<>();
         request.headers().names().forEach(name -> names.add(name.toLowerCase(java.util.Locale.ROOT)));
@@ -240,6 +242,16 @@ final class MockRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             return null;
         }
         return kind + " " + KeyDigest.keyId(KeyDigest.current().sha256(key));
+    }
+
+    private static String sha256(io.netty.buffer.ByteBuf content) {
+        try {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            digest.update(content.nioBuffer());
+            return KeyDigest.hex(digest.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static long parseLong(String value, long fallback) {

@@ -3,7 +3,9 @@ package io.aegis.gateway.proxy;
 import io.aegis.gateway.auth.CallerIdentity;
 import io.aegis.gateway.auth.Tenant;
 import io.aegis.gateway.error.GatewayError;
+import io.aegis.gateway.request.MessageText;
 import io.aegis.gateway.request.RequestFacts;
+import io.aegis.pii.Findings;
 import io.aegis.gateway.route.Provider;
 import io.aegis.gateway.route.Route;
 import io.aegis.gateway.usage.ResponseUsageReader;
@@ -27,6 +29,11 @@ public final class Exchange {
     final RequestFacts facts = new RequestFacts();
     final TraceContext trace = new TraceContext();
     final ResponseUsageReader usageReader = new ResponseUsageReader();
+    final MessageText messageText = new MessageText();
+    final Findings piiFindings = new Findings();
+    final StringBuilder blockedTypes = new StringBuilder();
+    boolean[] redactTypes = new boolean[0];
+    boolean redacted;
 
     HttpVersion clientVersion;
     HttpHeaders requestHeaders;
@@ -76,6 +83,15 @@ public final class Exchange {
         this.errorClass = null;
         this.facts.reset(null, null, 0);
         this.usageReader.usage().reset();
+        this.piiFindings.reset();
+        this.redacted = false;
+    }
+
+    boolean[] redactTypes(int types) {
+        if (redactTypes.length != types) {
+            redactTypes = new boolean[types];
+        }
+        return redactTypes;
     }
 
     void reject(GatewayError error, String message) {
@@ -129,6 +145,16 @@ public final class Exchange {
     /** A short class of error (e.g. {@code upstream_reset}, {@code not_found}), or {@code null}. */
     public String errorClass() {
         return errorClass;
+    }
+
+    /** PII found in the request's message text (types and positions; never the text). */
+    public Findings piiFindings() {
+        return piiFindings;
+    }
+
+    /** True when the forwarded body had values redacted. */
+    public boolean redacted() {
+        return redacted;
     }
 
     public Usage usage() {

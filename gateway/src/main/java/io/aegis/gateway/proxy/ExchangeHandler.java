@@ -4,6 +4,7 @@ import io.aegis.gateway.auth.CallerAuthenticator;
 import io.aegis.gateway.config.AuthMode;
 import io.aegis.gateway.error.GatewayError;
 import io.aegis.gateway.error.ProviderErrors;
+import io.aegis.gateway.pii.PiiInspector;
 import io.aegis.gateway.route.Provider;
 import io.aegis.gateway.upstream.ProviderUpstream;
 import io.aegis.gateway.upstream.UpstreamConnections;
@@ -116,6 +117,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
                 return;
             }
         }
+        if (!applyPiiPolicy()) {
+            return;
+        }
         UpstreamEndpoint endpoint = target.endpoint();
         String query = context.authenticator().mode() == AuthMode.VIRTUAL
                 ? CallerAuthenticator.withoutKey(exchange.route.query()) : exchange.route.query();
@@ -130,6 +134,29 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
         staleRetries = 0;
         armTimer(System.nanoTime());
         attempt();
+    }
+
+    /** Scans the message text and applies the tenant's policy; false when the request was refused. */
+    private boolean applyPiiPolicy() {
+        PiiInspector pii = context.pii();
+        String tenantId = exchange.tenant() == null ? null : exchange.tenant().id();
+        boolean[] redact = exchange.redactTypes(pii.catalogue().types().size());
+        PiiInspector.Verdict verdict = pii.inspect(exchange.body, exchange.facts, tenantId, exchange.messageText,
+                exchange.piiFindings, redact, exchange.blockedTypes);
+        if (verdict == PiiInspector.Verdict.BLOCK) {
+            // Types only: the values themselves never appear in a response, a log or a trace.
+            respondWithError(GatewayError.FORBIDDEN, "the request contains " + exchange.blockedTypes
+                    + ", which this gateway does not forward", Exchange.Outcome.REJECTED, "pii_blocked");
+            return false;
+        }
+        if (verdict == PiiInspector.Verdict.REDACT) {
+            io.netty.buffer.ByteBuf redactedBody = pii.redacted(ctx.alloc(), exchange.body, exchange.messageText,
+                    exchange.piiFindings, redact, tenantId);
+            exchange.body.release();
+            exchange.body = redactedBody;
+            exchange.redacted = true;
+        }
+        return true;
     }
 
     private void attempt() {

@@ -46,7 +46,8 @@ public final class GatewayServer implements AutoCloseable {
 
     /** Binds the gateway on {@code group}, whose loops also run the upstream connections. */
     public static GatewayServer start(AegisConfig config, NetworkTransport transport, EventLoopGroup group,
-                                      ExchangeListener listener) throws InterruptedException, SSLException {
+                                      ExchangeListener listener, io.aegis.gateway.pii.PiiInspector pii)
+            throws InterruptedException, SSLException {
         Map<String, String> tenantByKey = new HashMap<>();
         for (TenantSettings tenant : config.tenants()) {
             for (String hash : tenant.keySha256Hex()) {
@@ -63,7 +64,8 @@ public final class GatewayServer implements AutoCloseable {
                 config.gateway().maxRequestBytes(),
                 TimeUnit.MILLISECONDS.toNanos(config.gateway().requestTimeoutMs()),
                 TimeUnit.MILLISECONDS.toNanos(config.gateway().keepAliveTimeoutMs()),
-                drain);
+                drain,
+                pii);
         FrontendInitializer frontend = new FrontendInitializer(context, config.gateway().maxHeaderBytes());
         Channel channel = new ServerBootstrap()
                 .group(group)

@@ -15,6 +15,7 @@ import io.aegis.gateway.upstream.UpstreamConnections;
  * @param requestTimeoutNs time allowed for a whole request after its first byte
  * @param keepAliveTimeoutNs idle time after which a client connection is closed
  * @param drain           set once when the gateway starts shutting down
+ * @param pii             the PII scan and per-tenant policy
  */
 public record ProxyContext(
         CallerAuthenticator authenticator,
@@ -24,7 +25,8 @@ public record ProxyContext(
         int maxRequestBytes,
         long requestTimeoutNs,
         long keepAliveTimeoutNs,
-        Drain drain) {
+        Drain drain,
+        io.aegis.gateway.pii.PiiInspector pii) {
 
     /** The shutdown signal every connection reads: once set, no connection is kept alive. */
     public static final class Drain {

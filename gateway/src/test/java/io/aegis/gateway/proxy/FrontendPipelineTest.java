@@ -45,7 +45,10 @@ class FrontendPipelineTest {
                 1024,
                 java.util.concurrent.TimeUnit.SECONDS.toNanos(60),
                 java.util.concurrent.TimeUnit.SECONDS.toNanos(75),
-                new ProxyContext.Drain());
+                new ProxyContext.Drain(),
+                new io.aegis.gateway.pii.PiiInspector(io.aegis.pii.PiiEngines.java(io.aegis.pii.CatalogueReader.read(
+                        java.nio.file.Path.of(System.getProperty("aegis.project.root", ".."), "configs/pii.yaml"))),
+                        Map.of(), new io.aegis.gateway.pii.BodyRedactor(new byte[32])));
         channel.pipeline().addLast(new FrontendInitializer(context, 4096));
         channel.pipeline().fireChannelActive();
     }

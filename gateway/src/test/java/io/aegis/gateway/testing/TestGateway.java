@@ -39,7 +39,8 @@ public final class TestGateway implements AutoCloseable {
     public record Completed(Provider provider, String model, String tenant, String keyId, int status,
                             Exchange.Outcome outcome, String errorClass, long inputTokens, long outputTokens,
                             long cacheReadTokens, long cacheWriteTokens, long thoughtsTokens, boolean usageSeen,
-                            boolean streamError, int attempts, String upstream, String traceId) {
+                            boolean streamError, int attempts, String upstream, String traceId,
+                            int piiFindings, boolean redacted) {
     }
 
     private TestGateway(MockUpstream mock, GatewayRuntime runtime, BlockingQueue<Completed> completed) {
@@ -103,6 +104,7 @@ public final class TestGateway implements AutoCloseable {
         private String geminiBaseUrl;
         private MockOptions mockOptions = MockOptions.defaults();
         private String transport = "auto";
+        private String acmePiiPolicy = "";
 
         public Builder authMode(String mode) {
             this.authMode = mode;
@@ -147,6 +149,12 @@ public final class TestGateway implements AutoCloseable {
             return this;
         }
 
+        /** Tenant acme's {@code pii_policy} as a YAML flow mapping, e.g. {@code {EMAIL: redact}}. */
+        public Builder acmePiiPolicy(String yamlMapping) {
+            this.acmePiiPolicy = yamlMapping;
+            return this;
+        }
+
         public Builder transport(String transport) {
             this.transport = transport;
             return this;
@@ -186,6 +194,7 @@ public final class TestGateway implements AutoCloseable {
                     + (gatewayExtra.isEmpty() ? "" : gatewayExtra.indent(2))
                     + "auth: { mode: " + authMode + " }\n"
                     + "data_dir: " + dir.resolve("data") + "\n"
+                    + "pii: \"" + projectRoot().resolve("configs/pii.yaml") + "\"\n"
                     + "providers:\n"
                     + "  anthropic:\n"
                     + "    base_url: \"" + (anthropicBaseUrl == null ? mockUrl : anthropicBaseUrl) + "\"\n"
@@ -198,9 +207,15 @@ public final class TestGateway implements AutoCloseable {
                     + "tenants:\n"
                     + "  - id: acme\n"
                     + "    keys: [\"sha256:" + sha256(ACME_KEY) + "\"]\n"
+                    + (acmePiiPolicy.isEmpty() ? "" : "    pii_policy: " + acmePiiPolicy + "\n")
                     + "  - id: beta\n"
                     + "    keys: [\"sha256:" + sha256(BETA_KEY) + "\"]\n";
         }
+    }
+
+    /** The repository root, where the shipped configs live. */
+    public static Path projectRoot() {
+        return Path.of(System.getProperty("aegis.project.root", "..")).toAbsolutePath().normalize();
     }
 
     /** Hex SHA-256 of a key, as written in config. */
@@ -220,6 +235,6 @@ public final class TestGateway implements AutoCloseable {
                 tenant == null ? null : tenant.keyId(), exchange.status(), exchange.outcome(), exchange.errorClass(),
                 usage.inputTokens(), usage.outputTokens(), usage.cacheReadTokens(), usage.cacheWriteTokens(),
                 usage.thoughtsTokens(), usage.seen(), usage.streamError(), exchange.attempts(), exchange.upstream(),
-                exchange.traceId());
+                exchange.traceId(), exchange.piiFindings().size(), exchange.redacted());
     }
 }
