@@ -46,6 +46,11 @@ public final class CompiledCatalogue {
         return catalogue;
     }
 
+    /** Every pattern, in id order. */
+    public String[] patternSources() {
+        return sources.clone();
+    }
+
     public int patternCount() {
         return sources.length;
     }

@@ -26,11 +26,11 @@ import org.bytedeco.javacpp.PointerPointer;
 
 /**
  * Hyperscan as a prefilter: one block-mode database of every pattern with leftmost start of match.
- * A scan runs natively over the whole text and records, per pattern, the leftmost start and the
- * last end it saw; the shared extraction then runs only for patterns that matched, only over that
- * window. Every match the extraction can find ends where Hyperscan reported an end, with a
- * leftmost start no later than its own, so the window loses nothing and the findings equal the
- * pure-Java engine's. Text without PII costs one native pass.
+ * A scan runs natively over the whole text and records every span each pattern reported; the
+ * shared extraction then runs per pattern over the clusters those spans form, and nowhere else.
+ * Every match the extraction can find ends where Hyperscan reported an end, with a leftmost start
+ * no later than its own, so it lies inside one cluster and nothing lies between clusters: the
+ * findings equal the pure-Java engine's. Text without PII costs one native pass.
  */
 public final class HyperscanEngine implements PiiEngine {
     private final CompiledCatalogue compiled;
@@ -38,10 +38,15 @@ public final class HyperscanEngine implements PiiEngine {
 
     public HyperscanEngine(CompiledCatalogue compiled) {
         this.compiled = compiled;
-        this.database = compile(compiled.sources);
+        this.database = compileBlockDatabase(compiled.sources);
     }
 
-    private static hs_database_t compile(String[] sources) {
+    /**
+     * One block-mode database of {@code sources} (ids = indexes) with leftmost start of match; the
+     * caller frees it with {@code hs_free_database}. Public for benchmarks that need the same
+     * database without the engine around it.
+     */
+    public static hs_database_t compileBlockDatabase(String[] sources) {
         int count = sources.length;
         int[] flags = new int[count];
         int[] ids = new int[count];
@@ -121,9 +126,13 @@ public final class HyperscanEngine implements PiiEngine {
                 throw new IllegalStateException("Hyperscan scan failed: error " + result);
             }
             extractor.begin(text, length);
-            for (int p = 0; p < recorder.firstStart.length; p++) {
-                if (recorder.lastEnd[p] > 0) {
-                    extractor.extract(p, text, length, recorder.firstStart[p], recorder.lastEnd[p]);
+            for (int p = 0; p < recorder.patterns(); p++) {
+                if (recorder.count(p) == 0) {
+                    continue;
+                }
+                int clusters = recorder.clusters(p);
+                for (int c = 0; c < clusters; c++) {
+                    extractor.extract(p, text, length, recorder.clusterStart(p, c), recorder.clusterEnd(p, c));
                 }
             }
             extractor.finish(out);
@@ -138,29 +147,71 @@ public final class HyperscanEngine implements PiiEngine {
         }
     }
 
-    /** Called by Hyperscan for every match; keeps the window each pattern matched in. */
+    /**
+     * Called by Hyperscan for every match: keeps each reported span by pattern, so that extraction
+     * can run over the merged clusters of spans instead of one window from first to last match.
+     */
     private static final class Recorder extends match_event_handler {
-        final int[] firstStart;
-        final int[] lastEnd;
+        /** Per pattern: packed spans (start << 32 | end), in report order. */
+        private long[][] spans;
+        private final int[] counts;
 
         Recorder(int patterns) {
-            firstStart = new int[patterns];
-            lastEnd = new int[patterns];
+            spans = new long[patterns][8];
+            counts = new int[patterns];
         }
 
         void reset() {
-            Arrays.fill(firstStart, Integer.MAX_VALUE);
-            Arrays.fill(lastEnd, 0);
+            Arrays.fill(counts, 0);
+        }
+
+        int patterns() {
+            return counts.length;
+        }
+
+        int count(int pattern) {
+            return counts[pattern];
+        }
+
+        /**
+         * Sorts pattern {@code p}'s spans and merges those that overlap or touch, in place;
+         * returns the number of clusters, readable with {@link #clusterStart} and {@link #clusterEnd}.
+         */
+        int clusters(int p) {
+            long[] list = spans[p];
+            int n = counts[p];
+            Arrays.sort(list, 0, n);
+            int out = 0;
+            for (int i = 0; i < n; i++) {
+                int start = (int) (list[i] >>> 32);
+                int end = (int) list[i];
+                if (out > 0 && start <= (int) list[out - 1]) {
+                    int merged = Math.max(end, (int) list[out - 1]);
+                    list[out - 1] = (list[out - 1] & 0xffffffff00000000L) | (merged & 0xffffffffL);
+                } else {
+                    list[out++] = ((long) start << 32) | (end & 0xffffffffL);
+                }
+            }
+            return out;
+        }
+
+        int clusterStart(int p, int i) {
+            return (int) (spans[p][i] >>> 32);
+        }
+
+        int clusterEnd(int p, int i) {
+            return (int) spans[p][i];
         }
 
         @Override
         public int call(int id, long from, long to, int flags, Pointer context) {
-            if (from < firstStart[id]) {
-                firstStart[id] = (int) from;
+            long[] list = spans[id];
+            int n = counts[id];
+            if (n == list.length) {
+                spans[id] = list = Arrays.copyOf(list, n * 2);
             }
-            if (to > lastEnd[id]) {
-                lastEnd[id] = (int) to;
-            }
+            list[n] = (from << 32) | (to & 0xffffffffL);
+            counts[id] = n + 1;
             return 0;
         }
     }
