@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.aegis.gateway.testing.RawHttp;
+import io.aegis.gateway.testing.FakeUpstream;
 import io.aegis.gateway.testing.PlainHttpRequests;
 import io.aegis.gateway.testing.TestGateway;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -32,43 +32,9 @@ class BackpressureTest {
 
     @Test
     void aSlowCallerPausesTheUpstreamAndThenReceivesEverything() throws Exception {
-        try (ServerSocket upstream = new ServerSocket()) {
-            upstream.bind(new InetSocketAddress("127.0.0.1", 0));
-            AtomicLong written = new AtomicLong();
-            CountDownLatch upstreamDone = new CountDownLatch(1);
-            Thread writer = new Thread(() -> serveOneLargeResponse(upstream, written, upstreamDone), "fake-upstream");
-            writer.setDaemon(true);
-            writer.start();
-
-            try (TestGateway gateway = TestGateway.builder()
-                    .anthropicBaseUrl("http://127.0.0.1:" + upstream.getLocalPort()).start();
-                 Socket caller = new Socket()) {
-                caller.setReceiveBufferSize(32 * 1024);
-                caller.connect(new InetSocketAddress("127.0.0.1", gateway.port()));
-                caller.setSoTimeout(20_000);
-                OutputStream out = caller.getOutputStream();
-                out.write(RawHttp.post("/v1/messages", "x-api-key: " + TestGateway.ACME_KEY + "\r\n",
-                        "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[]}").getBytes(StandardCharsets.UTF_8));
-                out.flush();
-
-                // The caller reads nothing: the upstream must stall well before the end of its response.
-                assertFalse(upstreamDone.await(3, TimeUnit.SECONDS),
-                        "the upstream finished while the caller read nothing: the gateway buffered it all");
-                long stalledAt = written.get();
-                assertTrue(stalledAt > CHUNK, "data flowed before the stall: " + stalledAt);
-                assertTrue(stalledAt < TOTAL_BYTES / 2, "the stall came early: " + stalledAt);
-
-                // Now the caller reads: everything arrives and the upstream completes.
-                long received = drainBody(caller.getInputStream());
-                assertEquals(TOTAL_BYTES, received);
-                assertTrue(upstreamDone.await(10, TimeUnit.SECONDS));
-                assertEquals(Exchange.Outcome.COMPLETED, gateway.nextCompleted().outcome());
-            }
-        }
-    }
-
-    private static void serveOneLargeResponse(ServerSocket server, AtomicLong written, CountDownLatch done) {
-        try (Socket socket = server.accept()) {
+        AtomicLong written = new AtomicLong();
+        CountDownLatch upstreamDone = new CountDownLatch(1);
+        try (FakeUpstream upstream = FakeUpstream.start((socket, number) -> {
             socket.setSendBufferSize(32 * 1024);
             InputStream in = socket.getInputStream();
             if (!PlainHttpRequests.readRequest(in)) {
@@ -84,14 +50,34 @@ class BackpressureTest {
                 written.addAndGet(CHUNK);
             }
             out.flush();
-            done.countDown();
+            upstreamDone.countDown();
             // Keep the connection until the gateway has read the whole body.
             in.read();
-        } catch (IOException e) {
-            // The gateway closed the connection: the test's assertions report what went wrong.
+        });
+             TestGateway gateway = TestGateway.builder().anthropicBaseUrl(upstream.baseUrl()).start();
+             Socket caller = new Socket()) {
+            caller.setReceiveBufferSize(32 * 1024);
+            caller.connect(new InetSocketAddress("127.0.0.1", gateway.port()));
+            caller.setSoTimeout(20_000);
+            OutputStream out = caller.getOutputStream();
+            out.write(RawHttp.post("/v1/messages", "x-api-key: " + TestGateway.ACME_KEY + "\r\n",
+                    "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[]}").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+
+            // The caller reads nothing: the upstream must stall well before the end of its response.
+            assertFalse(upstreamDone.await(3, TimeUnit.SECONDS),
+                    "the upstream finished while the caller read nothing: the gateway buffered it all");
+            long stalledAt = written.get();
+            assertTrue(stalledAt > CHUNK, "data flowed before the stall: " + stalledAt);
+            assertTrue(stalledAt < TOTAL_BYTES / 2, "the stall came early: " + stalledAt);
+
+            // Now the caller reads: everything arrives and the upstream completes.
+            long received = drainBody(caller.getInputStream());
+            assertEquals(TOTAL_BYTES, received);
+            assertTrue(upstreamDone.await(10, TimeUnit.SECONDS));
+            assertEquals(Exchange.Outcome.COMPLETED, gateway.nextCompleted().outcome());
         }
     }
-
 
     /** Reads the response head, then counts body bytes until content-length is reached. */
     private static long drainBody(InputStream in) throws IOException {
