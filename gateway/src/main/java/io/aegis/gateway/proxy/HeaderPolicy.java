@@ -2,7 +2,7 @@ package io.aegis.gateway.proxy;
 
 import io.aegis.gateway.auth.CallerKeySource;
 import io.aegis.gateway.route.Provider;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
@@ -21,6 +21,9 @@ final class HeaderPolicy {
     private static final AsciiString TRACEPARENT = AsciiString.cached("traceparent");
     private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
     private static final AsciiString X_AEGIS_TRACE_ID = AsciiString.cached("x-aegis-trace-id");
+    private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
+    private static final DefaultHttpHeadersFactory UNVALIDATED =
+            DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
     private HeaderPolicy() {
     }
@@ -35,7 +38,8 @@ final class HeaderPolicy {
     static HttpHeaders upstreamRequest(HttpHeaders inbound, Provider provider, CallerKeySource keySource,
                                        String providerKey, String hostHeader, int contentLength,
                                        String traceparent) {
-        HttpHeaders out = new DefaultHttpHeaders(false);
+        // The inbound headers were validated by the decoder; copying them need not validate again.
+        HttpHeaders out = UNVALIDATED.newHeaders();
         String connectionTokens = inbound.get(HttpHeaderNames.CONNECTION);
         Iterator<Map.Entry<CharSequence, CharSequence>> it = inbound.iteratorCharSequence();
         while (it.hasNext()) {
@@ -91,7 +95,7 @@ final class HeaderPolicy {
 
     static boolean isHopByHop(CharSequence name, String connectionTokens) {
         if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION)
-                || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.KEEP_ALIVE)
+                || AsciiString.contentEqualsIgnoreCase(name, KEEP_ALIVE)
                 || AsciiString.contentEqualsIgnoreCase(name, PROXY_CONNECTION)
                 || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.PROXY_AUTHENTICATE)
                 || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.PROXY_AUTHORIZATION)

@@ -31,7 +31,7 @@ public final class UpstreamPool {
     private final NetworkTransport transport;
     private final ArrayDeque<Channel>[] idle;
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     UpstreamPool(EventLoop loop, NetworkTransport transport, int endpoints) {
         this.loop = loop;
         this.transport = transport;

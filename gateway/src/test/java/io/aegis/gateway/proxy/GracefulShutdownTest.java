@@ -47,7 +47,8 @@ class GracefulShutdownTest {
     }
 
     private static boolean canConnect(int port) throws IOException {
-        try (Socket ignored = new Socket("127.0.0.1", port)) {
+        try {
+            new Socket("127.0.0.1", port).close();
             return true;
         } catch (ConnectException refused) {
             return false;

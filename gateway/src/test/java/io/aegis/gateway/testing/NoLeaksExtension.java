@@ -20,7 +20,9 @@ public final class NoLeaksExtension implements AfterAllCallback {
 
     static {
         ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new ResourceLeakDetectorFactory() {
+            // The three-argument form is the factory's abstract method, deprecated or not.
             @Override
+            @SuppressWarnings("deprecation")
             public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval,
                                                                        long maxActive) {
                 ResourceLeakDetector<T> detector = new ResourceLeakDetector<>(resource, samplingInterval);
