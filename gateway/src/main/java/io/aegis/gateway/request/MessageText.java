@@ -17,11 +17,27 @@ public final class MessageText {
     /** spanOf[i]: which span decoded byte i came from (separators belong to no span: -1). */
     private int[] spanOf = new int[4097];
     private int length;
+    /** A copy of a body that has no backing array (never the case for bodies the gateway reads). */
+    private byte[] copy = new byte[0];
 
     /** Decodes the text spans of {@code facts} from {@code body}; returns the decoded length. */
     public int decode(ByteBuf body, RequestFacts facts) {
         length = 0;
-        int base = body.readerIndex();
+        // Work on the bytes themselves: one ByteBuf call per byte would bounds-check (and, under
+        // leak detection, trace) every access.
+        byte[] raw;
+        int base;
+        if (body.hasArray()) {
+            raw = body.array();
+            base = body.arrayOffset() + body.readerIndex();
+        } else {
+            if (copy.length < body.readableBytes()) {
+                copy = new byte[body.readableBytes()];
+            }
+            body.getBytes(body.readerIndex(), copy, 0, body.readableBytes());
+            raw = copy;
+            base = 0;
+        }
         for (int s = 0; s < facts.textSpanCount(); s++) {
             if (s > 0) {
                 put((byte) '\n', facts.textSpanEnd(s - 1), -1);
@@ -29,14 +45,14 @@ public final class MessageText {
             int end = facts.textSpanEnd(s);
             int i = facts.textSpanStart(s);
             while (i < end) {
-                byte b = body.getByte(base + i);
+                byte b = raw[base + i];
                 if (b != '\\') {
                     put(b, i, s);
                     i++;
                     continue;
                 }
                 int escapeStart = i;
-                byte kind = body.getByte(base + i + 1);
+                byte kind = raw[base + i + 1];
                 i += 2;
                 switch (kind) {
                     case 'n': put((byte) '\n', escapeStart, s); break;
@@ -45,12 +61,12 @@ public final class MessageText {
                     case 'b': put((byte) '\b', escapeStart, s); break;
                     case 'f': put((byte) '\f', escapeStart, s); break;
                     case 'u': {
-                        int unit = hex4(body, base + i);
+                        int unit = hex4(raw, base + i);
                         i += 4;
                         int codePoint = unit;
                         if (Character.isHighSurrogate((char) unit) && i + 6 <= end
-                                && body.getByte(base + i) == '\\' && body.getByte(base + i + 1) == 'u') {
-                            int low = hex4(body, base + i + 2);
+                                && raw[base + i] == '\\' && raw[base + i + 1] == 'u') {
+                            int low = hex4(raw, base + i + 2);
                             if (Character.isLowSurrogate((char) low)) {
                                 codePoint = Character.toCodePoint((char) unit, (char) low);
                                 i += 6;
@@ -131,10 +147,10 @@ public final class MessageText {
         }
     }
 
-    private static int hex4(ByteBuf body, int at) {
+    private static int hex4(byte[] raw, int at) {
         int value = 0;
         for (int k = 0; k < 4; k++) {
-            value = value << 4 | Character.digit(body.getByte(at + k), 16);
+            value = value << 4 | Character.digit(raw[at + k], 16);
         }
         return value;
     }
