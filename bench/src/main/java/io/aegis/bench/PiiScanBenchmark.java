@@ -66,6 +66,10 @@ public class PiiScanBenchmark {
     @Param({"1024", "65536", "1048576"})
     public int size;
 
+    /** {@code mixed}: values of every type through the prose; {@code clean}: the same prose without them. */
+    @Param({"mixed", "clean"})
+    public String content;
+
     private byte[] text;
     private PiiEngine hyperscan;
     private PiiEngine java;
@@ -80,7 +84,7 @@ public class PiiScanBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         PiiCatalogue catalogue = CatalogueReader.read(Path.of("configs/pii.yaml"));
-        text = text(size, 42).getBytes(StandardCharsets.UTF_8);
+        text = text(size, 42, content.equals("clean")).getBytes(StandardCharsets.UTF_8);
         hyperscan = PiiEngines.hyperscan(catalogue);
         java = PiiEngines.java(catalogue);
         hyperscanScanner = hyperscan.newScanner();
@@ -137,12 +141,16 @@ public class PiiScanBenchmark {
     }
 
     static String text(int bytes, long seed) {
+        return text(bytes, seed, false);
+    }
+
+    static String text(int bytes, long seed, boolean clean) {
         Random random = new Random(seed);
         StringBuilder out = new StringBuilder(bytes + 64);
         int next = 0;
         while (out.length() < bytes) {
             // About one value per 400 bytes of prose, cycling through every type.
-            if (random.nextInt(60) == 0) {
+            if (!clean && random.nextInt(60) == 0) {
                 out.append(PII[next++ % PII.length]);
             } else {
                 out.append(PROSE[random.nextInt(PROSE.length)]);
