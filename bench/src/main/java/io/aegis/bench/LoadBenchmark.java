@@ -75,8 +75,6 @@ public final class LoadBenchmark {
                     baseline = merge(baseline, run(direct, "mock-provider-key", stream, options, 0, roundSeconds));
                     proxied = merge(proxied, run(through, VIRTUAL_KEY, stream, options, 0, roundSeconds));
                 }
-                direct.close();
-                through.close();
                 String kind = stream ? "stream" : "non-stream";
                 rows.add(row(kind + " direct", baseline, null, stream));
                 rows.add(row(kind + " through gateway", proxied, baseline, stream));

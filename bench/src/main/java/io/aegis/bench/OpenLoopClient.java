@@ -12,7 +12,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
@@ -61,10 +60,6 @@ final class OpenLoopClient {
             return loop.submit(run::giveUp).sync().getNow();
         }
         return run.done.getNow();
-    }
-
-    /** Nothing outlives a run; kept so callers can treat the client as a resource. */
-    void close() {
     }
 
     private final class Run {
@@ -207,9 +202,6 @@ final class OpenLoopClient {
                     exchange = null;
                     idle.addLast(ctx.channel());
                     finish(current, current.ok);
-                } else if (msg instanceof HttpContent && current.ok) {
-                    // Body bytes are only counted by arriving; nothing is kept.
-                    current.bytes += ((HttpContent) msg).content().readableBytes();
                 }
             }
 
@@ -234,7 +226,6 @@ final class OpenLoopClient {
         final long intendedNs;
         final boolean recorded;
         long firstByteNs;
-        long bytes;
         boolean ok;
         boolean finished;
 

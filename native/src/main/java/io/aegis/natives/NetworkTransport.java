@@ -28,9 +28,4 @@ public record NetworkTransport(
     public EventLoopGroup newEventLoopGroup(int threads, String poolName) {
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(poolName, true), ioHandlers);
     }
-
-    /** True when the transport is a native one (epoll or io_uring). */
-    public boolean isNative() {
-        return !"nio".equals(name);
-    }
 }

@@ -13,7 +13,7 @@ public final class CallerAuthenticator {
     private static final String PASSTHROUGH_TENANT_PREFIX = "key-";
 
     private final AuthMode mode;
-    private volatile VirtualKeyTable keys;
+    private final VirtualKeyTable keys;
 
     public CallerAuthenticator(AuthMode mode, VirtualKeyTable keys) {
         this.mode = mode;
@@ -22,11 +22,6 @@ public final class CallerAuthenticator {
 
     public AuthMode mode() {
         return mode;
-    }
-
-    /** Swaps in a new key table; requests already authenticated keep their tenant. */
-    public void replaceKeys(VirtualKeyTable newKeys) {
-        this.keys = newKeys;
     }
 
     /**

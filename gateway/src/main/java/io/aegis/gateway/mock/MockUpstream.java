@@ -21,13 +21,10 @@ public final class MockUpstream implements AutoCloseable {
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final Channel serverChannel;
-    private final AtomicLong requests;
     private final boolean tls;
 
-    private MockUpstream(EventLoopGroup group, boolean ownsGroup, Channel serverChannel, AtomicLong requests,
-                         boolean tls) {
+    private MockUpstream(EventLoopGroup group, boolean ownsGroup, Channel serverChannel, boolean tls) {
         this.tls = tls;
-        this.requests = requests;
         this.group = group;
         this.ownsGroup = ownsGroup;
         this.serverChannel = serverChannel;
@@ -72,7 +69,7 @@ public final class MockUpstream implements AutoCloseable {
                     }
                 })
                 .bind(listen.toSocketAddress()).sync().channel();
-        return new MockUpstream(group, ownsGroup, channel, sequence, serverTls != null);
+        return new MockUpstream(group, ownsGroup, channel, serverTls != null);
     }
 
     /** The bound address (the real port when 0 was asked for). */
@@ -84,10 +81,6 @@ public final class MockUpstream implements AutoCloseable {
     public String baseUrl() {
         InetSocketAddress address = address();
         return (tls ? "https://" : "http://") + address.getHostString() + ":" + address.getPort();
-    }
-
-    public long requestsServed() {
-        return requests.get();
     }
 
     @Override

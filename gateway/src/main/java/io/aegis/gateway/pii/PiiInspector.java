@@ -45,10 +45,6 @@ public final class PiiInspector implements AutoCloseable {
         return engine.catalogue();
     }
 
-    public String engineName() {
-        return engine.name();
-    }
-
     /**
      * Decodes and scans the message text of a parsed request into {@code text} and {@code findings},
      * and decides. For {@link Verdict#REDACT} call {@link #redacted}; for {@link Verdict#BLOCK},

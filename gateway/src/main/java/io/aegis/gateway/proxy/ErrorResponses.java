@@ -32,9 +32,6 @@ final class ErrorResponses {
         if (allow != null) {
             response.headers().set(HttpHeaderNames.ALLOW, allow);
         }
-        if (error == GatewayError.UPSTREAM_UNAVAILABLE || error == GatewayError.RATE_LIMITED) {
-            response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
-        }
         return ctx.writeAndFlush(response);
     }
 }

@@ -37,7 +37,6 @@ public final class Exchange {
 
     HttpVersion clientVersion;
     HttpHeaders requestHeaders;
-    String requestHeaderTraceparent;
     boolean keepAlive;
     ByteBuf body;
     GatewayError rejection;
@@ -65,7 +64,6 @@ public final class Exchange {
         this.acceptedNanos = nowNanos;
         this.clientVersion = version;
         this.keepAlive = keepAlive;
-        this.requestHeaderTraceparent = null;
         this.rejection = null;
         this.rejectionMessage = null;
         this.allowHeader = null;

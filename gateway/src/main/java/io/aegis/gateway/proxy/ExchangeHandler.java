@@ -126,7 +126,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
         String uri = endpoint.basePath() + exchange.route.upstreamPath() + (query == null ? "" : "?" + query);
         upstreamRequest = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri,
                 exchange.body.retainedDuplicate(),
-                HeaderPolicy.upstreamRequest(exchange.requestHeaders, provider, exchange.caller.source(), providerKey,
+                HeaderPolicy.upstreamRequest(exchange.requestHeaders, provider, providerKey,
                         endpoint.hostHeader(), exchange.body.readableBytes(), exchange.trace.outbound()),
                 EmptyHttpHeaders.INSTANCE);
         exchange.upstream = endpoint.toString();
@@ -216,9 +216,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
             exchange.usageReader.begin(exchange.route.provider(), exchange.eventStream);
         }
         upstreamReusable = HttpUtil.isKeepAlive(head);
-        if (context.drain().draining()) {
-            exchange.keepAlive = false;
-        }
+        endKeepAliveIfDraining();
 
         HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, head.status());
         HeaderPolicy.copyResponseHeaders(head.headers(), out.headers(), exchange.trace.traceId());
@@ -263,10 +261,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
             UpstreamConnections.unbind(finished);
             finished.close();
         }
-        if (context.drain().draining()) {
-            // The head went out before the drain began; the connection still ends with this response.
-            exchange.keepAlive = false;
-        }
+        // The head may have gone out before the drain began; the connection still ends here.
+        endKeepAliveIfDraining();
         boolean keepAlive = exchange.keepAlive;
         ChannelFuture written = ctx.writeAndFlush(content);
         if (!keepAlive) {
@@ -365,9 +361,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
 
     private void respondWithError(GatewayError error, String message, Exchange.Outcome outcome, String errorClass) {
         exchange.status = error.status();
-        if (context.drain().draining()) {
-            exchange.keepAlive = false;
-        }
+        endKeepAliveIfDraining();
         boolean keepAlive = exchange.keepAlive;
         ChannelFuture written = ErrorResponses.send(ctx, exchange.route.provider(), error, message, keepAlive,
                 exchange.trace.traceId(), exchange.allowHeader);
@@ -376,6 +370,13 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
         }
         exchange.lastByteNanos = System.nanoTime();
         finish(outcome, errorClass);
+    }
+
+    /** Once the gateway drains, every response is the last on its connection. */
+    private void endKeepAliveIfDraining() {
+        if (context.drain().draining()) {
+            exchange.keepAlive = false;
+        }
     }
 
     private void armTimer(long nowNs) {

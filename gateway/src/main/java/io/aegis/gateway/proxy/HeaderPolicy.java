@@ -1,6 +1,5 @@
 package io.aegis.gateway.proxy;
 
-import io.aegis.gateway.auth.CallerKeySource;
 import io.aegis.gateway.route.Provider;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -32,11 +31,9 @@ final class HeaderPolicy {
      * Headers for the upstream request.
      *
      * @param inbound     the caller's headers
-     * @param keySource   where the caller's key was (stripped in virtual mode)
      * @param providerKey the gateway's provider key in virtual mode, or {@code null} to pass the caller's on
      */
-    static HttpHeaders upstreamRequest(HttpHeaders inbound, Provider provider, CallerKeySource keySource,
-                                       String providerKey, String hostHeader, int contentLength,
+    static HttpHeaders upstreamRequest(HttpHeaders inbound, Provider provider, String providerKey, String hostHeader, int contentLength,
                                        String traceparent) {
         // The inbound headers were validated by the decoder; copying them need not validate again.
         HttpHeaders out = UNVALIDATED.newHeaders();

@@ -189,8 +189,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
         exchange.begin(System.nanoTime(), request.protocolVersion(), HttpUtil.isKeepAlive(request));
         reading = true;
         exchange.requestHeaders = request.headers();
-        exchange.requestHeaderTraceparent = request.headers().get("traceparent");
-        exchange.trace.begin(exchange.requestHeaderTraceparent);
+        exchange.trace.begin(request.headers().get("traceparent"));
 
         DecoderResult decoded = request.decoderResult();
         RouteResolver.Outcome outcome = RouteResolver.resolve(request.method(), request.uri(), exchange.route);

@@ -71,11 +71,6 @@ public final class UpstreamPool {
         channel.read();
     }
 
-    /** Idle connections held for {@code endpoint} on this loop. */
-    public int idleCount(UpstreamEndpoint endpoint) {
-        return idle[endpoint.index()].size();
-    }
-
     private ChannelFuture connect(UpstreamEndpoint endpoint, int connectTimeoutMs) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)

@@ -27,10 +27,6 @@ final class UpstreamRelay extends ChannelInboundHandlerAdapter {
         this.listener = null;
     }
 
-    boolean isBound() {
-        return listener != null;
-    }
-
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         UpstreamListener current = listener;
