@@ -307,7 +307,11 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
             failBeforeHead(cause);
             return;
         }
-        failAfterHead(GatewayError.UPSTREAM_FAILED, "upstream connection failed mid-response", "upstream_reset");
+        if (cause instanceof MalformedUpstreamResponse) {
+            failAfterHead(GatewayError.UPSTREAM_FAILED, "upstream sent a malformed response", "upstream_protocol");
+        } else {
+            failAfterHead(GatewayError.UPSTREAM_FAILED, "upstream connection failed mid-response", "upstream_reset");
+        }
     }
 
     private void failBeforeHead(Throwable cause) {

@@ -3,6 +3,7 @@ package io.aegis.gateway.upstream;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -35,15 +36,18 @@ final class UpstreamRelay extends ChannelInboundHandlerAdapter {
             ctx.close();
             return;
         }
+        if (msg instanceof HttpObject && ((HttpObject) msg).decoderResult().isFailure()) {
+            // A bad head or a bad chunk: the decoder ends the message with a failed LastHttpContent,
+            // which must not pass for a clean end (nor the connection go back to the pool).
+            Throwable cause = ((HttpObject) msg).decoderResult().cause();
+            ReferenceCountUtil.release(msg);
+            listener = null;
+            current.upstreamFailed(new MalformedUpstreamResponse(cause));
+            ctx.close();
+            return;
+        }
         if (msg instanceof HttpResponse) {
             HttpResponse head = (HttpResponse) msg;
-            if (head.decoderResult().isFailure()) {
-                ReferenceCountUtil.release(msg);
-                listener = null;
-                current.upstreamFailed(new MalformedUpstreamResponse(head.decoderResult().cause()));
-                ctx.close();
-                return;
-            }
             if (head.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL
                     && head.status().code() != 101) {
                 // 100 Continue, 103 Early Hints: the final response follows on this connection.

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.aegis.gateway.testing.FakeUpstream;
+import io.aegis.gateway.testing.PlainHttpRequests;
 import io.aegis.gateway.testing.RawHttp;
 import io.aegis.gateway.testing.TestGateway;
 import java.io.IOException;
@@ -14,6 +16,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Upstream failures before and after the first byte, and timeouts (SPEC §3, issue 2 §4). */
@@ -149,19 +153,31 @@ class UpstreamFailureTest {
     }
 
     @Test
-    void callerDisconnectCancelsTheUpstreamRequest() throws IOException {
-        try (TestGateway gateway = TestGateway.start()) {
-            try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
-                socket.getOutputStream().write(RawHttp.post("/v1/messages",
-                        ACME + "x-mock-fault: slow_drip\r\nx-mock-delay-ms: 2000\r\n", STREAM)
-                        .getBytes(StandardCharsets.UTF_8));
-                InputStream in = socket.getInputStream();
-                socket.setSoTimeout(10_000);
-                byte[] first = new byte[64];
-                assertTrue(in.read(first) > 0, "the stream had begun");
+    void callerDisconnectCancelsTheUpstreamRequest() throws Exception {
+        // The upstream starts a stream and then waits; it sees the end of its connection only if
+        // the gateway cancels the request when the caller goes away.
+        CountDownLatch upstreamClosed = new CountDownLatch(1);
+        try (FakeUpstream upstream = FakeUpstream.start((socket, number) -> {
+            InputStream in = socket.getInputStream();
+            PlainHttpRequests.readRequest(in);
+            String event = "event: ping\ndata: {\"type\":\"ping\"}\n\n";
+            socket.getOutputStream().write(("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
+                    + "transfer-encoding: chunked\r\n\r\n" + Integer.toHexString(event.length()) + "\r\n" + event
+                    + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            if (in.read() < 0) {
+                upstreamClosed.countDown();
             }
-            TestGateway.Completed done = gateway.nextCompleted();
-            assertEquals(Exchange.Outcome.CLIENT_CLOSED, done.outcome());
+        });
+             TestGateway gateway = TestGateway.builder().anthropicBaseUrl(upstream.baseUrl()).start()) {
+            try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+                socket.getOutputStream().write(RawHttp.post("/v1/messages", ACME, STREAM)
+                        .getBytes(StandardCharsets.UTF_8));
+                socket.setSoTimeout(10_000);
+                assertTrue(socket.getInputStream().read(new byte[64]) > 0, "the stream had begun");
+            }
+            assertTrue(upstreamClosed.await(10, TimeUnit.SECONDS), "the upstream connection was closed");
+            assertEquals(Exchange.Outcome.CLIENT_CLOSED, gateway.nextCompleted().outcome());
         }
     }
 }
