@@ -12,27 +12,17 @@ import io.aegis.gateway.testing.TestGateway;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** PII through the proxy under a tenant policy: redacted, blocked, or forwarded byte for byte. */
 class PiiGatewayTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ACME = "x-api-key: " + TestGateway.ACME_KEY + "\r\nx-mock-echo: prompt\r\n";
     private static final String BETA = "x-api-key: " + TestGateway.BETA_KEY + "\r\nx-mock-echo: prompt\r\n";
-    private static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.builder()
-                .acmePiiPolicy("{EMAIL: redact, PHONE: redact, CREDIT_CARD: block, API_KEY: block}").start();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final TestGateway.PerClass gateway = new TestGateway.PerClass(TestGateway.builder()
+                .acmePiiPolicy("{EMAIL: redact, PHONE: redact, CREDIT_CARD: block, API_KEY: block}"));
 
     private static String anthropic(String content) {
         return "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\""

@@ -9,9 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aegis.gateway.testing.RawHttp;
 import io.aegis.gateway.testing.TestGateway;
 import java.io.IOException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Each kind of bad request gets its status and the provider's error shape for the path (SPEC §3). */
 class BadInputTest {
@@ -22,17 +21,8 @@ class BadInputTest {
             + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     private static final String GEMINI_PATH = "/v1beta/models/gemini-2.5-flash:generateContent";
 
-    private static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.builder().maxRequestBytes(4096).maxHeaderBytes(4096).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final TestGateway.PerClass gateway = new TestGateway.PerClass(TestGateway.builder().maxRequestBytes(4096).maxHeaderBytes(4096));
 
     private static RawHttp.Response exchange(String request) throws IOException {
         try (RawHttp http = new RawHttp(gateway.port())) {

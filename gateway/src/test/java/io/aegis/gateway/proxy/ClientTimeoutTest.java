@@ -6,25 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.aegis.gateway.testing.RawHttp;
 import io.aegis.gateway.testing.TestGateway;
 import java.io.IOException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Clients cannot hold connections with requests that never finish, nor idle forever. */
 class ClientTimeoutTest {
     private static final String ACME = "x-api-key: " + TestGateway.ACME_KEY + "\r\n";
-    private static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.builder()
-                .gatewayExtra("request_timeout_ms: 400\nkeepalive_timeout_ms: 600").start();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final TestGateway.PerClass gateway = new TestGateway.PerClass(TestGateway.builder()
+                .gatewayExtra("request_timeout_ms: 400\nkeepalive_timeout_ms: 600"));
 
     @Test
     void aHeadThatNeverCompletesGets408AndTheConnectionCloses() throws IOException {

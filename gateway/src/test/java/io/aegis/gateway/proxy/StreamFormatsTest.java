@@ -8,9 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aegis.gateway.testing.RawHttp;
 import io.aegis.gateway.testing.TestGateway;
 import java.io.IOException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Stream formats beyond what the SDKs send, and malformed upstream chunks, end to end. */
 class StreamFormatsTest {
@@ -18,17 +17,8 @@ class StreamFormatsTest {
     private static final String GOOG = "x-goog-api-key: " + TestGateway.ACME_KEY + "\r\n";
     /** 36 characters: 9 input tokens; the mock answers 10 + 9 = 19 words. */
     private static final String CONTENTS = "{\"contents\":[{\"parts\":[{\"text\":\"stream me an answer in many chunks!!\"}]}]}";
-    private static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final TestGateway.PerClass gateway = new TestGateway.PerClass(TestGateway.builder());
 
     private static RawHttp.Response send(String request) throws IOException {
         try (RawHttp http = new RawHttp(gateway.port())) {

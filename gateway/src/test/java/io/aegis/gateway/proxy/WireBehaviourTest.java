@@ -11,9 +11,8 @@ import io.aegis.gateway.testing.TestGateway;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Routing, header handling, auth modes and connection reuse as SPEC §3 describes them. */
 class WireBehaviourTest {
@@ -22,17 +21,8 @@ class WireBehaviourTest {
             + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     private static final String CONTENTS = "{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}";
 
-    private static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final TestGateway.PerClass gateway = new TestGateway.PerClass(TestGateway.builder());
 
     private static RawHttp.Response send(String request) throws IOException {
         try (RawHttp http = new RawHttp(gateway.port())) {

@@ -20,9 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The official Anthropic Java SDK, unchanged but for its base URL, through the gateway to the mock. */
 class AnthropicSdkTest {
@@ -32,17 +31,8 @@ class AnthropicSdkTest {
     private static final long OUTPUT_TOKENS = 10 + INPUT_TOKENS % 23;
     private static final AtomicInteger UNIQUE = new AtomicInteger();
 
-    private static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final TestGateway.PerClass gateway = new TestGateway.PerClass(TestGateway.builder());
 
     private static AnthropicClient client(boolean bearer, int maxRetries) {
         AnthropicOkHttpClient.Builder builder = AnthropicOkHttpClient.builder()

@@ -16,11 +16,10 @@ import com.google.genai.types.ThinkingConfig;
 import io.aegis.gateway.route.Provider;
 import io.aegis.gateway.testing.TestGateway;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The official Google Gen AI Java SDK, unchanged but for its base URL, through the gateway to the mock. */
 class GeminiSdkTest {
@@ -28,17 +27,8 @@ class GeminiSdkTest {
     private static final long INPUT_TOKENS = (PROMPT.length() + 3) / 4;
     private static final long OUTPUT_TOKENS = 10 + INPUT_TOKENS % 23;
 
-    private static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final TestGateway.PerClass gateway = new TestGateway.PerClass(TestGateway.builder());
 
     private static Client client(String apiVersion) {
         return Client.builder()

@@ -18,6 +18,9 @@ import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A gateway in front of a mock upstream, both on loopback ports the OS picked, configured through a
@@ -47,6 +50,42 @@ public final class TestGateway implements AutoCloseable {
         this.mock = mock;
         this.runtime = runtime;
         this.completed = completed;
+    }
+
+    /**
+     * One gateway for a whole test class: {@code @RegisterExtension static final TestGateway.PerClass
+     * gateway = new TestGateway.PerClass(TestGateway.builder()...)}. Started before the class's
+     * first test, closed after its last.
+     */
+    public static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+        private final Builder builder;
+        private TestGateway gateway;
+
+        public PerClass(Builder builder) {
+            this.builder = builder;
+        }
+
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            gateway = builder.start();
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) {
+            gateway.close();
+        }
+
+        public int port() {
+            return gateway.port();
+        }
+
+        public String baseUrl() {
+            return gateway.baseUrl();
+        }
+
+        public Completed nextCompleted() {
+            return gateway.nextCompleted();
+        }
     }
 
     public static Builder builder() {
