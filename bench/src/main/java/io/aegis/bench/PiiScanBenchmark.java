@@ -1,11 +1,18 @@
 package io.aegis.bench;
 
+import static com.gliwka.hyperscan.jni.hyperscan.HS_FLAG_SOM_LEFTMOST;
+import static com.gliwka.hyperscan.jni.hyperscan.HS_MODE_BLOCK;
+import static com.gliwka.hyperscan.jni.hyperscan.HS_SUCCESS;
 import static com.gliwka.hyperscan.jni.hyperscan.hs_alloc_scratch;
+import static com.gliwka.hyperscan.jni.hyperscan.hs_compile_multi;
+import static com.gliwka.hyperscan.jni.hyperscan.hs_expression_info;
 import static com.gliwka.hyperscan.jni.hyperscan.hs_free_database;
 import static com.gliwka.hyperscan.jni.hyperscan.hs_free_scratch;
 import static com.gliwka.hyperscan.jni.hyperscan.hs_scan;
 
+import com.gliwka.hyperscan.jni.hs_compile_error_t;
 import com.gliwka.hyperscan.jni.hs_database_t;
+import com.gliwka.hyperscan.jni.hs_expr_info_t;
 import com.gliwka.hyperscan.jni.hs_scratch_t;
 import com.gliwka.hyperscan.jni.match_event_handler;
 import io.aegis.gateway.request.MessageText;
@@ -27,7 +34,9 @@ import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -77,6 +86,7 @@ public class PiiScanBenchmark {
     private PiiScanner javaScanner;
     private final Findings findings = new Findings();
     private hs_database_t[] rawDatabases;
+    private hs_database_t asWrittenDatabase;
     private hs_scratch_t rawScratch;
     private BytePointer rawData;
     private NoOp noOp;
@@ -89,14 +99,15 @@ public class PiiScanBenchmark {
         java = PiiEngines.java(catalogue);
         hyperscanScanner = hyperscan.newScanner();
         javaScanner = java.newScanner();
-        String[] sources = new CompiledCatalogue(catalogue).patternSources();
-        rawDatabases = HyperscanEngine.compileDatabases(sources, HyperscanEngine.tracksStart(sources));
+        rawDatabases = HyperscanEngine.compileDatabases(new CompiledCatalogue(catalogue).patternSources());
+        asWrittenDatabase = compileAsWritten(new CompiledCatalogue(catalogue).patternSources());
         rawScratch = new hs_scratch_t();
         for (hs_database_t database : rawDatabases) {
             if (database != null) {
                 hs_alloc_scratch(database, rawScratch);
             }
         }
+        hs_alloc_scratch(asWrittenDatabase, rawScratch);
         rawData = new BytePointer(text.length);
         noOp = new NoOp();
     }
@@ -113,6 +124,7 @@ public class PiiScanBenchmark {
                 hs_free_database(database);
             }
         }
+        hs_free_database(asWrittenDatabase);
         rawData.close();
         noOp.close();
     }
@@ -128,6 +140,16 @@ public class PiiScanBenchmark {
             }
         }
         return result;
+    }
+
+    /**
+     * Second baseline: the catalogue's patterns as written, in one database, with leftmost start of
+     * match on those wider than 64 bytes (the plain design, before the engine's own layout).
+     */
+    @Benchmark
+    public int rawHyperscanAsWritten() {
+        rawData.position(0).put(text, 0, text.length);
+        return hs_scan(asWrittenDatabase, rawData, text.length, 0, rawScratch, noOp, null);
     }
 
     @Benchmark
@@ -159,6 +181,37 @@ public class PiiScanBenchmark {
         }
         out.setLength(bytes);
         return out.toString();
+    }
+
+    private static hs_database_t compileAsWritten(String[] sources) {
+        int[] flags = new int[sources.length];
+        int[] ids = new int[sources.length];
+        for (int i = 0; i < sources.length; i++) {
+            ids[i] = i;
+            try (BytePointer expression = new BytePointer(sources[i], StandardCharsets.UTF_8);
+                 PointerPointer<hs_expr_info_t> info = new PointerPointer<>(1);
+                 PointerPointer<hs_compile_error_t> error = new PointerPointer<>(1)) {
+                check(hs_expression_info(expression, 0, info, error), sources[i]);
+                int width = info.get(hs_expr_info_t.class).max_width();
+                // max_width is unsigned: negative here means unbounded.
+                flags[i] = width < 0 || width > 64 ? HS_FLAG_SOM_LEFTMOST : 0;
+            }
+        }
+        try (PointerPointer<?> expressions = new PointerPointer<>(sources.length).putString(sources, StandardCharsets.UTF_8);
+             IntPointer flagPointer = new IntPointer(flags);
+             IntPointer idPointer = new IntPointer(ids);
+             PointerPointer<hs_database_t> database = new PointerPointer<>(1);
+             PointerPointer<hs_compile_error_t> error = new PointerPointer<>(1)) {
+            check(hs_compile_multi(expressions, flagPointer, idPointer, sources.length, HS_MODE_BLOCK, null, database, error),
+                    "the catalogue");
+            return database.get(hs_database_t.class);
+        }
+    }
+
+    private static void check(int result, String what) {
+        if (result != HS_SUCCESS) {
+            throw new IllegalStateException("Hyperscan cannot compile " + what + ": error " + result);
+        }
     }
 
     /** Does nothing with a match, as the baseline asks. */

@@ -30,7 +30,10 @@ import org.bytedeco.javacpp.PointerPointer;
  * Hyperscan as a prefilter, in two block-mode databases: narrow patterns (at most
  * {@value #NARROW_WIDTH} bytes) report only where matches end, which is about twice as fast as
  * tracking starts; wide ones (e-mail, long keys) report their leftmost start, so their windows do
- * not reach back hundreds of bytes. Each report opens a window, [start, end) or [end - width, end);
+ * not reach back hundreds of bytes. A wide pattern that opens with a run of character classes
+ * before a literal (e-mail's local part before {@code @}) is scanned from the literal, and its
+ * window is widened over the run afterwards ({@link LeadingRun}): tracking the start of the run
+ * itself cost ten times more. Each report opens a window, [start, end) or [end - width, end);
  * the shared extraction then runs per pattern over the clusters those windows form, and nowhere
  * else. Every match the extraction can find ends at a reported end, starts no earlier than the
  * window does, and so lies inside one cluster; nothing lies between clusters. The findings equal
@@ -41,8 +44,7 @@ public final class HyperscanEngine implements PiiEngine {
     public static final int NARROW_WIDTH = 64;
 
     private final CompiledCatalogue compiled;
-    private final int[] maxWidths;
-    private final boolean[] tracksStart;
+    private final ScanPlan plan;
     /** Narrow patterns, ends only (fast); {@code null} when there are none. */
     private final hs_database_t narrow;
     /** Wide patterns with leftmost start of match; {@code null} when there are none. */
@@ -50,14 +52,38 @@ public final class HyperscanEngine implements PiiEngine {
 
     public HyperscanEngine(CompiledCatalogue compiled) {
         this.compiled = compiled;
-        this.maxWidths = maxWidths(compiled.sources);
-        this.tracksStart = new boolean[maxWidths.length];
-        for (int i = 0; i < maxWidths.length; i++) {
-            tracksStart[i] = maxWidths[i] > NARROW_WIDTH;
+        this.plan = new ScanPlan(compiled.sources);
+        this.narrow = compile(plan, false);
+        this.wide = compile(plan, true);
+    }
+
+    /**
+     * What Hyperscan scans for each catalogue pattern (ids = indexes): the pattern itself, or for a
+     * wide one opening with a {@link LeadingRun}, the rest after the run; how wide each scanned
+     * pattern can match; and whether its start is tracked.
+     */
+    static final class ScanPlan {
+        final String[] sources;
+        final LeadingRun[] leads;
+        final int[] maxWidths;
+        final boolean[] tracksStart;
+
+        ScanPlan(String[] catalogueSources) {
+            int count = catalogueSources.length;
+            int[] originalWidths = maxWidths(catalogueSources);
+            sources = new String[count];
+            leads = new LeadingRun[count];
+            for (int i = 0; i < count; i++) {
+                LeadingRun lead = originalWidths[i] > NARROW_WIDTH ? LeadingRun.of(catalogueSources[i]) : null;
+                leads[i] = lead;
+                sources[i] = lead == null ? catalogueSources[i] : lead.rest;
+            }
+            maxWidths = maxWidths(sources);
+            tracksStart = new boolean[count];
+            for (int i = 0; i < count; i++) {
+                tracksStart[i] = maxWidths[i] > NARROW_WIDTH;
+            }
         }
-        hs_database_t[] databases = compileDatabases(compiled.sources, tracksStart);
-        this.narrow = databases[0];
-        this.wide = databases[1];
     }
 
     /** Each pattern's widest match, from Hyperscan's own analysis; {@code Integer.MAX_VALUE} when unbounded. */
@@ -86,26 +112,19 @@ public final class HyperscanEngine implements PiiEngine {
     }
 
     /**
-     * The engine's two block-mode databases for {@code sources} (ids = indexes): [0] the patterns
-     * not in {@code tracksStart}, reporting ends only; [1] the others, with leftmost start of match.
-     * Either is {@code null} when it would be empty; free them with {@code hs_free_database}.
-     * Public so benchmarks can scan the very same databases raw.
+     * The engine's two block-mode databases for these catalogue patterns, built exactly as the
+     * engine builds them: [0] reports ends only, [1] leftmost starts. Either is {@code null} when it
+     * would be empty; free them with {@code hs_free_database}. Public so benchmarks can scan the very
+     * same databases raw.
      */
-    public static hs_database_t[] compileDatabases(String[] sources, boolean[] tracksStart) {
-        return new hs_database_t[] {compile(sources, tracksStart, false), compile(sources, tracksStart, true)};
+    public static hs_database_t[] compileDatabases(String[] catalogueSources) {
+        ScanPlan plan = new ScanPlan(catalogueSources);
+        return new hs_database_t[] {compile(plan, false), compile(plan, true)};
     }
 
-    /** Which patterns {@link #compileDatabases} puts in the start-tracking database. */
-    public static boolean[] tracksStart(String[] sources) {
-        int[] widths = maxWidths(sources);
-        boolean[] tracks = new boolean[widths.length];
-        for (int i = 0; i < widths.length; i++) {
-            tracks[i] = widths[i] > NARROW_WIDTH;
-        }
-        return tracks;
-    }
-
-    private static hs_database_t compile(String[] sources, boolean[] tracksStart, boolean startTracking) {
+    private static hs_database_t compile(ScanPlan plan, boolean startTracking) {
+        String[] sources = plan.sources;
+        boolean[] tracksStart = plan.tracksStart;
         int count = 0;
         for (boolean tracks : tracksStart) {
             count += tracks == startTracking ? 1 : 0;
@@ -172,7 +191,7 @@ public final class HyperscanEngine implements PiiEngine {
     /** Scratch space, a native copy of the text, the match recorder and the extractor of one thread. */
     private final class HyperscanScanner implements PiiScanner {
         private final hs_scratch_t scratch = new hs_scratch_t();
-        private final Recorder recorder = new Recorder(maxWidths, tracksStart);
+        private final Recorder recorder = new Recorder(plan.maxWidths, plan.tracksStart);
         private final FindingExtractor extractor = new FindingExtractor(compiled);
         private BytePointer data = new BytePointer(64 * 1024);
         private long capacity = 64 * 1024;
@@ -208,6 +227,9 @@ public final class HyperscanEngine implements PiiEngine {
             for (int p = 0; p < recorder.patterns(); p++) {
                 if (recorder.count(p) == 0) {
                     continue;
+                }
+                if (plan.leads[p] != null) {
+                    recorder.reachBack(p, plan.leads[p], text);
                 }
                 int clusters = recorder.clusters(p);
                 for (int c = 0; c < clusters; c++) {
@@ -256,6 +278,15 @@ public final class HyperscanEngine implements PiiEngine {
 
         void reset() {
             Arrays.fill(counts, 0);
+        }
+
+        /** Moves pattern {@code p}'s span starts left over the bytes its leading run can hold. */
+        void reachBack(int p, LeadingRun lead, byte[] text) {
+            long[] list = spans[p];
+            for (int i = 0; i < counts[p]; i++) {
+                int start = lead.reachBack(text, (int) (list[i] >>> 32));
+                list[i] = ((long) start << 32) | (list[i] & 0xffffffffL);
+            }
         }
 
         int patterns() {
