@@ -1,0 +1,355 @@
+package io.aegis.rules;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.DumperOptions.ScalarStyle;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * Reads one rule file (SPEC §5) into drafts, every problem as {@code FILE:LINE:COL: message}:
+ *
+ * <pre>
+ * version: 1
+ * rules:
+ *   - id: no-cards-to-gemini          # unique across the files of a rule set
+ *     description: "..."              # optional
+ *     when: provider == "gemini" &amp;&amp; pii.has("CREDIT_CARD")   # CEL; absent = always
+ *     action: deny                    # allow | deny | redact | route | tag | sample | limit
+ *     status: 403                     # deny: 400-599, default 403
+ *     message: "..."                  # deny: default "Request denied by rule ID"
+ *     types: [EMAIL, PHONE]           # redact
+ *     model: claude-sonnet-4-6        # route
+ *     tags: [pci]                     # tag
+ *     rate: 0.1                       # sample: 0 to 1
+ *     class: bulk                     # limit
+ *     mode: shadow                    # enforce (default) | shadow
+ * </pre>
+ */
+final class RuleFileReader {
+    private static final Set<String> TOP_KEYS = Set.of("version", "rules");
+    private static final Set<String> RULE_KEYS = Set.of("id", "description", "when", "action", "status", "message",
+            "types", "model", "tags", "rate", "class", "mode");
+
+    private final String file;
+    private final List<String> fileLines;
+    private final List<String> problems;
+
+    private RuleFileReader(String file, List<String> fileLines, List<String> problems) {
+        this.file = file;
+        this.fileLines = fileLines;
+        this.problems = problems;
+    }
+
+    /** Reads {@code path}; problems are added to {@code problems}, the drafts that could be read are returned. */
+    static List<RuleDraft> read(Path path, List<String> problems) {
+        String text;
+        try {
+            text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            problems.add(path + ": file not found");
+            return List.of();
+        } catch (IOException e) {
+            problems.add(path + ": cannot read: " + e.getMessage());
+            return List.of();
+        }
+        return read(path.toString(), text, problems);
+    }
+
+    static List<RuleDraft> read(String file, String text, List<String> problems) {
+        RuleFileReader reader = new RuleFileReader(file, List.of(text.split("\r?\n", -1)), problems);
+        Node root;
+        try {
+            root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark();
+            problems.add(file + ":" + (mark == null ? 0 : mark.getLine() + 1) + ":" + (mark == null ? 0 : mark.getColumn() + 1)
+                    + ": not valid YAML: " + e.getProblem());
+            return List.of();
+        } catch (YAMLException e) {
+            problems.add(file + ": not valid YAML: " + e.getMessage());
+            return List.of();
+        }
+        return reader.drafts(root);
+    }
+
+    private List<RuleDraft> drafts(Node root) {
+        if (root == null) {
+            problems.add(file + ":1:1: empty rule file: expected 'version: 1' and 'rules:'");
+            return List.of();
+        }
+        Map<String, NodeTuple> top = mapping(root, "the rule file");
+        if (top == null) {
+            return List.of();
+        }
+        unknownKeys(top, TOP_KEYS, "");
+        NodeTuple version = top.get("version");
+        if (version == null) {
+            problem(root, "missing 'version: 1'");
+        } else if (!"1".equals(scalar(version.getValueNode()))) {
+            problem(version.getValueNode(), "version: only version 1 is understood");
+        }
+        NodeTuple rules = top.get("rules");
+        if (rules == null) {
+            problem(root, "missing 'rules:' (a list of rules)");
+            return List.of();
+        }
+        if (!(rules.getValueNode() instanceof SequenceNode list)) {
+            problem(rules.getValueNode(), "rules: expected a list of rules");
+            return List.of();
+        }
+        List<RuleDraft> drafts = new ArrayList<>();
+        for (int i = 0; i < list.getValue().size(); i++) {
+            RuleDraft draft = draft(list.getValue().get(i), "rules[" + i + "]");
+            if (draft != null) {
+                drafts.add(draft);
+            }
+        }
+        return drafts;
+    }
+
+    private RuleDraft draft(Node node, String where) {
+        Map<String, NodeTuple> fields = mapping(node, where);
+        if (fields == null) {
+            return null;
+        }
+        int before = problems.size();
+        unknownKeys(fields, RULE_KEYS, where + ".");
+        String id = text(fields, "id");
+        if (id == null || id.isBlank()) {
+            problem(node, where + ": every rule needs an 'id'");
+            id = where;
+        } else if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+            problem(fields.get("id").getValueNode(), where + ".id: use letters, digits, '.', '_' and '-' (at most 128)");
+        }
+        String label = "rule '" + id + "'";
+        ConditionText when = null;
+        NodeTuple whenField = fields.get("when");
+        if (whenField != null) {
+            if (whenField.getValueNode() instanceof ScalarNode scalar && !scalar.getValue().isBlank()) {
+                when = condition(scalar);
+            } else {
+                problem(whenField.getValueNode(), label + ": 'when' must be a CEL expression");
+            }
+        }
+        ActionKind action = null;
+        String actionName = text(fields, "action");
+        if (actionName == null) {
+            problem(node, label + ": every rule needs an 'action' (allow, deny, redact, route, tag, sample or limit)");
+        } else {
+            try {
+                action = ActionKind.valueOf(actionName.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                problem(fields.get("action").getValueNode(), label + ": unknown action '" + actionName + "'"
+                        + Suggestions.didYouMean(actionName, List.of("allow", "deny", "redact", "route", "tag", "sample", "limit"))
+                        + "; one of allow, deny, redact, route, tag, sample, limit");
+            }
+        }
+        boolean shadow = false;
+        String mode = text(fields, "mode");
+        if (mode != null) {
+            if (mode.equals("shadow")) {
+                shadow = true;
+            } else if (!mode.equals("enforce")) {
+                problem(fields.get("mode").getValueNode(), label + ": mode must be 'enforce' or 'shadow'");
+            }
+        }
+        int status = 403;
+        String message = null;
+        List<String> types = List.of();
+        int[] typesAt = null;
+        String model = null;
+        List<String> tags = List.of();
+        double rate = 1.0;
+        String limitClass = null;
+        if (action == ActionKind.DENY) {
+            String statusText = text(fields, "status");
+            if (statusText != null) {
+                try {
+                    status = Integer.parseInt(statusText);
+                } catch (NumberFormatException e) {
+                    status = -1;
+                }
+                if (status < 400 || status > 599) {
+                    problem(fields.get("status").getValueNode(), label + ": status must be an HTTP error status, 400 to 599");
+                }
+            }
+            message = text(fields, "message");
+            if (message == null) {
+                message = "Request denied by rule " + id;
+            }
+        } else {
+            only(fields, action, "status", ActionKind.DENY);
+            only(fields, action, "message", ActionKind.DENY);
+        }
+        if (action == ActionKind.REDACT) {
+            NodeTuple typesField = fields.get("types");
+            if (typesField == null) {
+                problem(node, label + ": redact needs 'types' (PII type names)");
+            } else {
+                types = list(typesField.getValueNode(), label + ": types");
+                Mark mark = typesField.getValueNode().getStartMark();
+                typesAt = new int[] {mark.getLine() + 1, mark.getColumn() + 1};
+                if (types.isEmpty()) {
+                    problem(typesField.getValueNode(), label + ": types must name at least one PII type");
+                }
+            }
+        } else {
+            only(fields, action, "types", ActionKind.REDACT);
+        }
+        if (action == ActionKind.ROUTE) {
+            model = text(fields, "model");
+            if (model == null || !model.matches("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}")) {
+                problem(fields.containsKey("model") ? fields.get("model").getValueNode() : node,
+                        label + ": route needs 'model', a model id such as claude-sonnet-4-6");
+            }
+        } else {
+            only(fields, action, "model", ActionKind.ROUTE);
+        }
+        if (action == ActionKind.TAG) {
+            NodeTuple tagsField = fields.get("tags");
+            if (tagsField == null) {
+                problem(node, label + ": tag needs 'tags'");
+            } else {
+                tags = list(tagsField.getValueNode(), label + ": tags");
+                for (String tag : tags) {
+                    if (!tag.matches("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")) {
+                        problem(tagsField.getValueNode(), label + ": tag '" + tag
+                                + "': use letters, digits, '.', '_', ':' and '-' (at most 64)");
+                    }
+                }
+            }
+        } else {
+            only(fields, action, "tags", ActionKind.TAG);
+        }
+        if (action == ActionKind.SAMPLE) {
+            String rateText = text(fields, "rate");
+            try {
+                rate = rateText == null ? Double.NaN : Double.parseDouble(rateText);
+            } catch (NumberFormatException e) {
+                rate = Double.NaN;
+            }
+            if (!(rate >= 0 && rate <= 1)) {
+                problem(fields.containsKey("rate") ? fields.get("rate").getValueNode() : node,
+                        label + ": sample needs 'rate', a share from 0 to 1");
+            }
+        } else {
+            only(fields, action, "rate", ActionKind.SAMPLE);
+        }
+        if (action == ActionKind.LIMIT) {
+            limitClass = text(fields, "class");
+            if (limitClass == null || !limitClass.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+                problem(fields.containsKey("class") ? fields.get("class").getValueNode() : node,
+                        label + ": limit needs 'class', the name of a rate-limit class");
+            }
+        } else {
+            only(fields, action, "class", ActionKind.LIMIT);
+        }
+        if (problems.size() > before || action == null) {
+            return null;
+        }
+        Mark mark = node.getStartMark();
+        return new RuleDraft(file, mark.getLine() + 1, mark.getColumn() + 1, id, text(fields, "description"), when,
+                action, shadow, status, message, types, typesAt, model, tags, rate, limitClass);
+    }
+
+    private ConditionText condition(ScalarNode scalar) {
+        Mark start = scalar.getStartMark();
+        ScalarStyle style = scalar.getScalarStyle();
+        if (style == ScalarStyle.LITERAL || style == ScalarStyle.FOLDED) {
+            int contentLine = start.getLine() + 1;
+            while (contentLine < fileLines.size() && fileLines.get(contentLine).isBlank()) {
+                contentLine++;
+            }
+            return new ConditionText(scalar.getValue(), start.getLine() + 1, start.getColumn() + 1,
+                    style == ScalarStyle.LITERAL ? ConditionText.Style.LITERAL : ConditionText.Style.FOLDED,
+                    fileLines, contentLine);
+        }
+        boolean quoted = style == ScalarStyle.DOUBLE_QUOTED || style == ScalarStyle.SINGLE_QUOTED;
+        return new ConditionText(scalar.getValue(), start.getLine() + 1, start.getColumn() + 1 + (quoted ? 1 : 0),
+                ConditionText.Style.INLINE, fileLines, start.getLine());
+    }
+
+    private void only(Map<String, NodeTuple> fields, ActionKind action, String key, ActionKind owner) {
+        if (fields.containsKey(key) && action != null) {
+            problem(fields.get(key).getKeyNode(), "'" + key + "' belongs to " + owner.wireName() + " rules, not "
+                    + action.wireName());
+        }
+    }
+
+    private List<String> list(Node node, String where) {
+        List<String> out = new ArrayList<>();
+        if (node instanceof ScalarNode scalar) {
+            out.add(scalar.getValue());
+        } else if (node instanceof SequenceNode sequence) {
+            for (Node item : sequence.getValue()) {
+                if (item instanceof ScalarNode scalar) {
+                    out.add(scalar.getValue());
+                } else {
+                    problem(item, where + ": expected a name");
+                }
+            }
+        } else {
+            problem(node, where + ": expected a list of names");
+        }
+        return List.copyOf(out);
+    }
+
+    private Map<String, NodeTuple> mapping(Node node, String where) {
+        if (!(node instanceof MappingNode mapping)) {
+            problem(node, where + ": expected a mapping of keys");
+            return null;
+        }
+        Map<String, NodeTuple> fields = new LinkedHashMap<>();
+        for (NodeTuple tuple : mapping.getValue()) {
+            String key = scalar(tuple.getKeyNode());
+            if (key == null) {
+                problem(tuple.getKeyNode(), where + ": keys must be names");
+            } else if (fields.putIfAbsent(key, tuple) != null) {
+                problem(tuple.getKeyNode(), where + ": '" + key + "' is given twice");
+            }
+        }
+        return fields;
+    }
+
+    private void unknownKeys(Map<String, NodeTuple> fields, Set<String> known, String prefix) {
+        for (Map.Entry<String, NodeTuple> field : fields.entrySet()) {
+            if (!known.contains(field.getKey())) {
+                problem(field.getValue().getKeyNode(), prefix + field.getKey() + ": unknown key"
+                        + Suggestions.didYouMean(field.getKey(), known));
+            }
+        }
+    }
+
+    private static String text(Map<String, NodeTuple> fields, String key) {
+        NodeTuple tuple = fields.get(key);
+        return tuple == null ? null : scalar(tuple.getValueNode());
+    }
+
+    private static String scalar(Node node) {
+        return node instanceof ScalarNode scalar ? scalar.getValue() : null;
+    }
+
+    private void problem(Node node, String message) {
+        Mark mark = node.getStartMark();
+        problems.add(file + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1) + ": " + message);
+    }
+}
