@@ -16,6 +16,10 @@ import io.aegis.gateway.config.TenantSettings;
 import io.aegis.gateway.pii.BodyRedactor;
 import io.aegis.gateway.pii.PiiAction;
 import io.aegis.gateway.pii.PiiInspector;
+import io.aegis.gateway.rules.ActiveRules;
+import io.aegis.gateway.rules.RuleFiles;
+import io.aegis.rules.RuleSet;
+import io.aegis.rules.RulesException;
 import io.aegis.gateway.pii.PiiPolicy;
 import io.aegis.pii.CatalogueException;
 import io.aegis.pii.CatalogueReader;
@@ -41,10 +45,12 @@ public final class GatewayRuntime implements AutoCloseable {
     private final GatewayServer server;
     private final NetworkTransport transport;
     private final PiiInspector pii;
+    private final ActiveRules rules;
 
     private GatewayRuntime(EventLoopGroup group, MockUpstream mock, GatewayServer server,
-                           NetworkTransport transport, PiiInspector pii) {
+                           NetworkTransport transport, PiiInspector pii, ActiveRules rules) {
         this.pii = pii;
+        this.rules = rules;
         this.group = group;
         this.mock = mock;
         this.server = server;
@@ -55,6 +61,13 @@ public final class GatewayRuntime implements AutoCloseable {
     public static GatewayRuntime start(AegisConfig config, ExchangeListener listener)
             throws InterruptedException, SSLException, ConfigException {
         PiiInspector pii = piiInspector(config);
+        ActiveRules rules;
+        try {
+            rules = new ActiveRules(ruleSet(config, pii.catalogue()));
+        } catch (ConfigException e) {
+            pii.close();
+            throw e;
+        }
         NetworkTransport transport = NetworkTransports.select(config.gateway().transport());
         int loops = config.gateway().eventLoops() > 0
                 ? config.gateway().eventLoops() : Runtime.getRuntime().availableProcessors();
@@ -67,8 +80,8 @@ public final class GatewayRuntime implements AutoCloseable {
                         MockOptions.DEFAULT_RETRY_AFTER_MS, FaultPlan.parse(mockSettings.faults(), 1));
                 mock = MockUpstream.start(transport, group, false, mockSettings.listen(), options);
             }
-            GatewayServer server = GatewayServer.start(config, transport, group, listener, pii);
-            return new GatewayRuntime(group, mock, server, transport, pii);
+            GatewayServer server = GatewayServer.start(config, transport, group, listener, pii, rules);
+            return new GatewayRuntime(group, mock, server, transport, pii, rules);
         } catch (InterruptedException | SSLException | RuntimeException e) {
             if (mock != null) {
                 mock.close();
@@ -77,6 +90,28 @@ public final class GatewayRuntime implements AutoCloseable {
             pii.close();
             throw e;
         }
+    }
+
+    /** The rule files the config names, compiled; every problem in them stops the start. */
+    public static RuleSet ruleSet(AegisConfig config, PiiCatalogue catalogue) throws ConfigException {
+        List<String> piiTypes = catalogue.types().stream().map(io.aegis.pii.PiiType::name).toList();
+        try {
+            return RuleSet.compile(RuleFiles.expand(config.ruleGlobs()), piiTypes);
+        } catch (RulesException e) {
+            List<ConfigProblem> problems = new ArrayList<>();
+            for (String problem : e.problems()) {
+                problems.add(new ConfigProblem(problem, 0, 0, "", "(rule files named by 'rules' in " + config.file() + ")"));
+            }
+            throw new ConfigException(problems);
+        } catch (java.io.IOException e) {
+            throw new ConfigException(List.of(new ConfigProblem(config.file().toString(), 0, 0, "rules",
+                    "cannot list the rule files: " + e.getMessage())));
+        }
+    }
+
+    /** The rule set in force, for swapping while the gateway runs. */
+    public ActiveRules rules() {
+        return rules;
     }
 
     /** The PII catalogue, engine and per-tenant policies; every problem in them stops the start. */

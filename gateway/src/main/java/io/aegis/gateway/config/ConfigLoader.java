@@ -199,7 +199,8 @@ public final class ConfigLoader {
                 path(projectRoot, nodes.string(top.get("pricing"), "pricing", "configs/pricing.yaml")),
                 path(projectRoot, nodes.string(top.get("pii"), "pii", "configs/pii.yaml")),
                 secret(env, nodes.string(top.get("pii_hash_key_env"), "pii_hash_key_env", "AEGIS_PII_HASH_KEY")),
-                rules == null ? List.of("configs/rules/*.yaml") : List.copyOf(rules),
+                (rules == null ? List.of("configs/rules/*.yaml") : rules).stream()
+                        .map(pattern -> path(projectRoot, pattern).toString()).toList(),
                 path(projectRoot, nodes.string(trace.get("queue_dir"), "trace.queue_dir", "data/trace")),
                 new AegisConfig.DrainerSettings(otlp, nodes.listen(drainer.get("prometheus_listen"),
                         "drainer.prometheus_listen", new ListenAddress("127.0.0.1", 9464))),

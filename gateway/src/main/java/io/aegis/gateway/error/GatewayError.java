@@ -24,6 +24,16 @@ public enum GatewayError {
     private final String anthropicType;
     private final String geminiStatus;
 
+    /** The error kind whose provider type fits an HTTP status a rule chose. */
+    public static GatewayError forStatus(int status) {
+        for (GatewayError error : values()) {
+            if (error.status == status) {
+                return error;
+            }
+        }
+        return status >= 500 ? INTERNAL : status == 401 ? UNAUTHENTICATED : FORBIDDEN;
+    }
+
     GatewayError(int status, String anthropicType, String geminiStatus) {
         this.status = status;
         this.anthropicType = anthropicType;

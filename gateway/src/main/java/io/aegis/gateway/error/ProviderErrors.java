@@ -27,9 +27,14 @@ public final class ProviderErrors {
 
     /** The JSON error body for an HTTP error response. */
     public static ByteBuf body(ByteBufAllocator alloc, Provider provider, GatewayError error, String message) {
+        return body(alloc, provider, error, error.status(), message);
+    }
+
+    /** The same with another HTTP status than the error kind's own (a rule's {@code status: 451}). */
+    public static ByteBuf body(ByteBufAllocator alloc, Provider provider, GatewayError error, int status, String message) {
         ByteBuf buf = alloc.buffer(128 + message.length());
         try (OutputStream out = new ByteBufOutputStream(buf)) {
-            write(out, provider, error, message);
+            write(out, provider, error, status, message);
         } catch (IOException | RuntimeException e) {
             buf.release();
             throw e instanceof IOException ? new UncheckedIOException((IOException) e) : (RuntimeException) e;
@@ -57,6 +62,11 @@ public final class ProviderErrors {
     /** Writes the provider-shaped error object to {@code out}. */
     public static void write(OutputStream out, Provider provider, GatewayError error, String message)
             throws IOException {
+        write(out, provider, error, error.status(), message);
+    }
+
+    private static void write(OutputStream out, Provider provider, GatewayError error, int status, String message)
+            throws IOException {
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
             if (provider == Provider.ANTHROPIC) {
@@ -67,7 +77,7 @@ public final class ProviderErrors {
                 json.writeEndObject();
             } else {
                 json.writeObjectFieldStart("error");
-                json.writeNumberField("code", error.status());
+                json.writeNumberField("code", status);
                 json.writeStringField("message", message);
                 json.writeStringField("status", error.geminiStatus());
                 json.writeEndObject();

@@ -22,9 +22,15 @@ final class ErrorResponses {
     /** Sends a complete error response; the caller decides what happens after the future completes. */
     static ChannelFuture send(ChannelHandlerContext ctx, Provider provider, GatewayError error, String message,
                               boolean keepAlive, String traceId, CharSequence allow) {
-        ByteBuf body = ProviderErrors.body(ctx.alloc(), provider, error, message);
+        return send(ctx, provider, error, error.status(), message, keepAlive, traceId, allow);
+    }
+
+    /** The same with a status other than the error kind's own (a rule's {@code status}). */
+    static ChannelFuture send(ChannelHandlerContext ctx, Provider provider, GatewayError error, int status, String message,
+                              boolean keepAlive, String traceId, CharSequence allow) {
+        ByteBuf body = ProviderErrors.body(ctx.alloc(), provider, error, status, message);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(error.status()), body);
+                HttpResponseStatus.valueOf(status), body);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
         HttpUtil.setContentLength(response, body.readableBytes());
         HttpUtil.setKeepAlive(response, keepAlive);

@@ -1,5 +1,8 @@
 package io.aegis.gateway.proxy;
 
+import io.aegis.rules.Decision;
+import io.aegis.rules.Rule;
+import io.aegis.rules.RuleSet;
 import io.aegis.gateway.auth.CallerIdentity;
 import io.aegis.gateway.auth.Tenant;
 import io.aegis.gateway.error.GatewayError;
@@ -34,6 +37,16 @@ public final class Exchange {
     final StringBuilder blockedTypes = new StringBuilder();
     boolean[] redactTypes = new boolean[0];
     boolean redacted;
+
+    /** The rule set that decided this request, and what it decided (indexes into its rules). */
+    RuleSet ruleSet;
+    int decidingRule = -1;
+    int[] ruleActions = new int[4];
+    int ruleActionCount;
+    int[] shadowRules = new int[4];
+    int shadowRuleCount;
+    /** The model a route rule sent the request to, or {@code null}. */
+    String routedModel;
 
     HttpVersion clientVersion;
     HttpHeaders requestHeaders;
@@ -83,6 +96,31 @@ public final class Exchange {
         this.usageReader.usage().reset();
         this.piiFindings.reset();
         this.redacted = false;
+        this.ruleSet = null;
+        this.decidingRule = -1;
+        this.ruleActionCount = 0;
+        this.shadowRuleCount = 0;
+        this.routedModel = null;
+    }
+
+    /** Keeps what {@code decision} (scratch shared by the loop's requests) says, for later stages. */
+    void recordDecision(RuleSet rules, Decision decision) {
+        ruleSet = rules;
+        decidingRule = decision.decidingRule();
+        if (ruleActions.length < decision.actionCount()) {
+            ruleActions = new int[decision.actionCount()];
+        }
+        ruleActionCount = decision.actionCount();
+        for (int i = 0; i < ruleActionCount; i++) {
+            ruleActions[i] = decision.action(i);
+        }
+        if (shadowRules.length < decision.shadowCount()) {
+            shadowRules = new int[decision.shadowCount()];
+        }
+        shadowRuleCount = decision.shadowCount();
+        for (int i = 0; i < shadowRuleCount; i++) {
+            shadowRules[i] = decision.shadow(i);
+        }
     }
 
     boolean[] redactTypes(int types) {
@@ -146,6 +184,39 @@ public final class Exchange {
     }
 
     /** PII found in the request's message text (types and positions; never the text). */
+    /** The rule set that decided this request, or {@code null} when it ended before rules ran. */
+    public RuleSet ruleSet() {
+        return ruleSet;
+    }
+
+    /** The rule that allowed or denied it, or {@code null} when none did (allowed by default). */
+    public Rule decidingRule() {
+        return ruleSet == null || decidingRule < 0 ? null : ruleSet.rules().get(decidingRule);
+    }
+
+    /** How many accumulating rules (redact, route, tag, sample, limit) applied, in file order. */
+    public int ruleActionCount() {
+        return ruleActionCount;
+    }
+
+    public Rule ruleAction(int i) {
+        return ruleSet.rules().get(ruleActions[i]);
+    }
+
+    /** How many shadow rules matched: what they would have done is recorded, nothing was done. */
+    public int shadowRuleCount() {
+        return shadowRuleCount;
+    }
+
+    public Rule shadowRule(int i) {
+        return ruleSet.rules().get(shadowRules[i]);
+    }
+
+    /** The model a route rule sent this request to, or {@code null}. */
+    public String routedModel() {
+        return routedModel;
+    }
+
     public Findings piiFindings() {
         return piiFindings;
     }

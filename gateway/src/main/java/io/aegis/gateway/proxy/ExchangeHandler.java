@@ -5,6 +5,11 @@ import io.aegis.gateway.config.AuthMode;
 import io.aegis.gateway.error.GatewayError;
 import io.aegis.gateway.error.ProviderErrors;
 import io.aegis.gateway.pii.PiiInspector;
+import io.aegis.gateway.rules.ActiveRules;
+import io.aegis.rules.ActionKind;
+import io.aegis.rules.Decision;
+import io.aegis.rules.Rule;
+import io.aegis.rules.RuleSet;
 import io.aegis.gateway.route.Provider;
 import io.aegis.gateway.upstream.ProviderUpstream;
 import io.aegis.gateway.upstream.UpstreamConnections;
@@ -67,16 +72,22 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
     private int staleRetries;
     /** Numbers each connection attempt; a completion for any but the latest is stale and ignored. */
     private long attemptSeq;
+    /** This connection's requests as rule attributes. */
+    private final ExchangeAttributes attributes;
 
     ExchangeHandler(Exchange exchange, ProxyContext context, RequestReader reader) {
         this.exchange = exchange;
         this.context = context;
         this.reader = reader;
+        this.attributes = new ExchangeAttributes(exchange);
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        if (ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress peer && peer.getAddress() != null) {
+            attributes.clientIp(peer.getAddress().getHostAddress());
+        }
     }
 
     @Override
@@ -117,7 +128,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
                 return;
             }
         }
-        if (!applyPiiPolicy()) {
+        if (!applyPolicies()) {
             return;
         }
         UpstreamEndpoint endpoint = target.endpoint();
@@ -136,27 +147,93 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
         attempt();
     }
 
-    /** Scans the message text and applies the tenant's policy; false when the request was refused. */
-    private boolean applyPiiPolicy() {
+    /**
+     * Scans the message text, then decides: the rule set first (a deny ends here with the rule's
+     * status and message), then the tenant's PII policy; redaction covers the types either asks
+     * for, and a route rule changes the model. False when the request was refused.
+     */
+    private boolean applyPolicies() {
         PiiInspector pii = context.pii();
         String tenantId = exchange.tenant() == null ? null : exchange.tenant().id();
-        boolean[] redact = exchange.redactTypes(pii.catalogue().types().size());
+        int types = pii.catalogue().types().size();
+        boolean[] redact = exchange.redactTypes(types);
         PiiInspector.Verdict verdict = pii.inspect(exchange.body, exchange.facts, tenantId, exchange.messageText,
                 exchange.piiFindings, redact, exchange.blockedTypes);
+        boolean redactAny = verdict == PiiInspector.Verdict.REDACT;
+        if (!redactAny) {
+            java.util.Arrays.fill(redact, false);
+        }
+        ActiveRules.Version version = context.rules().current();
+        RuleSet rules = version.rules();
+        String routeTo = null;
+        if (!rules.rules().isEmpty()) {
+            Decision decision = rules.evaluate(attributes.of(version), context.rules().evaluation(rules));
+            exchange.recordDecision(rules, decision);
+            if (decision.denied()) {
+                Rule rule = rules.rules().get(decision.decidingRule());
+                respondWithError(GatewayError.forStatus(rule.status()), rule.status(), rule.message(),
+                        Exchange.Outcome.REJECTED, "rule_denied");
+                return false;
+            }
+            for (int i = 0; i < decision.actionCount(); i++) {
+                Rule rule = rules.rules().get(decision.action(i));
+                if (rule.action() == ActionKind.REDACT) {
+                    for (String type : rule.types()) {
+                        int index = rules.piiTypes().indexOf(type);
+                        if (index >= 0 && index < types && exchange.piiFindings.has(index)) {
+                            redact[index] = true;
+                            redactAny = true;
+                        }
+                    }
+                } else if (rule.action() == ActionKind.ROUTE && routeTo == null) {
+                    routeTo = rule.model();
+                }
+            }
+        }
         if (verdict == PiiInspector.Verdict.BLOCK) {
             // Types only: the values themselves never appear in a response, a log or a trace.
             respondWithError(GatewayError.FORBIDDEN, "the request contains " + exchange.blockedTypes
                     + ", which this gateway does not forward", Exchange.Outcome.REJECTED, "pii_blocked");
             return false;
         }
-        if (verdict == PiiInspector.Verdict.REDACT) {
+        if (redactAny) {
             io.netty.buffer.ByteBuf redactedBody = pii.redacted(ctx.alloc(), exchange.body, exchange.messageText,
                     exchange.piiFindings, redact, tenantId);
             exchange.body.release();
             exchange.body = redactedBody;
             exchange.redacted = true;
         }
+        if (routeTo != null && !routeTo.equals(exchange.facts.model())) {
+            routeModel(routeTo);
+        }
         return true;
+    }
+
+    /** Sends the request to another model of the same provider: the body's model field, or the path's. */
+    private void routeModel(String model) {
+        if (exchange.route.pathModel() != null) {
+            exchange.route.routeToModel(model);
+        } else {
+            if (exchange.redacted) {
+                // Redaction moved the bytes after the first rewritten value: find the model's place again.
+                context.parser().parse(exchange.body, exchange.route.operation(), exchange.route.pathModel(),
+                        exchange.facts);
+            }
+            int start = exchange.facts.modelStart();
+            int end = exchange.facts.modelEnd();
+            if (start < 0) {
+                return;
+            }
+            io.netty.buffer.ByteBuf body = exchange.body;
+            byte[] name = model.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            io.netty.buffer.ByteBuf routed = ctx.alloc().buffer(body.readableBytes() - (end - start) + name.length);
+            routed.writeBytes(body, body.readerIndex(), start);
+            routed.writeBytes(name);
+            routed.writeBytes(body, body.readerIndex() + end, body.readableBytes() - end);
+            body.release();
+            exchange.body = routed;
+        }
+        exchange.routedModel = model;
     }
 
     private void attempt() {
@@ -364,10 +441,15 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
     }
 
     private void respondWithError(GatewayError error, String message, Exchange.Outcome outcome, String errorClass) {
-        exchange.status = error.status();
+        respondWithError(error, error.status(), message, outcome, errorClass);
+    }
+
+    private void respondWithError(GatewayError error, int status, String message, Exchange.Outcome outcome,
+                                  String errorClass) {
+        exchange.status = status;
         endKeepAliveIfDraining();
         boolean keepAlive = exchange.keepAlive;
-        ChannelFuture written = ErrorResponses.send(ctx, exchange.route.provider(), error, message, keepAlive,
+        ChannelFuture written = ErrorResponses.send(ctx, exchange.route.provider(), error, status, message, keepAlive,
                 exchange.trace.traceId(), exchange.allowHeader);
         if (!keepAlive) {
             written.addListener(ChannelFutureListener.CLOSE);

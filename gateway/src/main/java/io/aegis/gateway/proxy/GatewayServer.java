@@ -46,7 +46,8 @@ public final class GatewayServer implements AutoCloseable {
 
     /** Binds the gateway on {@code group}, whose loops also run the upstream connections. */
     public static GatewayServer start(AegisConfig config, NetworkTransport transport, EventLoopGroup group,
-                                      ExchangeListener listener, io.aegis.gateway.pii.PiiInspector pii)
+                                      ExchangeListener listener, io.aegis.gateway.pii.PiiInspector pii,
+                                      io.aegis.gateway.rules.ActiveRules rules)
             throws InterruptedException, SSLException {
         Map<String, String> tenantByKey = new HashMap<>();
         for (TenantSettings tenant : config.tenants()) {
@@ -65,7 +66,8 @@ public final class GatewayServer implements AutoCloseable {
                 TimeUnit.MILLISECONDS.toNanos(config.gateway().requestTimeoutMs()),
                 TimeUnit.MILLISECONDS.toNanos(config.gateway().keepAliveTimeoutMs()),
                 drain,
-                pii);
+                pii,
+                rules);
         FrontendInitializer frontend = new FrontendInitializer(context, config.gateway().maxHeaderBytes());
         Channel channel = new ServerBootstrap()
                 .group(group)

@@ -16,6 +16,7 @@ import io.aegis.gateway.upstream.UpstreamConnections;
  * @param keepAliveTimeoutNs idle time after which a client connection is closed
  * @param drain           set once when the gateway starts shutting down
  * @param pii             the PII scan and per-tenant policy
+ * @param rules           the rule set in force (swapped whole)
  */
 public record ProxyContext(
         CallerAuthenticator authenticator,
@@ -26,7 +27,8 @@ public record ProxyContext(
         long requestTimeoutNs,
         long keepAliveTimeoutNs,
         Drain drain,
-        io.aegis.gateway.pii.PiiInspector pii) {
+        io.aegis.gateway.pii.PiiInspector pii,
+        io.aegis.gateway.rules.ActiveRules rules) {
 
     /** The shutdown signal every connection reads: once set, no connection is kept alive. */
     public static final class Drain {

@@ -95,6 +95,8 @@ public final class RequestBodyParser {
                         return "model: must be a string";
                     }
                     facts.model(p.getText());
+                    facts.modelSpan((int) p.currentTokenLocation().getByteOffset() + 1,
+                            (int) p.currentLocation().getByteOffset() - 1);
                     break;
                 case "stream":
                     if ((seen & SEEN_STREAM) != 0) {

@@ -19,9 +19,14 @@ public final class RequestFacts {
     private long textChars;
     private int[] spans = new int[32];
     private int spanCount;
+    /** Raw byte span of the body's "model" string value (between its quotes); -1 when the model is not in the body. */
+    private int modelStart = -1;
+    private int modelEnd = -1;
 
     /** Forgets the previous request. */
     public void reset(Operation operation, String pathModel, int bodyBytes) {
+        this.modelStart = -1;
+        this.modelEnd = -1;
         this.operation = operation;
         this.model = pathModel;
         this.stream = operation != null && operation.alwaysStreams();
@@ -33,6 +38,21 @@ public final class RequestFacts {
 
     void model(String model) {
         this.model = model;
+    }
+
+    void modelSpan(int start, int end) {
+        this.modelStart = start;
+        this.modelEnd = end;
+    }
+
+    /** Start of the body's model string (after the opening quote), or -1 when the model is in the path. */
+    public int modelStart() {
+        return modelStart;
+    }
+
+    /** End of the body's model string (at the closing quote). */
+    public int modelEnd() {
+        return modelEnd;
     }
 
     void stream(boolean stream) {

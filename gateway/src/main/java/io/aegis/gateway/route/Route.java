@@ -41,6 +41,16 @@ public final class Route {
         return operation;
     }
 
+    /** Sends a path-model request (Gemini) to {@code model} instead: the upstream path names it. */
+    public void routeToModel(String model) {
+        int at = upstreamPath.indexOf("/models/" + pathModel + ":");
+        if (at >= 0) {
+            int from = at + "/models/".length();
+            upstreamPath = upstreamPath.substring(0, from) + model + upstreamPath.substring(from + pathModel.length());
+            pathModel = model;
+        }
+    }
+
     /** The model named in the path (Gemini), or {@code null}. */
     public String pathModel() {
         return pathModel;

@@ -41,7 +41,7 @@ class ConfigLoaderTest {
         assertEquals(dir.resolve("data"), config.dataDir());
         assertEquals(dir.resolve("configs/pricing.yaml"), config.pricingFile());
         assertEquals(dir.resolve("configs/pii.yaml"), config.piiFile());
-        assertEquals(List.of("configs/rules/*.yaml"), config.ruleGlobs());
+        assertEquals(List.of(dir.resolve("configs/rules/*.yaml").toString()), config.ruleGlobs(), "resolved like the other paths");
         assertEquals(dir.resolve("data/trace"), config.traceQueueDir());
         assertEquals("http://127.0.0.1:4318", config.drainer().otlpEndpoint());
         ProviderSettings anthropic = config.provider(Provider.ANTHROPIC);

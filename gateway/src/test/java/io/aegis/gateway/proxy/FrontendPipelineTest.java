@@ -48,7 +48,8 @@ class FrontendPipelineTest {
                 new ProxyContext.Drain(),
                 new io.aegis.gateway.pii.PiiInspector(io.aegis.pii.PiiEngines.java(io.aegis.pii.CatalogueReader.read(
                         java.nio.file.Path.of(System.getProperty("aegis.project.root", ".."), "configs/pii.yaml"))),
-                        Map.of(), new io.aegis.gateway.pii.BodyRedactor(new byte[32])));
+                        Map.of(), new io.aegis.gateway.pii.BodyRedactor(new byte[32])),
+                new io.aegis.gateway.rules.ActiveRules(io.aegis.rules.RuleSet.empty(List.of())));
         channel.pipeline().addLast(new FrontendInitializer(context, 4096));
         channel.pipeline().fireChannelActive();
     }

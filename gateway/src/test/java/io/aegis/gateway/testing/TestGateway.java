@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +44,8 @@ public final class TestGateway implements AutoCloseable {
                             Exchange.Outcome outcome, String errorClass, long inputTokens, long outputTokens,
                             long cacheReadTokens, long cacheWriteTokens, long thoughtsTokens, boolean usageSeen,
                             boolean streamError, int attempts, String upstream, String traceId,
-                            int piiFindings, boolean redacted) {
+                            int piiFindings, boolean redacted, String decidingRule, List<String> ruleActions,
+                            List<String> shadowRules, String routedModel) {
     }
 
     private TestGateway(MockUpstream mock, GatewayRuntime runtime, BlockingQueue<Completed> completed) {
@@ -144,6 +146,7 @@ public final class TestGateway implements AutoCloseable {
         private MockOptions mockOptions = MockOptions.defaults();
         private String transport = "auto";
         private String acmePiiPolicy = "";
+        private String rules = "";
 
         public Builder authMode(String mode) {
             this.authMode = mode;
@@ -194,6 +197,12 @@ public final class TestGateway implements AutoCloseable {
             return this;
         }
 
+        /** A rule file's text (SPEC §5); without one the gateway runs with no rules. */
+        public Builder rules(String ruleFileYaml) {
+            this.rules = ruleFileYaml;
+            return this;
+        }
+
         public Builder transport(String transport) {
             this.transport = transport;
             return this;
@@ -206,6 +215,9 @@ public final class TestGateway implements AutoCloseable {
                         mockOptions, 1);
                 Path dir = Files.createTempDirectory("aegis-test");
                 Path file = dir.resolve("aegis.yaml");
+                if (!rules.isEmpty()) {
+                    Files.writeString(dir.resolve("rules.yaml"), rules, StandardCharsets.UTF_8);
+                }
                 Files.writeString(file, yaml(mock.baseUrl(), dir), StandardCharsets.UTF_8);
                 AegisConfig config = ConfigLoader.load(file, dir, name -> null);
                 BlockingQueue<Completed> completed = new LinkedBlockingQueue<>();
@@ -234,6 +246,7 @@ public final class TestGateway implements AutoCloseable {
                     + "auth: { mode: " + authMode + " }\n"
                     + "data_dir: " + dir.resolve("data") + "\n"
                     + "pii: \"" + projectRoot().resolve("configs/pii.yaml") + "\"\n"
+                    + "rules: " + (rules.isEmpty() ? "[]" : "[\"" + dir.resolve("rules.yaml") + "\"]") + "\n"
                     + "providers:\n"
                     + "  anthropic:\n"
                     + "    base_url: \"" + (anthropicBaseUrl == null ? mockUrl : anthropicBaseUrl) + "\"\n"
@@ -274,6 +287,17 @@ public final class TestGateway implements AutoCloseable {
                 tenant == null ? null : tenant.keyId(), exchange.status(), exchange.outcome(), exchange.errorClass(),
                 usage.inputTokens(), usage.outputTokens(), usage.cacheReadTokens(), usage.cacheWriteTokens(),
                 usage.thoughtsTokens(), usage.seen(), usage.streamError(), exchange.attempts(), exchange.upstream(),
-                exchange.traceId(), exchange.piiFindings().size(), exchange.redacted());
+                exchange.traceId(), exchange.piiFindings().size(), exchange.redacted(),
+                exchange.decidingRule() == null ? null : exchange.decidingRule().id(), ruleIds(exchange, false),
+                ruleIds(exchange, true), exchange.routedModel());
+    }
+
+    private static List<String> ruleIds(Exchange exchange, boolean shadow) {
+        List<String> ids = new java.util.ArrayList<>();
+        int count = shadow ? exchange.shadowRuleCount() : exchange.ruleActionCount();
+        for (int i = 0; i < count; i++) {
+            ids.add((shadow ? exchange.shadowRule(i) : exchange.ruleAction(i)).id());
+        }
+        return ids;
     }
 }

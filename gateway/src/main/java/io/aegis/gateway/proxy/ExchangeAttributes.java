@@ -1,0 +1,132 @@
+package io.aegis.gateway.proxy;
+
+import io.aegis.gateway.rules.ActiveRules;
+import io.aegis.rules.RequestView;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One connection's exchange as rule attributes (SPEC §5). Everything is read from state the
+ * exchange already holds; only {@code prompt.matches} decodes the message text to a string, and
+ * only for rule sets that use it, once per request.
+ */
+final class ExchangeAttributes implements RequestView {
+    private static final long MILLIS_PER_HOUR = 3_600_000L;
+
+    private final Exchange exchange;
+    private String clientIp = "";
+    private ActiveRules.Version version;
+    private boolean[] promptMatches = new boolean[0];
+    private boolean promptScanned;
+
+    ExchangeAttributes(Exchange exchange) {
+        this.exchange = exchange;
+    }
+
+    /** The connection's peer address, set once per connection. */
+    void clientIp(String ip) {
+        this.clientIp = ip == null ? "" : ip;
+    }
+
+    /** Prepares for one evaluation under {@code version}. */
+    ExchangeAttributes of(ActiveRules.Version version) {
+        this.version = version;
+        this.promptScanned = false;
+        return this;
+    }
+
+    @Override
+    public String provider() {
+        return exchange.route.provider().configName();
+    }
+
+    @Override
+    public String model() {
+        String model = exchange.facts.model();
+        return model == null ? "" : model;
+    }
+
+    @Override
+    public String tenant() {
+        return exchange.tenant() == null ? "" : exchange.tenant().id();
+    }
+
+    @Override
+    public String keyId() {
+        return exchange.tenant() == null || exchange.tenant().keyId() == null ? "" : exchange.tenant().keyId();
+    }
+
+    @Override
+    public String path() {
+        return exchange.route.upstreamPath();
+    }
+
+    @Override
+    public String method() {
+        return "POST";
+    }
+
+    @Override
+    public boolean stream() {
+        return exchange.facts.stream();
+    }
+
+    @Override
+    public String header(String lowerCaseName) {
+        return exchange.requestHeaders.get(lowerCaseName);
+    }
+
+    @Override
+    public String clientIp() {
+        return clientIp;
+    }
+
+    /** About four characters a token for English prose; the cost stage settles with the provider's count. */
+    @Override
+    public long inputTokens() {
+        return (exchange.facts.textChars() + 3) / 4;
+    }
+
+    @Override
+    public long maxOutputTokens() {
+        return exchange.facts.maxOutputTokens();
+    }
+
+    /** No pricing yet (the cost stage): 0. */
+    @Override
+    public double costEstimateUsd() {
+        return 0;
+    }
+
+    /** No budgets yet (the cost stage): all of it. */
+    @Override
+    public double budgetRemainingFraction() {
+        return 1;
+    }
+
+    @Override
+    public int piiCount(int piiType) {
+        return exchange.piiFindings.count(piiType);
+    }
+
+    @Override
+    public boolean promptMatches(int pattern) {
+        if (!promptScanned) {
+            promptScanned = true;
+            int count = version.promptPatterns().length;
+            if (promptMatches.length < count) {
+                promptMatches = new boolean[count];
+            }
+            String text = exchange.facts.textSpanCount() == 0 ? ""
+                    : new String(exchange.messageText.bytes(), 0, exchange.messageText.length(), StandardCharsets.UTF_8);
+            for (int i = 0; i < count; i++) {
+                promptMatches[i] = version.promptPatterns()[i].matcher(text).find();
+            }
+        }
+        return promptMatches[pattern];
+    }
+
+    @Override
+    public int hourUtc() {
+        return (int) ((System.currentTimeMillis() / MILLIS_PER_HOUR) % 24);
+    }
+}
