@@ -38,6 +38,10 @@ public final class AegisMain {
             "                [--faults SPEC] [--retry-after-ms N] [--seed N]",
             "                                 local Anthropic + Gemini stand-in",
             "  hash-key                       read a virtual key on stdin, print sha256:<hex> for config",
+            "  rules check FILE...            compile rule files; every problem as FILE:LINE:COL: message",
+            "  rules test FILE... --cases CASES.yaml",
+            "                                 run expected-decision cases",
+            "  rules eval FILE...             decide request descriptions (JSON lines on stdin)",
             "  pii scan [--jsonl] [--catalogue FILE]",
             "                                 find PII in text on stdin (offsets in UTF-16 code units)",
             "",
@@ -77,9 +81,10 @@ public final class AegisMain {
                     }
                     err.println("aegis pii: usage: aegis pii scan [--jsonl] [--catalogue FILE]");
                     return EXIT_USAGE;
+                case "rules":
+                    return io.aegis.gateway.cli.RulesCommand.run(rest, projectRoot(), in, out, err);
                 case "drain":
                 case "tail":
-                case "rules":
                     err.println("aegis " + args[0] + ": not in this build yet; it arrives with its stage"
                             + " (see the README's roadmap)");
                     return EXIT_USAGE;

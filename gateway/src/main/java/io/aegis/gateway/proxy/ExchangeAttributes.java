@@ -80,10 +80,9 @@ final class ExchangeAttributes implements RequestView {
         return clientIp;
     }
 
-    /** About four characters a token for English prose; the cost stage settles with the provider's count. */
     @Override
     public long inputTokens() {
-        return (exchange.facts.textChars() + 3) / 4;
+        return exchange.facts.estimatedInputTokens();
     }
 
     @Override

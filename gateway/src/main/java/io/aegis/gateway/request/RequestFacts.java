@@ -101,6 +101,14 @@ public final class RequestFacts {
     }
 
     /** Decoded length, in UTF-16 code units, of all message text: the input to token estimates. */
+    /**
+     * Prompt tokens estimated from the message text: about four characters a token for English
+     * prose (rule conditions and reservations use it; the provider's count settles).
+     */
+    public long estimatedInputTokens() {
+        return (textChars + 3) / 4;
+    }
+
     public long textChars() {
         return textChars;
     }
