@@ -7,7 +7,6 @@ import dev.cel.common.ast.CelExpr;
 import dev.cel.common.types.CelKind;
 import dev.cel.common.types.CelType;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -340,8 +339,7 @@ final class ConditionCompiler {
             if (subject == null) {
                 return null;
             }
-            String[] sorted = values.toArray(new String[0]);
-            Set<String> set = Set.of(sorted);
+            Set<String> set = Set.copyOf(values);
             return (request, evaluation) -> {
                 String s = subject.value(request, evaluation);
                 return s == null ? Evaluation.ERROR : Nodes.of(set.contains(s));
@@ -692,10 +690,5 @@ final class ConditionCompiler {
         problems.add(new Problem(expr.id(), what + " is not supported in rules (conditions compare attributes with"
                 + " constants, test PII and prompt patterns, and combine them with && || ! and ?:)"));
         return null;
-    }
-
-    /** Registered slots, for sizing evaluations. */
-    static Map<String, Integer> newPredicateTable() {
-        return new HashMap<>();
     }
 }

@@ -5,17 +5,18 @@ import io.aegis.gateway.config.AuthMode;
 import io.aegis.gateway.error.GatewayError;
 import io.aegis.gateway.error.ProviderErrors;
 import io.aegis.gateway.pii.PiiInspector;
+import io.aegis.gateway.route.Provider;
 import io.aegis.gateway.rules.ActiveRules;
+import io.aegis.gateway.upstream.MalformedUpstreamResponse;
+import io.aegis.gateway.upstream.ProviderUpstream;
+import io.aegis.gateway.upstream.UpstreamConnections;
+import io.aegis.gateway.upstream.UpstreamEndpoint;
+import io.aegis.gateway.upstream.UpstreamListener;
 import io.aegis.rules.ActionKind;
 import io.aegis.rules.Decision;
 import io.aegis.rules.Rule;
 import io.aegis.rules.RuleSet;
-import io.aegis.gateway.route.Provider;
-import io.aegis.gateway.upstream.ProviderUpstream;
-import io.aegis.gateway.upstream.UpstreamConnections;
-import io.aegis.gateway.upstream.UpstreamEndpoint;
-import io.aegis.gateway.upstream.MalformedUpstreamResponse;
-import io.aegis.gateway.upstream.UpstreamListener;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -38,6 +39,9 @@ import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -85,7 +89,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        if (ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress peer && peer.getAddress() != null) {
+        if (ctx.channel().remoteAddress() instanceof InetSocketAddress peer && peer.getAddress() != null) {
             attributes.clientIp(peer.getAddress().getHostAddress());
         }
     }
@@ -161,7 +165,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
                 exchange.piiFindings, redact, exchange.blockedTypes);
         boolean redactAny = verdict == PiiInspector.Verdict.REDACT;
         if (!redactAny) {
-            java.util.Arrays.fill(redact, false);
+            Arrays.fill(redact, false);
         }
         ActiveRules.Version version = context.rules().current();
         RuleSet rules = version.rules();
@@ -197,7 +201,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
             return false;
         }
         if (redactAny) {
-            io.netty.buffer.ByteBuf redactedBody = pii.redacted(ctx.alloc(), exchange.body, exchange.messageText,
+            ByteBuf redactedBody = pii.redacted(ctx.alloc(), exchange.body, exchange.messageText,
                     exchange.piiFindings, redact, tenantId);
             exchange.body.release();
             exchange.body = redactedBody;
@@ -224,9 +228,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
             if (start < 0) {
                 return;
             }
-            io.netty.buffer.ByteBuf body = exchange.body;
-            byte[] name = model.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            io.netty.buffer.ByteBuf routed = ctx.alloc().buffer(body.readableBytes() - (end - start) + name.length);
+            ByteBuf body = exchange.body;
+            byte[] name = model.getBytes(StandardCharsets.UTF_8);
+            ByteBuf routed = ctx.alloc().buffer(body.readableBytes() - (end - start) + name.length);
             routed.writeBytes(body, body.readerIndex(), start);
             routed.writeBytes(name);
             routed.writeBytes(body, body.readerIndex() + end, body.readableBytes() - end);
