@@ -1,0 +1,106 @@
+package io.aegis.cost;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A tenant's spending limits per UTC day and per UTC month. Before a request goes upstream its
+ * worst-case cost is reserved in both windows; after the response the reservation is settled to
+ * the actual cost. The windows roll over on their own (one new object per window, not per request);
+ * a reservation settles in the windows it was taken from.
+ */
+public final class Budget {
+    /** No limit. */
+    public static final long UNLIMITED = Long.MAX_VALUE;
+
+    private final long dayLimitNanos;
+    private final long monthLimitNanos;
+    private final AtomicReference<SpendWindow> day;
+    private final AtomicReference<SpendWindow> month;
+
+    /**
+     * @param settledToday      spend already settled in the current day (from a snapshot), or 0
+     * @param settledThisMonth  the same for the current month
+     */
+    public Budget(long dayLimitNanos, long monthLimitNanos, long nowMillis, long settledToday, long settledThisMonth) {
+        this.dayLimitNanos = dayLimitNanos;
+        this.monthLimitNanos = monthLimitNanos;
+        this.day = new AtomicReference<>(dayWindow(nowMillis, settledToday));
+        this.month = new AtomicReference<>(monthWindow(nowMillis, settledThisMonth));
+    }
+
+    /**
+     * Reserves {@code nanos} in both windows into {@code hold}; returns 0 when admitted, or the
+     * milliseconds until the window that refused it resets.
+     */
+    public long reserve(long nanos, long nowMillis, Reservation hold) {
+        SpendWindow d = current(day, nowMillis, true);
+        SpendWindow m = current(month, nowMillis, false);
+        if (!d.tryCommit(nanos, dayLimitNanos)) {
+            return Math.max(1, d.endMillis - nowMillis);
+        }
+        if (!m.tryCommit(nanos, monthLimitNanos)) {
+            d.release(nanos);
+            return Math.max(1, m.endMillis - nowMillis);
+        }
+        hold.hold(this, d, m, nanos);
+        return 0;
+    }
+
+    public long dayLimitNanos() {
+        return dayLimitNanos;
+    }
+
+    public long monthLimitNanos() {
+        return monthLimitNanos;
+    }
+
+    /** The current day's window (rolled over if the day has changed). */
+    public SpendWindow today(long nowMillis) {
+        return current(day, nowMillis, true);
+    }
+
+    public SpendWindow thisMonth(long nowMillis) {
+        return current(month, nowMillis, false);
+    }
+
+    /** The fraction of the tighter window's limit not yet committed, 0 to 1 (1 with no limits). */
+    public double remainingFraction(long nowMillis) {
+        double dayLeft = fraction(current(day, nowMillis, true), dayLimitNanos);
+        double monthLeft = fraction(current(month, nowMillis, false), monthLimitNanos);
+        return Math.min(dayLeft, monthLeft);
+    }
+
+    private static double fraction(SpendWindow window, long limit) {
+        if (limit == UNLIMITED || limit <= 0) {
+            return limit <= 0 ? 0 : 1;
+        }
+        return Math.max(0, 1 - (double) window.committedNanos() / limit);
+    }
+
+    private static SpendWindow current(AtomicReference<SpendWindow> ref, long nowMillis, boolean daily) {
+        SpendWindow window = ref.get();
+        while (nowMillis >= window.endMillis) {
+            SpendWindow next = daily ? dayWindow(nowMillis, 0) : monthWindow(nowMillis, 0);
+            if (ref.compareAndSet(window, next)) {
+                return next;
+            }
+            window = ref.get();
+        }
+        return window;
+    }
+
+    static SpendWindow dayWindow(long nowMillis, long settled) {
+        LocalDate date = Instant.ofEpochMilli(nowMillis).atZone(ZoneOffset.UTC).toLocalDate();
+        return new SpendWindow(date.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli(),
+                date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli(), settled);
+    }
+
+    static SpendWindow monthWindow(long nowMillis, long settled) {
+        LocalDate first = Instant.ofEpochMilli(nowMillis).atZone(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1);
+        return new SpendWindow(first.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli(),
+                first.plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli(), settled);
+    }
+}

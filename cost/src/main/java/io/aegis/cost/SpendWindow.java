@@ -1,0 +1,86 @@
+package io.aegis.cost;
+
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+
+/**
+ * A tenant's spend in one calendar window (a UTC day or month): what is committed (settled plus
+ * reserved and not yet settled) and what is settled, in nano-dollars. A reservation is admitted
+ * by one compare-and-set only while committed stays within the limit, so settled spend, which never
+ * exceeds what was reserved for it, never exceeds the limit either. The two counters sit on their
+ * own cache lines: every event loop writes them.
+ */
+public final class SpendWindow {
+    private static final AtomicLongFieldUpdater<SpendWindow> COMMITTED =
+            AtomicLongFieldUpdater.newUpdater(SpendWindow.class, "committed");
+    private static final AtomicLongFieldUpdater<SpendWindow> SETTLED =
+            AtomicLongFieldUpdater.newUpdater(SpendWindow.class, "settled");
+
+    final long startMillis;
+    final long endMillis;
+    @SuppressWarnings("unused")
+    private long p1, p2, p3, p4, p5, p6, p7;
+    private volatile long committed;
+    @SuppressWarnings("unused")
+    private long q1, q2, q3, q4, q5, q6, q7;
+    private volatile long settled;
+    @SuppressWarnings("unused")
+    private long r1, r2, r3, r4, r5, r6, r7;
+    /** Settled beyond what was reserved (a provider that billed past the request's own caps). */
+    private volatile long overrun;
+
+    SpendWindow(long startMillis, long endMillis, long settledBefore) {
+        this.startMillis = startMillis;
+        this.endMillis = endMillis;
+        this.committed = settledBefore;
+        this.settled = settledBefore;
+    }
+
+    /** Adds {@code nanos} to the committed spend if it stays within {@code limitNanos}. */
+    boolean tryCommit(long nanos, long limitNanos) {
+        while (true) {
+            long current = committed;
+            if (current + nanos > limitNanos) {
+                return false;
+            }
+            if (COMMITTED.compareAndSet(this, current, current + nanos)) {
+                return true;
+            }
+        }
+    }
+
+    void release(long nanos) {
+        COMMITTED.addAndGet(this, -nanos);
+    }
+
+    /** Replaces a reservation by the actual cost. */
+    void settle(long reservedNanos, long actualNanos) {
+        COMMITTED.addAndGet(this, actualNanos - reservedNanos);
+        SETTLED.addAndGet(this, actualNanos);
+        if (actualNanos > reservedNanos) {
+            OVERRUN.addAndGet(this, actualNanos - reservedNanos);
+        }
+    }
+
+    private static final AtomicLongFieldUpdater<SpendWindow> OVERRUN =
+            AtomicLongFieldUpdater.newUpdater(SpendWindow.class, "overrun");
+
+    public long settledNanos() {
+        return settled;
+    }
+
+    public long committedNanos() {
+        return committed;
+    }
+
+    public long overrunNanos() {
+        return overrun;
+    }
+
+    public long startMillis() {
+        return startMillis;
+    }
+
+    public long endMillis() {
+        return endMillis;
+    }
+}
