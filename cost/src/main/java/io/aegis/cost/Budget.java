@@ -92,6 +92,16 @@ public final class Budget {
         return window;
     }
 
+    /** The start of the UTC day holding {@code nowMillis}, in epoch milliseconds. */
+    public static long dayStartMillis(long nowMillis) {
+        return dayWindow(nowMillis, 0).startMillis;
+    }
+
+    /** The start of the UTC month holding {@code nowMillis}, in epoch milliseconds. */
+    public static long monthStartMillis(long nowMillis) {
+        return monthWindow(nowMillis, 0).startMillis;
+    }
+
     static SpendWindow dayWindow(long nowMillis, long settled) {
         LocalDate date = Instant.ofEpochMilli(nowMillis).atZone(ZoneOffset.UTC).toLocalDate();
         return new SpendWindow(date.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli(),

@@ -16,6 +16,11 @@ import io.aegis.gateway.config.TenantSettings;
 import io.aegis.gateway.pii.BodyRedactor;
 import io.aegis.gateway.pii.PiiAction;
 import io.aegis.gateway.pii.PiiInspector;
+import io.aegis.cost.Pricing;
+import io.aegis.cost.PricingException;
+import io.aegis.cost.PricingReader;
+import io.aegis.gateway.cost.CostControls;
+import io.aegis.gateway.cost.SpendSnapshots;
 import io.aegis.gateway.rules.ActiveRules;
 import io.aegis.gateway.rules.RuleFiles;
 import io.aegis.rules.RuleSet;
@@ -46,11 +51,16 @@ public final class GatewayRuntime implements AutoCloseable {
     private final NetworkTransport transport;
     private final PiiInspector pii;
     private final ActiveRules rules;
+    private final CostControls costs;
+    private final SpendSnapshots spend;
 
     private GatewayRuntime(EventLoopGroup group, MockUpstream mock, GatewayServer server,
-                           NetworkTransport transport, PiiInspector pii, ActiveRules rules) {
+                           NetworkTransport transport, PiiInspector pii, ActiveRules rules, CostControls costs,
+                           SpendSnapshots spend) {
         this.pii = pii;
         this.rules = rules;
+        this.costs = costs;
+        this.spend = spend;
         this.group = group;
         this.mock = mock;
         this.server = server;
@@ -62,11 +72,21 @@ public final class GatewayRuntime implements AutoCloseable {
             throws InterruptedException, SSLException, ConfigException {
         PiiInspector pii = piiInspector(config);
         ActiveRules rules;
+        CostControls costs;
+        SpendSnapshots spend;
         try {
             rules = new ActiveRules(ruleSet(config, pii.catalogue()));
+            costs = CostControls.of(pricing(config), config.tenants(),
+                    SpendSnapshots.load(config.dataDir(), System.currentTimeMillis()), System.currentTimeMillis(),
+                    System.nanoTime());
+            spend = SpendSnapshots.start(config.dataDir(), costs);
         } catch (ConfigException e) {
             pii.close();
             throw e;
+        } catch (java.io.IOException | IllegalStateException e) {
+            pii.close();
+            throw new ConfigException(List.of(new ConfigProblem(config.file().toString(), 0, 0, "data_dir",
+                    e.getMessage())));
         }
         NetworkTransport transport = NetworkTransports.select(config.gateway().transport());
         int loops = config.gateway().eventLoops() > 0
@@ -80,14 +100,15 @@ public final class GatewayRuntime implements AutoCloseable {
                         MockOptions.DEFAULT_RETRY_AFTER_MS, FaultPlan.parse(mockSettings.faults(), 1));
                 mock = MockUpstream.start(transport, group, false, mockSettings.listen(), options);
             }
-            GatewayServer server = GatewayServer.start(config, transport, group, listener, pii, rules);
-            return new GatewayRuntime(group, mock, server, transport, pii, rules);
+            GatewayServer server = GatewayServer.start(config, transport, group, listener, pii, rules, costs);
+            return new GatewayRuntime(group, mock, server, transport, pii, rules, costs, spend);
         } catch (InterruptedException | SSLException | RuntimeException e) {
             if (mock != null) {
                 mock.close();
             }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             pii.close();
+            spend.close();
             throw e;
         }
     }
@@ -107,6 +128,24 @@ public final class GatewayRuntime implements AutoCloseable {
             throw new ConfigException(List.of(new ConfigProblem(config.file().toString(), 0, 0, "rules",
                     "cannot list the rule files: " + e.getMessage())));
         }
+    }
+
+    /** The pricing table the config names; every problem in it stops the start. */
+    static Pricing pricing(AegisConfig config) throws ConfigException {
+        try {
+            return PricingReader.read(config.pricingFile());
+        } catch (PricingException e) {
+            List<ConfigProblem> problems = new ArrayList<>();
+            for (String problem : e.problems()) {
+                problems.add(new ConfigProblem(problem, 0, 0, "", "(pricing named by 'pricing' in " + config.file() + ")"));
+            }
+            throw new ConfigException(problems);
+        }
+    }
+
+    /** Pricing, budgets and limits, for reading spend while the gateway runs. */
+    public CostControls costs() {
+        return costs;
     }
 
     /** The rule set in force, for swapping while the gateway runs. */
@@ -174,6 +213,8 @@ public final class GatewayRuntime implements AutoCloseable {
             mock.close();
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        // After the event loops: every exchange has settled, so the last snapshot is complete.
+        spend.close();
         pii.close();
     }
 }

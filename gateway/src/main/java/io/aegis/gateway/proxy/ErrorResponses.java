@@ -22,12 +22,12 @@ final class ErrorResponses {
     /** Sends a complete error response; the caller decides what happens after the future completes. */
     static ChannelFuture send(ChannelHandlerContext ctx, Provider provider, GatewayError error, String message,
                               boolean keepAlive, String traceId, CharSequence allow) {
-        return send(ctx, provider, error, error.status(), message, keepAlive, traceId, allow);
+        return send(ctx, provider, error, error.status(), message, keepAlive, traceId, allow, 0);
     }
 
     /** The same with a status other than the error kind's own (a rule's {@code status}). */
     static ChannelFuture send(ChannelHandlerContext ctx, Provider provider, GatewayError error, int status, String message,
-                              boolean keepAlive, String traceId, CharSequence allow) {
+                              boolean keepAlive, String traceId, CharSequence allow, long retryAfterSeconds) {
         ByteBuf body = ProviderErrors.body(ctx.alloc(), provider, error, status, message);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(status), body);
@@ -37,6 +37,9 @@ final class ErrorResponses {
         HeaderPolicy.traceIdHeader(response.headers(), traceId);
         if (allow != null) {
             response.headers().set(HttpHeaderNames.ALLOW, allow);
+        }
+        if (retryAfterSeconds > 0) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
         }
         return ctx.writeAndFlush(response);
     }

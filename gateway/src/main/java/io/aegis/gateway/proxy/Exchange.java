@@ -1,5 +1,8 @@
 package io.aegis.gateway.proxy;
 
+import io.aegis.cost.ModelPricing;
+import io.aegis.cost.Reservation;
+import io.aegis.gateway.cost.TenantCost;
 import io.aegis.rules.Decision;
 import io.aegis.rules.Rule;
 import io.aegis.rules.RuleSet;
@@ -47,6 +50,17 @@ public final class Exchange {
     int shadowRuleCount;
     /** The model a route rule sent the request to, or {@code null}. */
     String routedModel;
+
+    /** The prices the request is billed at (those of the model it was sent to). */
+    ModelPricing pricing;
+    /** The tenant's budget and limits, or {@code null}. */
+    TenantCost tenantCost;
+    /** This request's hold on its tenant's budget; settled in {@code finish}. */
+    final Reservation reservation = new Reservation();
+    /** Tokens charged to the tenant's per-minute token limit before the request went out. */
+    long tokensCharged;
+    /** The cost settled for this request, in nano-dollars. */
+    long costNanos;
 
     HttpVersion clientVersion;
     HttpHeaders requestHeaders;
@@ -101,6 +115,10 @@ public final class Exchange {
         this.ruleActionCount = 0;
         this.shadowRuleCount = 0;
         this.routedModel = null;
+        this.pricing = null;
+        this.tenantCost = null;
+        this.tokensCharged = 0;
+        this.costNanos = 0;
     }
 
     /** Keeps what {@code decision} (scratch shared by the loop's requests) says, for later stages. */
@@ -210,6 +228,16 @@ public final class Exchange {
 
     public Rule shadowRule(int i) {
         return ruleSet.rules().get(shadowRules[i]);
+    }
+
+    /** What the request cost, in nano-dollars (0 until it completes, and when nothing was billed). */
+    public long costNanos() {
+        return costNanos;
+    }
+
+    /** The prices it was billed at; {@link ModelPricing#known()} is false when its model is not in the table. */
+    public ModelPricing pricing() {
+        return pricing;
     }
 
     /** The model a route rule sent this request to, or {@code null}. */

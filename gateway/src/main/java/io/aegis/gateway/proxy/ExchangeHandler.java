@@ -1,7 +1,12 @@
 package io.aegis.gateway.proxy;
 
+import io.aegis.cost.Budget;
+import io.aegis.cost.Cost;
+import io.aegis.cost.RateLimit;
 import io.aegis.gateway.auth.CallerAuthenticator;
 import io.aegis.gateway.config.AuthMode;
+import io.aegis.gateway.cost.CostControls;
+import io.aegis.gateway.cost.TenantCost;
 import io.aegis.gateway.error.GatewayError;
 import io.aegis.gateway.error.ProviderErrors;
 import io.aegis.gateway.pii.PiiInspector;
@@ -12,6 +17,7 @@ import io.aegis.gateway.upstream.ProviderUpstream;
 import io.aegis.gateway.upstream.UpstreamConnections;
 import io.aegis.gateway.upstream.UpstreamEndpoint;
 import io.aegis.gateway.upstream.UpstreamListener;
+import io.aegis.gateway.usage.Usage;
 import io.aegis.rules.ActionKind;
 import io.aegis.rules.Decision;
 import io.aegis.rules.Rule;
@@ -132,7 +138,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
                 return;
             }
         }
-        if (!applyPolicies()) {
+        if (!applyPolicies() || !admitCost()) {
             return;
         }
         UpstreamEndpoint endpoint = target.endpoint();
@@ -211,6 +217,86 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
             routeModel(routeTo);
         }
         return true;
+    }
+
+    /**
+     * The tenant's per-minute limits and budget, in that order: each admission is taken back if a
+     * later one refuses. The budget holds the request's worst case (every byte of the body as a
+     * prompt token at the dearest prompt rate, plus the whole output cap) until it settles.
+     * False when the request was refused (429 with {@code retry-after}).
+     */
+    private boolean admitCost() {
+        CostControls costs = context.costs();
+        String model = exchange.routedModel != null ? exchange.routedModel : exchange.facts.model();
+        exchange.pricing = costs.pricing().of(model);
+        TenantCost tenant = costs.tenant(exchange.tenant() == null ? null : exchange.tenant().id());
+        exchange.tenantCost = tenant;
+        if (tenant == null) {
+            return true;
+        }
+        long nowNs = System.nanoTime();
+        RateLimit rpm = tenant.requestsPerMinute();
+        if (rpm != null) {
+            long waitNs = rpm.tryAcquire(1, nowNs);
+            if (waitNs > 0) {
+                refuseCost("rate limit reached: " + rpm.perMinute() + " requests per minute for this tenant",
+                        TimeUnit.NANOSECONDS.toMillis(waitNs), "rate_limited");
+                return false;
+            }
+        }
+        RateLimit tpm = tenant.tokensPerMinute();
+        long tokens = exchange.facts.estimatedInputTokens();
+        if (tpm != null) {
+            long waitNs = tpm.tryAcquire(tokens, nowNs);
+            if (waitNs > 0) {
+                giveBack(rpm, 1);
+                refuseCost("rate limit reached: " + tpm.perMinute() + " tokens per minute for this tenant",
+                        TimeUnit.NANOSECONDS.toMillis(waitNs), "rate_limited");
+                return false;
+            }
+            exchange.tokensCharged = tokens;
+        }
+        Budget budget = tenant.budget();
+        if (budget != null) {
+            long worstCase = Cost.worstCaseNanos(exchange.pricing, exchange.body.readableBytes(),
+                    exchange.facts.maxOutputTokens());
+            long waitMs = budget.reserve(worstCase, System.currentTimeMillis(), exchange.reservation);
+            if (waitMs > 0) {
+                giveBack(rpm, 1);
+                giveBack(tpm, exchange.tokensCharged);
+                exchange.tokensCharged = 0;
+                refuseCost("budget exhausted for this tenant until the window resets", waitMs, "budget_exhausted");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void giveBack(RateLimit limit, long units) {
+        if (limit != null && units > 0) {
+            limit.adjust(-units);
+        }
+    }
+
+    private void refuseCost(String message, long waitMs, String errorClass) {
+        long retryAfterSeconds = Math.max(1, (waitMs + 999) / 1000);
+        respondWithError(GatewayError.RATE_LIMITED, GatewayError.RATE_LIMITED.status(), message,
+                Exchange.Outcome.REJECTED, errorClass, retryAfterSeconds);
+    }
+
+    /** Bills what the response used (the best count seen, for a stream cut short) and releases the rest. */
+    private void settleCost() {
+        Usage usage = exchange.usageReader.usage();
+        long prompt = usage.inputTokens() + usage.cacheWriteTokens() + usage.cacheReadTokens();
+        exchange.costNanos = exchange.pricing == null || !usage.seen() ? 0
+                : Cost.nanos(exchange.pricing, usage.inputTokens(), usage.cacheWriteTokens(), 0,
+                        usage.cacheReadTokens(), usage.outputTokens());
+        exchange.reservation.settle(exchange.costNanos);
+        TenantCost tenant = exchange.tenantCost;
+        if (tenant != null && tenant.tokensPerMinute() != null && exchange.tokensCharged > 0) {
+            tenant.tokensPerMinute().adjust(prompt + usage.outputTokens() - exchange.tokensCharged);
+            exchange.tokensCharged = 0;
+        }
     }
 
     /** Sends the request to another model of the same provider: the body's model field, or the path's. */
@@ -450,11 +536,16 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
 
     private void respondWithError(GatewayError error, int status, String message, Exchange.Outcome outcome,
                                   String errorClass) {
+        respondWithError(error, status, message, outcome, errorClass, 0);
+    }
+
+    private void respondWithError(GatewayError error, int status, String message, Exchange.Outcome outcome,
+                                  String errorClass, long retryAfterSeconds) {
         exchange.status = status;
         endKeepAliveIfDraining();
         boolean keepAlive = exchange.keepAlive;
         ChannelFuture written = ErrorResponses.send(ctx, exchange.route.provider(), error, status, message, keepAlive,
-                exchange.trace.traceId(), exchange.allowHeader);
+                exchange.trace.traceId(), exchange.allowHeader, retryAfterSeconds);
         if (!keepAlive) {
             written.addListener(ChannelFutureListener.CLOSE);
         }
@@ -561,6 +652,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
         attemptSeq++;
         exchange.outcome = outcome;
         exchange.errorClass = errorClass;
+        settleCost();
         exchange.releaseBody();
         try {
             context.listener().exchangeCompleted(exchange);

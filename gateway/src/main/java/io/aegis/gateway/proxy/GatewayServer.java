@@ -47,7 +47,8 @@ public final class GatewayServer implements AutoCloseable {
     /** Binds the gateway on {@code group}, whose loops also run the upstream connections. */
     public static GatewayServer start(AegisConfig config, NetworkTransport transport, EventLoopGroup group,
                                       ExchangeListener listener, io.aegis.gateway.pii.PiiInspector pii,
-                                      io.aegis.gateway.rules.ActiveRules rules)
+                                      io.aegis.gateway.rules.ActiveRules rules,
+                                      io.aegis.gateway.cost.CostControls costs)
             throws InterruptedException, SSLException {
         Map<String, String> tenantByKey = new HashMap<>();
         for (TenantSettings tenant : config.tenants()) {
@@ -67,7 +68,8 @@ public final class GatewayServer implements AutoCloseable {
                 TimeUnit.MILLISECONDS.toNanos(config.gateway().keepAliveTimeoutMs()),
                 drain,
                 pii,
-                rules);
+                rules,
+                costs);
         FrontendInitializer frontend = new FrontendInitializer(context, config.gateway().maxHeaderBytes());
         Channel channel = new ServerBootstrap()
                 .group(group)

@@ -17,6 +17,7 @@ import io.aegis.gateway.upstream.UpstreamConnections;
  * @param drain           set once when the gateway starts shutting down
  * @param pii             the PII scan and per-tenant policy
  * @param rules           the rule set in force (swapped whole)
+ * @param costs           pricing, budgets and per-minute limits
  */
 public record ProxyContext(
         CallerAuthenticator authenticator,
@@ -28,7 +29,8 @@ public record ProxyContext(
         long keepAliveTimeoutNs,
         Drain drain,
         io.aegis.gateway.pii.PiiInspector pii,
-        io.aegis.gateway.rules.ActiveRules rules) {
+        io.aegis.gateway.rules.ActiveRules rules,
+        io.aegis.gateway.cost.CostControls costs) {
 
     /** The shutdown signal every connection reads: once set, no connection is kept alive. */
     public static final class Drain {

@@ -45,7 +45,7 @@ public final class TestGateway implements AutoCloseable {
                             long cacheReadTokens, long cacheWriteTokens, long thoughtsTokens, boolean usageSeen,
                             boolean streamError, int attempts, String upstream, String traceId,
                             int piiFindings, boolean redacted, String decidingRule, List<String> ruleActions,
-                            List<String> shadowRules, String routedModel) {
+                            List<String> shadowRules, String routedModel, long costNanos, boolean pricedKnown) {
     }
 
     private TestGateway(MockUpstream mock, GatewayRuntime runtime, BlockingQueue<Completed> completed) {
@@ -147,6 +147,8 @@ public final class TestGateway implements AutoCloseable {
         private String transport = "auto";
         private String acmePiiPolicy = "";
         private String rules = "";
+        private String acmeExtra = "";
+        private Path dataDir;
 
         public Builder authMode(String mode) {
             this.authMode = mode;
@@ -197,6 +199,18 @@ public final class TestGateway implements AutoCloseable {
             return this;
         }
 
+        /** YAML lines added to tenant acme, indented by four spaces, e.g. {@code budget: {usd_per_day: 1}}. */
+        public Builder acmeExtra(String yaml) {
+            this.acmeExtra = yaml;
+            return this;
+        }
+
+        /** Uses this data directory (to restart a gateway on the same state). */
+        public Builder dataDir(Path dir) {
+            this.dataDir = dir;
+            return this;
+        }
+
         /** A rule file's text (SPEC §5); without one the gateway runs with no rules. */
         public Builder rules(String ruleFileYaml) {
             this.rules = ruleFileYaml;
@@ -244,8 +258,9 @@ public final class TestGateway implements AutoCloseable {
                     + "  event_loops: 2\n"
                     + (gatewayExtra.isEmpty() ? "" : gatewayExtra.indent(2))
                     + "auth: { mode: " + authMode + " }\n"
-                    + "data_dir: " + dir.resolve("data") + "\n"
+                    + "data_dir: " + (dataDir != null ? dataDir : dir.resolve("data")) + "\n"
                     + "pii: \"" + projectRoot().resolve("configs/pii.yaml") + "\"\n"
+                    + "pricing: \"" + projectRoot().resolve("configs/pricing.yaml") + "\"\n"
                     + "rules: " + (rules.isEmpty() ? "[]" : "[\"" + dir.resolve("rules.yaml") + "\"]") + "\n"
                     + "providers:\n"
                     + "  anthropic:\n"
@@ -260,6 +275,7 @@ public final class TestGateway implements AutoCloseable {
                     + "  - id: acme\n"
                     + "    keys: [\"sha256:" + sha256(ACME_KEY) + "\"]\n"
                     + (acmePiiPolicy.isEmpty() ? "" : "    pii_policy: " + acmePiiPolicy + "\n")
+                    + (acmeExtra.isEmpty() ? "" : acmeExtra.indent(4))
                     + "  - id: beta\n"
                     + "    keys: [\"sha256:" + sha256(BETA_KEY) + "\"]\n";
         }
@@ -289,7 +305,8 @@ public final class TestGateway implements AutoCloseable {
                 usage.thoughtsTokens(), usage.seen(), usage.streamError(), exchange.attempts(), exchange.upstream(),
                 exchange.traceId(), exchange.piiFindings().size(), exchange.redacted(),
                 exchange.decidingRule() == null ? null : exchange.decidingRule().id(), ruleIds(exchange, false),
-                ruleIds(exchange, true), exchange.routedModel());
+                ruleIds(exchange, true), exchange.routedModel(), exchange.costNanos(),
+                exchange.pricing() != null && exchange.pricing().known());
     }
 
     private static List<String> ruleIds(Exchange exchange, boolean shadow) {
