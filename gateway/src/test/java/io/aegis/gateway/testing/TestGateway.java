@@ -88,6 +88,10 @@ public final class TestGateway implements AutoCloseable {
         public Completed nextCompleted() {
             return gateway.nextCompleted();
         }
+
+        public GatewayRuntime runtime() {
+            return gateway.runtime();
+        }
     }
 
     public static Builder builder() {
@@ -100,6 +104,10 @@ public final class TestGateway implements AutoCloseable {
 
     public String baseUrl() {
         return runtime.server().baseUrl();
+    }
+
+    public GatewayRuntime runtime() {
+        return runtime;
     }
 
     public int port() {
