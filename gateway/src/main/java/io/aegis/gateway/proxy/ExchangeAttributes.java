@@ -1,5 +1,9 @@
 package io.aegis.gateway.proxy;
 
+import io.aegis.cost.ModelPricing;
+import io.aegis.cost.Price;
+import io.aegis.gateway.cost.CostControls;
+import io.aegis.gateway.cost.TenantCost;
 import io.aegis.gateway.rules.ActiveRules;
 import io.aegis.rules.RequestView;
 import java.nio.charset.StandardCharsets;
@@ -12,14 +16,18 @@ import java.nio.charset.StandardCharsets;
 final class ExchangeAttributes implements RequestView {
     private static final long MILLIS_PER_HOUR = 3_600_000L;
 
+    private static final double NANOS_PER_USD = 1e9;
+
     private final Exchange exchange;
+    private final CostControls costs;
     private String clientIp = "";
     private ActiveRules.Version version;
     private boolean[] promptMatches = new boolean[0];
     private boolean promptScanned;
 
-    ExchangeAttributes(Exchange exchange) {
+    ExchangeAttributes(Exchange exchange, CostControls costs) {
         this.exchange = exchange;
+        this.costs = costs;
     }
 
     /** The connection's peer address, set once per connection. */
@@ -90,16 +98,22 @@ final class ExchangeAttributes implements RequestView {
         return exchange.facts.maxOutputTokens();
     }
 
-    /** No pricing yet (the cost stage): 0. */
+    /** Estimated prompt tokens at the input price plus the output cap at the output price. */
     @Override
     public double costEstimateUsd() {
-        return 0;
+        ModelPricing pricing = costs.pricing().of(exchange.facts.model());
+        long input = inputTokens();
+        long output = maxOutputTokens() > 0 ? maxOutputTokens() : pricing.maxOutputTokens();
+        Price price = pricing.priceFor(input);
+        return (input * price.inputNanos() + output * price.outputNanos()) / NANOS_PER_USD;
     }
 
-    /** No budgets yet (the cost stage): all of it. */
+    /** The tighter of the tenant's day and month windows; 1 for a tenant without a budget. */
     @Override
     public double budgetRemainingFraction() {
-        return 1;
+        TenantCost tenant = costs.tenant(tenant());
+        return tenant == null || tenant.budget() == null ? 1
+                : tenant.budget().remainingFraction(System.currentTimeMillis());
     }
 
     @Override

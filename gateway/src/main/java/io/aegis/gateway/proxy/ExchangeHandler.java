@@ -89,7 +89,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
         this.exchange = exchange;
         this.context = context;
         this.reader = reader;
-        this.attributes = new ExchangeAttributes(exchange);
+        this.attributes = new ExchangeAttributes(exchange, context.costs());
     }
 
     @Override

@@ -40,6 +40,10 @@ class RulesGatewayTest {
             "    action: deny",
             "    status: 413",
             "    message: \"Prompt too large for policy\"",
+            "  - id: no-ten-dollar-requests",
+            "    when: cost.estimate_usd > 10.0 && budget.remaining_fraction > 0.5",
+            "    action: deny",
+            "    message: \"Estimated cost too high\"",
             "  - id: redact-email-for-acme",
             "    when: tenant == \"acme\" && pii.has(\"EMAIL\")",
             "    action: redact",
@@ -95,6 +99,19 @@ class RulesGatewayTest {
         assertEquals(Exchange.Outcome.REJECTED, done.outcome());
         assertEquals("rule_denied", done.errorClass());
         assertEquals(0, done.attempts(), "nothing was sent upstream");
+    }
+
+    @Test
+    void costEstimatesAndBudgetFractionsAreRuleAttributes() throws IOException {
+        // Opus 4.1 output is 75 USD a million tokens: a 200,000-token cap alone is estimated at 15 USD.
+        String expensive = "{\"model\":\"claude-opus-4-1\",\"max_tokens\":200000,\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"hi\"}]}";
+        RawHttp.Response response = send("/v1/messages", ACME, expensive);
+        assertEquals(403, response.status(), response.body());
+        assertEquals("no-ten-dollar-requests", gateway.nextCompleted().decidingRule());
+        RawHttp.Response cheap = send("/v1/messages", ACME, anthropic("claude-opus-4-1", "hi"));
+        assertEquals(200, cheap.status(), "64 output tokens of Opus are far below 10 USD: " + cheap.body());
+        gateway.nextCompleted();
     }
 
     @Test
