@@ -387,6 +387,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
 
         HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, head.status());
         HeaderPolicy.copyResponseHeaders(head.headers(), out.headers(), exchange.trace.traceId());
+        RateLimitHeaders.add(out.headers(), exchange.tenantCost, now);
         boolean lengthKnown = HttpUtil.isContentLengthSet(head) && !HttpUtil.isTransferEncodingChunked(head);
         if (!lengthKnown) {
             out.headers().remove(HttpHeaderNames.CONTENT_LENGTH);

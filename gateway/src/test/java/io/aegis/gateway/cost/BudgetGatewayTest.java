@@ -110,9 +110,15 @@ class BudgetGatewayTest {
 
     @Test
     void requestsPerMinuteAreEnforcedWithAnHonestRetryAfter() throws Exception {
-        try (TestGateway gateway = TestGateway.builder().acmeExtra("limits: { requests_per_minute: 3 }").start()) {
+        try (TestGateway gateway = TestGateway.builder()
+                .acmeExtra("limits: { requests_per_minute: 3, tokens_per_minute: 100000 }").start()) {
             for (int i = 0; i < 3; i++) {
-                assertEquals(200, send(gateway.port()).status());
+                RawHttp.Response ok = send(gateway.port());
+                assertEquals(200, ok.status());
+                assertEquals("3", ok.header("x-aegis-ratelimit-requests-limit"));
+                assertEquals(String.valueOf(2 - i), ok.header("x-aegis-ratelimit-requests-remaining"),
+                        "what is left, told on every answer");
+                assertEquals("100000", ok.header("x-aegis-ratelimit-tokens-limit"));
             }
             RawHttp.Response refused = send(gateway.port());
             assertEquals(429, refused.status());
