@@ -105,6 +105,9 @@ final class AnthropicMock {
         ObjectNode usage = JSON.createObjectNode();
         usage.put("input_tokens", reply.inputTokens);
         usage.put("cache_creation_input_tokens", reply.cacheWriteTokens);
+        // The split by lifetime, as the API reports it alongside the total.
+        usage.putObject("cache_creation").put("ephemeral_5m_input_tokens", reply.cacheWriteTokens - reply.cacheWrite1hTokens)
+                .put("ephemeral_1h_input_tokens", reply.cacheWrite1hTokens);
         usage.put("cache_read_input_tokens", reply.cacheReadTokens);
         usage.put("output_tokens", output);
         return usage;

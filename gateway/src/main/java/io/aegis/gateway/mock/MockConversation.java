@@ -13,7 +13,8 @@ import java.util.List;
  *   <li>input is the sum over message text (Anthropic {@code system} and {@code messages[].content}
  *       text, tool results included; Gemini {@code systemInstruction} and {@code contents[].parts[].text}),
  *       at least 1;</li>
- *   <li>Anthropic blocks with {@code cache_control} count as cache writes, or as cache reads when the
+ *   <li>Anthropic blocks with {@code cache_control} count as cache writes (1-hour ones when it says
+ *       {@code "ttl": "1h"}, reported in {@code usage.cache_creation}), or as cache reads when the
  *       request has {@code x-mock-cache: hit}; a Gemini request with {@code cachedContent} adds
  *       {@value #GEMINI_CACHED_TOKENS} cached tokens, inside {@code promptTokenCount};</li>
  *   <li>the reply has {@code 10 + input % 23} words, or {@code x-mock-output-tokens} words, one token
@@ -30,15 +31,18 @@ final class MockConversation {
 
     final long inputTokens;
     final long cacheWriteTokens;
+    /** Of the cache writes, those marked {@code "ttl": "1h"}. */
+    final long cacheWrite1hTokens;
     final long cacheReadTokens;
     final long thoughtsTokens;
     final List<String> words;
     final boolean truncated;
 
-    private MockConversation(long inputTokens, long cacheWriteTokens, long cacheReadTokens, long thoughtsTokens,
-                             List<String> words, boolean truncated) {
+    private MockConversation(long inputTokens, long cacheWriteTokens, long cacheWrite1hTokens, long cacheReadTokens,
+                             long thoughtsTokens, List<String> words, boolean truncated) {
         this.inputTokens = inputTokens;
         this.cacheWriteTokens = cacheWriteTokens;
+        this.cacheWrite1hTokens = cacheWrite1hTokens;
         this.cacheReadTokens = cacheReadTokens;
         this.thoughtsTokens = thoughtsTokens;
         this.words = words;
@@ -75,7 +79,7 @@ final class MockConversation {
                 }
             }
         }
-        return new MockConversation(counted.inputTokens, 0, 0, 0, List.of(text.toString()), false);
+        return new MockConversation(counted.inputTokens, 0, 0, 0, 0, List.of(text.toString()), false);
     }
 
     private static void collectAnthropic(JsonNode content, StringBuilder text) {
@@ -91,14 +95,14 @@ final class MockConversation {
     }
 
     static MockConversation of(Provider provider, JsonNode body, boolean cacheHit, long outputOverride) {
-        long[] counts = new long[2];
+        long[] counts = new long[3];
         long maxOutput;
         long cached = 0;
         long thoughts = 0;
         if (provider == Provider.ANTHROPIC) {
-            anthropicText(body.path("system"), false, counts);
+            anthropicText(body.path("system"), 0, counts);
             for (JsonNode message : body.path("messages")) {
-                anthropicText(message.path("content"), false, counts);
+                anthropicText(message.path("content"), 0, counts);
             }
             maxOutput = body.path("max_tokens").asLong(Long.MAX_VALUE);
         } else {
@@ -123,26 +127,39 @@ final class MockConversation {
             words.add(WORDS[(int) ((input + i) % WORDS.length)]);
         }
         if (provider == Provider.ANTHROPIC) {
-            return new MockConversation(input, cacheHit ? 0 : counts[1], cacheHit ? counts[1] : 0, 0, words,
+            return new MockConversation(input, cacheHit ? 0 : counts[1], cacheHit ? 0 : counts[2], cacheHit ? counts[1] : 0, 0, words,
                     produced < wanted);
         }
-        return new MockConversation(input + cached, 0, cached, thoughts, words, produced < wanted);
+        return new MockConversation(input + cached, 0, 0, cached, thoughts, words, produced < wanted);
     }
 
-    /** Adds text tokens of an Anthropic content value to counts[0], or to counts[1] when cache-marked. */
-    private static void anthropicText(JsonNode content, boolean cacheMarked, long[] counts) {
+    /**
+     * Adds text tokens of an Anthropic content value to counts[0], or to counts[1] when cache-marked
+     * (and also to counts[2] when the mark says {@code "ttl": "1h"}).
+     */
+    private static void anthropicText(JsonNode content, int mark, long[] counts) {
         if (content.isTextual()) {
-            counts[cacheMarked ? 1 : 0] += tokens(content.asText());
+            count(tokens(content.asText()), mark, counts);
         } else if (content.isArray()) {
             for (JsonNode block : content) {
-                boolean marked = cacheMarked || block.hasNonNull("cache_control");
+                int blockMark = mark;
+                if (block.hasNonNull("cache_control")) {
+                    blockMark = "1h".equals(block.path("cache_control").path("ttl").asText()) ? 2 : Math.max(mark, 1);
+                }
                 if (block.path("text").isTextual()) {
-                    counts[marked ? 1 : 0] += tokens(block.path("text").asText());
+                    count(tokens(block.path("text").asText()), blockMark, counts);
                 }
                 if (block.has("content")) {
-                    anthropicText(block.path("content"), marked, counts);
+                    anthropicText(block.path("content"), blockMark, counts);
                 }
             }
+        }
+    }
+
+    private static void count(long tokens, int mark, long[] counts) {
+        counts[mark == 0 ? 0 : 1] += tokens;
+        if (mark == 2) {
+            counts[2] += tokens;
         }
     }
 

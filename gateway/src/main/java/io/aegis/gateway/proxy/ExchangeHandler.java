@@ -289,8 +289,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
         Usage usage = exchange.usageReader.usage();
         long prompt = usage.inputTokens() + usage.cacheWriteTokens() + usage.cacheReadTokens();
         exchange.costNanos = exchange.pricing == null || !usage.seen() ? 0
-                : Cost.nanos(exchange.pricing, usage.inputTokens(), usage.cacheWriteTokens(), 0,
-                        usage.cacheReadTokens(), usage.outputTokens());
+                : Cost.nanos(exchange.pricing, usage.inputTokens(), usage.cacheWriteTokens() - usage.cacheWrite1hTokens(),
+                        usage.cacheWrite1hTokens(), usage.cacheReadTokens(), usage.outputTokens());
         exchange.reservation.settle(exchange.costNanos);
         TenantCost tenant = exchange.tenantCost;
         if (tenant != null && tenant.tokensPerMinute() != null && exchange.tokensCharged > 0) {

@@ -24,6 +24,7 @@ final class AnthropicUsageVisitor implements JsonTokenVisitor {
     private long output = -1;
     private long cacheRead = -1;
     private long cacheWrite = -1;
+    private long cacheWrite1h = -1;
     private String errorType;
 
     AnthropicUsageVisitor(Usage usage) {
@@ -53,6 +54,10 @@ final class AnthropicUsageVisitor implements JsonTokenVisitor {
                 } else if ("cache_creation_input_tokens".equals(field)) {
                     cacheWrite = value;
                 }
+            } else if ((depth == 3 && path.is(1, "usage") || depth == 4 && path.is(1, "message") && path.is(2, "usage"))
+                    && path.is(depth - 1, "cache_creation") && "ephemeral_1h_input_tokens".equals(path.name(depth))) {
+                // The split of cache writes by lifetime: 1-hour writes cost more than 5-minute ones.
+                cacheWrite1h = parser.getLongValue();
             }
         } else if (token == JsonToken.VALUE_STRING) {
             if (depth == 1 && path.is(1, "type")) {
@@ -88,6 +93,7 @@ final class AnthropicUsageVisitor implements JsonTokenVisitor {
                     usage.inputTokens = Math.max(0, input);
                     usage.cacheReadTokens = Math.max(0, cacheRead);
                     usage.cacheWriteTokens = Math.max(0, cacheWrite);
+                    usage.cacheWrite1hTokens = Math.min(usage.cacheWriteTokens, Math.max(0, cacheWrite1h));
                     usage.outputTokens = Math.max(0, output);
                 }
                 break;
@@ -116,6 +122,7 @@ final class AnthropicUsageVisitor implements JsonTokenVisitor {
         output = -1;
         cacheRead = -1;
         cacheWrite = -1;
+        cacheWrite1h = -1;
         errorType = null;
     }
 }

@@ -12,6 +12,7 @@ public final class Usage {
     long outputTokens;
     long cacheReadTokens;
     long cacheWriteTokens;
+    long cacheWrite1hTokens;
     long thoughtsTokens;
     boolean seen;
     boolean streamError;
@@ -22,6 +23,7 @@ public final class Usage {
         outputTokens = 0;
         cacheReadTokens = 0;
         cacheWriteTokens = 0;
+        cacheWrite1hTokens = 0;
         thoughtsTokens = 0;
         seen = false;
         streamError = false;
@@ -44,6 +46,11 @@ public final class Usage {
 
     public long cacheWriteTokens() {
         return cacheWriteTokens;
+    }
+
+    /** Of {@link #cacheWriteTokens()}, those written for one hour (Anthropic's {@code ttl: 1h}), billed higher. */
+    public long cacheWrite1hTokens() {
+        return cacheWrite1hTokens;
     }
 
     /** Gemini thinking tokens (already inside {@link #outputTokens()}). */

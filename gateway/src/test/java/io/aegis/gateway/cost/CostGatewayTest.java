@@ -43,6 +43,9 @@ class CostGatewayTest {
                     100L * 3000 + 20 * 15000));
             rows.add(Arguments.of("anthropic, cache write", stream, false, anthropic(stream, tokens(200), tokens(100)),
                     100L * 3000 + 200 * 3750 + 20 * 15000));
+            rows.add(Arguments.of("anthropic, 1-hour cache write", stream, false,
+                    anthropic(stream, tokens(200), tokens(100)).replace("\"ephemeral\"}", "\"ephemeral\",\"ttl\":\"1h\"}"),
+                    100L * 3000 + 200 * 6000 + 20 * 15000));
             rows.add(Arguments.of("anthropic, cache read", stream, true, anthropic(stream, tokens(200), tokens(100)),
                     100L * 3000 + 200 * 300 + 20 * 15000));
             rows.add(Arguments.of("anthropic, above 200k", stream, false, anthropic(stream, null, tokens(200_100)),
