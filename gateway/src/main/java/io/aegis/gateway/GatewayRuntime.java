@@ -76,7 +76,7 @@ public final class GatewayRuntime implements AutoCloseable {
         SpendSnapshots spend;
         try {
             rules = new ActiveRules(ruleSet(config, pii.catalogue()));
-            costs = CostControls.of(pricing(config), config.tenants(),
+            costs = CostControls.of(pricing(config), config.tenants(), config.limitClasses(),
                     SpendSnapshots.load(config.dataDir(), System.currentTimeMillis()), System.currentTimeMillis(),
                     System.nanoTime());
             spend = SpendSnapshots.start(config.dataDir(), costs);

@@ -21,9 +21,17 @@ public record AegisConfig(
         Path piiFile,
         Secret piiHashKey,
         List<String> ruleGlobs,
+        Map<String, LimitClass> limitClasses,
         Path traceQueueDir,
         DrainerSettings drainer,
         MockUpstreamSettings mockUpstream) {
+
+    /**
+     * Per-minute limits of a class that rules name with {@code action: limit}; each tenant has its
+     * own allowance in each class. -1 where not given.
+     */
+    public record LimitClass(long requestsPerMinute, long tokensPerMinute) {
+    }
 
     /**
      * The data plane listener.

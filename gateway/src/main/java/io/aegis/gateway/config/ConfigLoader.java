@@ -40,7 +40,7 @@ public final class ConfigLoader {
     public static final int DEFAULT_MAX_HEADER_BYTES = 64 * 1024;
 
     private static final Set<String> TOP_KEYS = ordered("gateway", "control", "auth", "data_dir", "providers",
-            "tenants", "pricing", "pii", "pii_hash_key_env", "rules", "trace", "drainer", "mock_upstream");
+            "tenants", "pricing", "pii", "pii_hash_key_env", "rules", "limit_classes", "trace", "drainer", "mock_upstream");
     private static final Set<String> GATEWAY_KEYS = ordered("listen", "max_request_bytes", "max_header_bytes",
             "transport", "event_loops", "request_timeout_ms", "keepalive_timeout_ms", "drain_timeout_ms");
     /** Default time in-flight exchanges get to finish on shutdown. */
@@ -170,6 +170,23 @@ public final class ConfigLoader {
         List<TenantSettings> tenants = tenants(nodes, top.get("tenants"));
 
         List<String> rules = nodes.strings(top.get("rules"), "rules");
+        // Per-minute limits for the classes rules name with `action: limit`, applied per tenant.
+        Map<String, AegisConfig.LimitClass> limitClasses = new java.util.LinkedHashMap<>();
+        if (top.containsKey("limit_classes")) {
+            Map<String, Node> classes = nodes.mapping(top.get("limit_classes"), "limit_classes", null);
+            for (Map.Entry<String, Node> entry : classes.entrySet()) {
+                String key = "limit_classes." + entry.getKey();
+                Map<String, Node> limits = nodes.mapping(entry.getValue(), key, LIMIT_KEYS);
+                long rpm = nodes.longInRange(limits.get("requests_per_minute"), key + ".requests_per_minute", -1, 1,
+                        Long.MAX_VALUE);
+                long tpm = nodes.longInRange(limits.get("tokens_per_minute"), key + ".tokens_per_minute", -1, 1,
+                        Long.MAX_VALUE);
+                if (rpm < 0 && tpm < 0) {
+                    nodes.problem(entry.getValue(), key, "give requests_per_minute, tokens_per_minute or both");
+                }
+                limitClasses.put(entry.getKey(), new AegisConfig.LimitClass(rpm, tpm));
+            }
+        }
         Map<String, Node> trace = optionalMapping(nodes, top.get("trace"), "trace", TRACE_KEYS);
         Map<String, Node> drainer = optionalMapping(nodes, top.get("drainer"), "drainer", DRAINER_KEYS);
         String otlp = nodes.string(drainer.get("otlp_endpoint"), "drainer.otlp_endpoint", "http://127.0.0.1:4318");
@@ -201,6 +218,7 @@ public final class ConfigLoader {
                 secret(env, nodes.string(top.get("pii_hash_key_env"), "pii_hash_key_env", "AEGIS_PII_HASH_KEY")),
                 (rules == null ? List.of("configs/rules/*.yaml") : rules).stream()
                         .map(pattern -> path(projectRoot, pattern).toString()).toList(),
+                Map.copyOf(limitClasses),
                 path(projectRoot, nodes.string(trace.get("queue_dir"), "trace.queue_dir", "data/trace")),
                 new AegisConfig.DrainerSettings(otlp, nodes.listen(drainer.get("prometheus_listen"),
                         "drainer.prometheus_listen", new ListenAddress("127.0.0.1", 9464))),

@@ -3,6 +3,7 @@ package io.aegis.gateway.cost;
 import io.aegis.cost.Budget;
 import io.aegis.cost.Pricing;
 import io.aegis.cost.RateLimit;
+import io.aegis.gateway.config.AegisConfig;
 import io.aegis.gateway.config.TenantSettings;
 import java.util.HashMap;
 import java.util.List;
@@ -27,8 +28,8 @@ public final class CostControls {
      * @param spent spend already settled in the current windows, by tenant (from {@link SpendSnapshots}),
      *              as {day nanos, month nanos}
      */
-    public static CostControls of(Pricing pricing, List<TenantSettings> settings, Map<String, long[]> spent,
-            long nowMillis, long nowNanos) {
+    public static CostControls of(Pricing pricing, List<TenantSettings> settings,
+            Map<String, AegisConfig.LimitClass> limitClasses, Map<String, long[]> spent, long nowMillis, long nowNanos) {
         Map<String, TenantCost> tenants = new HashMap<>();
         for (TenantSettings tenant : settings) {
             Budget budget = null;
@@ -39,7 +40,11 @@ public final class CostControls {
             }
             RateLimit rpm = tenant.requestsPerMinute() > 0 ? new RateLimit(tenant.requestsPerMinute(), nowNanos) : null;
             RateLimit tpm = tenant.tokensPerMinute() > 0 ? new RateLimit(tenant.tokensPerMinute(), nowNanos) : null;
-            tenants.put(tenant.id(), new TenantCost(tenant.id(), budget, rpm, tpm));
+            Map<String, TenantCost.ClassLimits> classes = new HashMap<>();
+            limitClasses.forEach((name, limits) -> classes.put(name, new TenantCost.ClassLimits(
+                    limits.requestsPerMinute() > 0 ? new RateLimit(limits.requestsPerMinute(), nowNanos) : null,
+                    limits.tokensPerMinute() > 0 ? new RateLimit(limits.tokensPerMinute(), nowNanos) : null)));
+            tenants.put(tenant.id(), new TenantCost(tenant.id(), budget, rpm, tpm, Map.copyOf(classes)));
         }
         return new CostControls(pricing, tenants);
     }

@@ -2,10 +2,16 @@ package io.aegis.gateway.cost;
 
 import io.aegis.cost.Budget;
 import io.aegis.cost.RateLimit;
+import java.util.Map;
 
 /**
- * One tenant's money and pace: its budget and its per-minute limits; any of them {@code null}
- * when the tenant has none.
+ * One tenant's money and pace: its budget, its per-minute limits, and its own allowance in each
+ * limit class that rules can name; any limit {@code null} when the tenant has none.
  */
-public record TenantCost(String tenant, Budget budget, RateLimit requestsPerMinute, RateLimit tokensPerMinute) {
+public record TenantCost(String tenant, Budget budget, RateLimit requestsPerMinute, RateLimit tokensPerMinute,
+        Map<String, ClassLimits> classes) {
+
+    /** The tenant's allowance in one limit class. */
+    public record ClassLimits(RateLimit requestsPerMinute, RateLimit tokensPerMinute) {
+    }
 }

@@ -2,6 +2,7 @@ package io.aegis.gateway.proxy;
 
 import io.aegis.cost.ModelPricing;
 import io.aegis.cost.Reservation;
+import io.aegis.gateway.cost.Admissions;
 import io.aegis.gateway.cost.TenantCost;
 import io.aegis.rules.Decision;
 import io.aegis.rules.Rule;
@@ -57,8 +58,8 @@ public final class Exchange {
     TenantCost tenantCost;
     /** This request's hold on its tenant's budget; settled in {@code finish}. */
     final Reservation reservation = new Reservation();
-    /** Tokens charged to the tenant's per-minute token limit before the request went out. */
-    long tokensCharged;
+    /** The per-minute limits that admitted the request, to settle or give back. */
+    final Admissions admissions = new Admissions();
     /** The cost settled for this request, in nano-dollars. */
     long costNanos;
 
@@ -117,7 +118,6 @@ public final class Exchange {
         this.routedModel = null;
         this.pricing = null;
         this.tenantCost = null;
-        this.tokensCharged = 0;
         this.costNanos = 0;
     }
 

@@ -220,10 +220,11 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
     }
 
     /**
-     * The tenant's per-minute limits and budget, in that order: each admission is taken back if a
-     * later one refuses. The budget holds the request's worst case (every byte of the body as a
-     * prompt token at the dearest prompt rate, plus the whole output cap) until it settles.
-     * False when the request was refused (429 with {@code retry-after}).
+     * The tenant's per-minute limits, those of the rule {@code limit} classes the request falls in,
+     * then its budget: each admission is given back if a later one refuses. The budget holds the
+     * request's worst case (every byte of the body as a prompt token at the dearest prompt rate,
+     * plus the whole output cap) until it settles. False when the request was refused (429 with
+     * {@code retry-after}).
      */
     private boolean admitCost() {
         CostControls costs = context.costs();
@@ -235,26 +236,19 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
             return true;
         }
         long nowNs = System.nanoTime();
-        RateLimit rpm = tenant.requestsPerMinute();
-        if (rpm != null) {
-            long waitNs = rpm.tryAcquire(1, nowNs);
-            if (waitNs > 0) {
-                refuseCost("rate limit reached: " + rpm.perMinute() + " requests per minute for this tenant",
-                        TimeUnit.NANOSECONDS.toMillis(waitNs), "rate_limited");
-                return false;
-            }
-        }
-        RateLimit tpm = tenant.tokensPerMinute();
         long tokens = exchange.facts.estimatedInputTokens();
-        if (tpm != null) {
-            long waitNs = tpm.tryAcquire(tokens, nowNs);
-            if (waitNs > 0) {
-                giveBack(rpm, 1);
-                refuseCost("rate limit reached: " + tpm.perMinute() + " tokens per minute for this tenant",
-                        TimeUnit.NANOSECONDS.toMillis(waitNs), "rate_limited");
-                return false;
+        if (!admit(tenant.requestsPerMinute(), tokens, tenant.tokensPerMinute(), "this tenant", nowNs)) {
+            return false;
+        }
+        for (int i = 0; i < exchange.ruleActionCount; i++) {
+            Rule rule = exchange.ruleAction(i);
+            if (rule.action() == ActionKind.LIMIT) {
+                TenantCost.ClassLimits limits = tenant.classes().get(rule.limitClass());
+                if (limits != null && !admit(limits.requestsPerMinute(), tokens, limits.tokensPerMinute(),
+                        "limit class " + rule.limitClass(), nowNs)) {
+                    return false;
+                }
             }
-            exchange.tokensCharged = tokens;
         }
         Budget budget = tenant.budget();
         if (budget != null) {
@@ -262,9 +256,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
                     exchange.facts.maxOutputTokens());
             long waitMs = budget.reserve(worstCase, System.currentTimeMillis(), exchange.reservation);
             if (waitMs > 0) {
-                giveBack(rpm, 1);
-                giveBack(tpm, exchange.tokensCharged);
-                exchange.tokensCharged = 0;
+                exchange.admissions.rollback();
                 refuseCost("budget exhausted for this tenant until the window resets", waitMs, "budget_exhausted");
                 return false;
             }
@@ -272,10 +264,27 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
         return true;
     }
 
-    private static void giveBack(RateLimit limit, long units) {
-        if (limit != null && units > 0) {
-            limit.adjust(-units);
+    /** One request against {@code requests}, {@code tokens} against {@code tokenLimit}; either may be absent. */
+    private boolean admit(RateLimit requests, long tokens, RateLimit tokenLimit, String whose, long nowNs) {
+        if (requests != null) {
+            long waitNs = exchange.admissions.admit(requests, 1, false, nowNs);
+            if (waitNs > 0) {
+                exchange.admissions.rollback();
+                refuseCost("rate limit reached: " + requests.perMinute() + " requests per minute for " + whose,
+                        TimeUnit.NANOSECONDS.toMillis(waitNs), "rate_limited");
+                return false;
+            }
         }
+        if (tokenLimit != null) {
+            long waitNs = exchange.admissions.admit(tokenLimit, tokens, true, nowNs);
+            if (waitNs > 0) {
+                exchange.admissions.rollback();
+                refuseCost("rate limit reached: " + tokenLimit.perMinute() + " tokens per minute for " + whose,
+                        TimeUnit.NANOSECONDS.toMillis(waitNs), "rate_limited");
+                return false;
+            }
+        }
+        return true;
     }
 
     private void refuseCost(String message, long waitMs, String errorClass) {
@@ -292,11 +301,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
                 : Cost.nanos(exchange.pricing, usage.inputTokens(), usage.cacheWriteTokens() - usage.cacheWrite1hTokens(),
                         usage.cacheWrite1hTokens(), usage.cacheReadTokens(), usage.outputTokens());
         exchange.reservation.settle(exchange.costNanos);
-        TenantCost tenant = exchange.tenantCost;
-        if (tenant != null && tenant.tokensPerMinute() != null && exchange.tokensCharged > 0) {
-            tenant.tokensPerMinute().adjust(prompt + usage.outputTokens() - exchange.tokensCharged);
-            exchange.tokensCharged = 0;
-        }
+        exchange.admissions.settleTokens(prompt + usage.outputTokens());
     }
 
     /** Sends the request to another model of the same provider: the body's model field, or the path's. */

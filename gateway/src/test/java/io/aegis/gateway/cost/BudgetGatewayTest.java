@@ -127,6 +127,29 @@ class BudgetGatewayTest {
         }
     }
 
+    @Test
+    void aRuleLimitClassHasItsOwnAllowancePerTenant() throws Exception {
+        try (TestGateway gateway = TestGateway.builder()
+                .topExtra("limit_classes: { bulk: { requests_per_minute: 2 } }")
+                .rules("version: 1\nrules:\n  - id: batch\n    when: '\"x-batch\" in header'\n    action: limit\n"
+                        + "    class: bulk\n")
+                .start()) {
+            String batch = ACME + "x-batch: nightly\r\n";
+            for (int i = 0; i < 2; i++) {
+                try (RawHttp http = new RawHttp(gateway.port())) {
+                    assertEquals(200, http.send(RawHttp.post("/v1/messages", batch, BODY)).read().status());
+                }
+            }
+            RawHttp.Response refused;
+            try (RawHttp http = new RawHttp(gateway.port())) {
+                refused = http.send(RawHttp.post("/v1/messages", batch, BODY)).read();
+            }
+            assertEquals(429, refused.status());
+            assertTrue(refused.body().contains("limit class bulk"), refused.body());
+            assertEquals(200, send(gateway.port()).status(), "requests outside the class are not held back");
+        }
+    }
+
     /** Shuts a pool down at the end of a try block. */
     private static final class Closing implements AutoCloseable {
         final ExecutorService pool;

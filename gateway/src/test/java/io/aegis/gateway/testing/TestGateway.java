@@ -156,6 +156,7 @@ public final class TestGateway implements AutoCloseable {
         private String acmePiiPolicy = "";
         private String rules = "";
         private String acmeExtra = "";
+        private String topExtra = "";
         private Path dataDir;
 
         public Builder authMode(String mode) {
@@ -210,6 +211,12 @@ public final class TestGateway implements AutoCloseable {
         /** YAML lines added to tenant acme, indented by four spaces, e.g. {@code budget: {usd_per_day: 1}}. */
         public Builder acmeExtra(String yaml) {
             this.acmeExtra = yaml;
+            return this;
+        }
+
+        /** Top-level YAML lines added to the config, e.g. {@code limit_classes: ...}. */
+        public Builder topExtra(String yaml) {
+            this.topExtra = yaml;
             return this;
         }
 
@@ -269,6 +276,7 @@ public final class TestGateway implements AutoCloseable {
                     + "data_dir: " + (dataDir != null ? dataDir : dir.resolve("data")) + "\n"
                     + "pii: \"" + projectRoot().resolve("configs/pii.yaml") + "\"\n"
                     + "pricing: \"" + projectRoot().resolve("configs/pricing.yaml") + "\"\n"
+                    + (topExtra.isEmpty() ? "" : topExtra + "\n")
                     + "rules: " + (rules.isEmpty() ? "[]" : "[\"" + dir.resolve("rules.yaml") + "\"]") + "\n"
                     + "providers:\n"
                     + "  anthropic:\n"
