@@ -27,7 +27,7 @@ import net.jqwik.api.Provide;
  * rule sets (dispatchable equalities, shared predicates, arithmetic that can fail, missing headers,
  * shadow rules) against random requests: 500 sets × 24 requests = 12,000 pairs per run.
  */
-class CompiledEqualsReferenceProperties {
+class CompiledEqualsReferenceTest {
     static final List<String> PII = RuleProblemsTest.PII;
     private static final String[] PROVIDERS = {"anthropic", "gemini"};
     private static final String[] MODELS = {"claude-sonnet-4-5", "claude-opus-4-1", "gemini-2.5-pro", "gemini-2.5-flash", "x"};
@@ -70,7 +70,7 @@ class CompiledEqualsReferenceProperties {
                     CelFunctionBinding.from("pii_count", Counts.class, String.class, (pii, type) -> (long) pii.count(type)),
                     CelFunctionBinding.from("prompt_matches", Prompt.class, String.class,
                             (prompt, regex) -> Pattern.compile(regex).matcher(prompt.text).find()),
-                    CelFunctionBinding.from("ip_in", String.class, String.class, CompiledEqualsReferenceProperties::ipIn))
+                    CelFunctionBinding.from("ip_in", String.class, String.class, CompiledEqualsReferenceTest::ipIn))
             .build();
 
     /** Opaque {@code pii} for CEL's runtime. */
