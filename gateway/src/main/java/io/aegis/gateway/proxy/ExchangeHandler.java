@@ -237,7 +237,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
         }
         long nowNs = System.nanoTime();
         long tokens = exchange.facts.estimatedInputTokens();
-        if (!admit(tenant.requestsPerMinute(), tokens, tenant.tokensPerMinute(), "this tenant", nowNs)) {
+        if (!admit(tenant.requestsPerMinute(), tokens, tenant.tokensPerMinute(), null, nowNs)) {
             return false;
         }
         for (int i = 0; i < exchange.ruleActionCount; i++) {
@@ -245,7 +245,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
             if (rule.action() == ActionKind.LIMIT) {
                 TenantCost.ClassLimits limits = tenant.classes().get(rule.limitClass());
                 if (limits != null && !admit(limits.requestsPerMinute(), tokens, limits.tokensPerMinute(),
-                        "limit class " + rule.limitClass(), nowNs)) {
+                        rule.limitClass(), nowNs)) {
                     return false;
                 }
             }
@@ -264,13 +264,16 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
         return true;
     }
 
-    /** One request against {@code requests}, {@code tokens} against {@code tokenLimit}; either may be absent. */
-    private boolean admit(RateLimit requests, long tokens, RateLimit tokenLimit, String whose, long nowNs) {
+    /**
+     * One request against {@code requests}, {@code tokens} against {@code tokenLimit}; either may be
+     * absent. {@code limitClass} names the rule class, or is {@code null} for the tenant's own limits.
+     */
+    private boolean admit(RateLimit requests, long tokens, RateLimit tokenLimit, String limitClass, long nowNs) {
         if (requests != null) {
             long waitNs = exchange.admissions.admit(requests, 1, false, nowNs);
             if (waitNs > 0) {
                 exchange.admissions.rollback();
-                refuseCost("rate limit reached: " + requests.perMinute() + " requests per minute for " + whose,
+                refuseCost("rate limit reached: " + requests.perMinute() + " requests per minute for " + whose(limitClass),
                         TimeUnit.NANOSECONDS.toMillis(waitNs), "rate_limited");
                 return false;
             }
@@ -279,12 +282,16 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
             long waitNs = exchange.admissions.admit(tokenLimit, tokens, true, nowNs);
             if (waitNs > 0) {
                 exchange.admissions.rollback();
-                refuseCost("rate limit reached: " + tokenLimit.perMinute() + " tokens per minute for " + whose,
+                refuseCost("rate limit reached: " + tokenLimit.perMinute() + " tokens per minute for " + whose(limitClass),
                         TimeUnit.NANOSECONDS.toMillis(waitNs), "rate_limited");
                 return false;
             }
         }
         return true;
+    }
+
+    private static String whose(String limitClass) {
+        return limitClass == null ? "this tenant" : "limit class " + limitClass;
     }
 
     private void refuseCost(String message, long waitMs, String errorClass) {
