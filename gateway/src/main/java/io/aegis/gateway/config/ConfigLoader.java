@@ -58,7 +58,8 @@ public final class ConfigLoader {
     private static final Set<String> TLS_KEYS = ordered("ca_file", "server_name");
     private static final Set<String> TENANT_KEYS = ordered("id", "keys", "budget", "limits", "pii_policy");
     private static final Set<String> PII_ACTIONS = ordered("tag", "redact", "block");
-    private static final Set<String> BUDGET_KEYS = ordered("usd_per_day", "usd_per_month");
+    private static final Set<String> BUDGET_KEYS = ordered("usd_per_day", "usd_per_month", "per_model", "per_key");
+    private static final Set<String> SCOPED_BUDGET_KEYS = ordered("usd_per_day", "usd_per_month");
     private static final Set<String> LIMIT_KEYS = ordered("requests_per_minute", "tokens_per_minute");
     private static final Set<String> TRACE_KEYS = ordered("queue_dir");
     private static final Set<String> DRAINER_KEYS = ordered("otlp_endpoint", "prometheus_listen");
@@ -225,6 +226,22 @@ public final class ConfigLoader {
                 mock);
     }
 
+    /** {@code {NAME: {usd_per_day, usd_per_month}}} → NAME → {micros per day, per month}. */
+    private static Map<String, long[]> scopedBudgets(ConfigNodes nodes, Node node, String key) {
+        Map<String, long[]> budgets = new java.util.LinkedHashMap<>();
+        if (node == null) {
+            return budgets;
+        }
+        for (Map.Entry<String, Node> entry : nodes.mapping(node, key, null).entrySet()) {
+            String where = key + "." + entry.getKey();
+            Map<String, Node> limits = nodes.mapping(entry.getValue(), where, SCOPED_BUDGET_KEYS);
+            budgets.put(entry.getKey(), new long[] {
+                nodes.usdMicros(limits.get("usd_per_day"), where + ".usd_per_day"),
+                nodes.usdMicros(limits.get("usd_per_month"), where + ".usd_per_month")});
+        }
+        return budgets;
+    }
+
     private static ProviderSettings provider(ConfigNodes nodes, Node node, Provider provider, Path projectRoot,
                                              Function<String, String> env, AuthMode authMode) {
         String key = "providers." + provider.configName();
@@ -385,7 +402,8 @@ public final class ConfigLoader {
                 tenants.add(new TenantSettings(id, List.copyOf(keys),
                         nodes.usdMicros(budget.get("usd_per_day"), key + ".budget.usd_per_day"),
                         nodes.usdMicros(budget.get("usd_per_month"), key + ".budget.usd_per_month"), rpm, tpm,
-                        Map.copyOf(piiPolicy)));
+                        Map.copyOf(piiPolicy), scopedBudgets(nodes, budget.get("per_model"), key + ".budget.per_model"),
+                        scopedBudgets(nodes, budget.get("per_key"), key + ".budget.per_key")));
             }
         }
         return tenants;

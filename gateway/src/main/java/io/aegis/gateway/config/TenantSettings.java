@@ -12,6 +12,8 @@ import java.util.List;
  * @param requestsPerMinute  or -1 for none
  * @param tokensPerMinute    or -1 for none
  * @param piiPolicy          PII type (or {@code default}) to {@code tag}, {@code redact} or {@code block}
+ * @param modelBudgets       per model family (as priced): {micro-dollars per day, per month}, -1 for none
+ * @param keyBudgets         per virtual key id (the short id traces show): the same
  */
 public record TenantSettings(
         String id,
@@ -20,5 +22,7 @@ public record TenantSettings(
         long budgetMicrosPerMonth,
         long requestsPerMinute,
         long tokensPerMinute,
-        java.util.Map<String, String> piiPolicy) {
+        java.util.Map<String, String> piiPolicy,
+        java.util.Map<String, long[]> modelBudgets,
+        java.util.Map<String, long[]> keyBudgets) {
 }

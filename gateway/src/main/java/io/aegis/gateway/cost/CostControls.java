@@ -18,35 +18,64 @@ public final class CostControls {
 
     private final Pricing pricing;
     private final Map<String, TenantCost> tenants;
+    private final Map<String, Budget> budgets;
 
-    private CostControls(Pricing pricing, Map<String, TenantCost> tenants) {
+    private CostControls(Pricing pricing, Map<String, TenantCost> tenants, Map<String, Budget> budgets) {
         this.pricing = pricing;
         this.tenants = Map.copyOf(tenants);
+        this.budgets = Map.copyOf(budgets);
+    }
+
+    /** Every budget by snapshot scope: the tenant id, or a narrower scope from {@link #scope}. */
+    public Map<String, Budget> budgets() {
+        return budgets;
     }
 
     /**
-     * @param spent spend already settled in the current windows, by tenant (from {@link SpendSnapshots}),
-     *              as {day nanos, month nanos}
+     * @param spent spend already settled in the current windows, by budget scope (from
+     *              {@link SpendSnapshots}), as {day nanos, month nanos}
      */
     public static CostControls of(Pricing pricing, List<TenantSettings> settings,
             Map<String, AegisConfig.LimitClass> limitClasses, Map<String, long[]> spent, long nowMillis, long nowNanos) {
         Map<String, TenantCost> tenants = new HashMap<>();
+        Map<String, Budget> budgets = new HashMap<>();
         for (TenantSettings tenant : settings) {
             Budget budget = null;
             if (tenant.budgetMicrosPerDay() >= 0 || tenant.budgetMicrosPerMonth() >= 0) {
-                long[] before = spent.getOrDefault(tenant.id(), new long[2]);
-                budget = new Budget(limit(tenant.budgetMicrosPerDay()), limit(tenant.budgetMicrosPerMonth()), nowMillis,
-                        before[0], before[1]);
+                budget = budget(tenant.budgetMicrosPerDay(), tenant.budgetMicrosPerMonth(), tenant.id(), spent,
+                        nowMillis);
+                budgets.put(tenant.id(), budget);
             }
+            Map<String, Budget> byModel = new HashMap<>();
+            tenant.modelBudgets().forEach((model, limits) -> {
+                String scope = scope(tenant.id(), "model", model);
+                budgets.put(scope, byModel.computeIfAbsent(model, m -> budget(limits[0], limits[1], scope, spent, nowMillis)));
+            });
+            Map<String, Budget> byKey = new HashMap<>();
+            tenant.keyBudgets().forEach((key, limits) -> {
+                String scope = scope(tenant.id(), "key", key);
+                budgets.put(scope, byKey.computeIfAbsent(key, k -> budget(limits[0], limits[1], scope, spent, nowMillis)));
+            });
             RateLimit rpm = tenant.requestsPerMinute() > 0 ? new RateLimit(tenant.requestsPerMinute(), nowNanos) : null;
             RateLimit tpm = tenant.tokensPerMinute() > 0 ? new RateLimit(tenant.tokensPerMinute(), nowNanos) : null;
             Map<String, TenantCost.ClassLimits> classes = new HashMap<>();
             limitClasses.forEach((name, limits) -> classes.put(name, new TenantCost.ClassLimits(
                     limits.requestsPerMinute() > 0 ? new RateLimit(limits.requestsPerMinute(), nowNanos) : null,
                     limits.tokensPerMinute() > 0 ? new RateLimit(limits.tokensPerMinute(), nowNanos) : null)));
-            tenants.put(tenant.id(), new TenantCost(tenant.id(), budget, rpm, tpm, Map.copyOf(classes)));
+            tenants.put(tenant.id(), new TenantCost(tenant.id(), budget, Map.copyOf(byModel), Map.copyOf(byKey), rpm, tpm,
+                    Map.copyOf(classes)));
         }
-        return new CostControls(pricing, tenants);
+        return new CostControls(pricing, tenants, budgets);
+    }
+
+    /** The snapshot key of a narrower budget: {@code "acme model claude-opus-4-1"}, {@code "acme key 1a2b3c"}. */
+    static String scope(String tenant, String kind, String name) {
+        return tenant + " " + kind + " " + name;
+    }
+
+    private static Budget budget(long dayMicros, long monthMicros, String scope, Map<String, long[]> spent, long nowMillis) {
+        long[] before = spent.getOrDefault(scope, new long[2]);
+        return new Budget(limit(dayMicros), limit(monthMicros), nowMillis, before[0], before[1]);
     }
 
     private static long limit(long micros) {

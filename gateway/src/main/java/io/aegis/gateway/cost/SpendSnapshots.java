@@ -49,7 +49,10 @@ public final class SpendSnapshots implements AutoCloseable {
         });
     }
 
-    /** Settled spend by tenant for the windows current at {@code nowMillis}: {day, month} nano-dollars. */
+    /**
+     * Settled spend by budget scope (a tenant, or a tenant's model or key) for the windows current at
+     * {@code nowMillis}: {day, month} nano-dollars.
+     */
     public static Map<String, long[]> load(Path dataDir, long nowMillis) {
         Map<String, long[]> spent = new HashMap<>();
         Path file = dataDir.resolve(FILE);
@@ -60,7 +63,7 @@ public final class SpendSnapshots implements AutoCloseable {
             JsonNode root = JSON.readTree(file.toFile());
             long dayStart = Budget.dayStartMillis(nowMillis);
             long monthStart = Budget.monthStartMillis(nowMillis);
-            for (Iterator<Map.Entry<String, JsonNode>> it = root.path("tenants").fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = root.path("budgets").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> tenant = it.next();
                 JsonNode day = tenant.getValue().path("day");
                 JsonNode month = tenant.getValue().path("month");
@@ -87,13 +90,10 @@ public final class SpendSnapshots implements AutoCloseable {
     public synchronized void write() throws IOException {
         long now = System.currentTimeMillis();
         ObjectNode root = JSON.createObjectNode();
-        ObjectNode tenants = root.putObject("tenants");
-        for (TenantCost tenant : controls.tenants().values()) {
-            Budget budget = tenant.budget();
-            if (budget == null) {
-                continue;
-            }
-            ObjectNode entry = tenants.putObject(tenant.tenant());
+        ObjectNode tenants = root.putObject("budgets");
+        for (Map.Entry<String, Budget> scoped : new java.util.TreeMap<>(controls.budgets()).entrySet()) {
+            Budget budget = scoped.getValue();
+            ObjectNode entry = tenants.putObject(scoped.getKey());
             window(entry.putObject("day"), budget.today(now));
             window(entry.putObject("month"), budget.thisMonth(now));
         }

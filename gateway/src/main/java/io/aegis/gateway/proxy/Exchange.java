@@ -56,8 +56,10 @@ public final class Exchange {
     ModelPricing pricing;
     /** The tenant's budget and limits, or {@code null}. */
     TenantCost tenantCost;
-    /** This request's hold on its tenant's budget; settled in {@code finish}. */
+    /** This request's holds on its tenant's budget and on those of its model and key; settled in {@code finish}. */
     final Reservation reservation = new Reservation();
+    final Reservation modelReservation = new Reservation();
+    final Reservation keyReservation = new Reservation();
     /** The per-minute limits that admitted the request, to settle or give back. */
     final Admissions admissions = new Admissions();
     /** The cost settled for this request, in nano-dollars. */

@@ -3,6 +3,7 @@ package io.aegis.gateway.proxy;
 import io.aegis.cost.Budget;
 import io.aegis.cost.Cost;
 import io.aegis.cost.RateLimit;
+import io.aegis.cost.Reservation;
 import io.aegis.gateway.auth.CallerAuthenticator;
 import io.aegis.gateway.config.AuthMode;
 import io.aegis.gateway.cost.CostControls;
@@ -250,16 +251,30 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
                 }
             }
         }
-        Budget budget = tenant.budget();
-        if (budget != null) {
-            long worstCase = Cost.worstCaseNanos(exchange.pricing, exchange.body.readableBytes(),
-                    exchange.facts.maxOutputTokens());
-            long waitMs = budget.reserve(worstCase, System.currentTimeMillis(), exchange.reservation);
-            if (waitMs > 0) {
-                exchange.admissions.rollback();
-                refuseCost("budget exhausted for this tenant until the window resets", waitMs, "budget_exhausted");
-                return false;
-            }
+        long worstCase = Cost.worstCaseNanos(exchange.pricing, exchange.body.readableBytes(),
+                exchange.facts.maxOutputTokens());
+        long nowMs = System.currentTimeMillis();
+        String keyId = exchange.tenant().keyId();
+        return reserve(tenant.budget(), worstCase, nowMs, exchange.reservation, "this tenant")
+                && reserve(tenant.modelBudgets().get(exchange.pricing.model()), worstCase, nowMs,
+                        exchange.modelReservation, "this model")
+                && reserve(keyId == null ? null : tenant.keyBudgets().get(keyId), worstCase, nowMs,
+                        exchange.keyReservation, "this key");
+    }
+
+    /** Holds {@code worstCase} in {@code budget} (absent: nothing to do); on refusal gives back every earlier hold. */
+    private boolean reserve(Budget budget, long worstCase, long nowMs, Reservation hold, String whose) {
+        if (budget == null) {
+            return true;
+        }
+        long waitMs = budget.reserve(worstCase, nowMs, hold);
+        if (waitMs > 0) {
+            exchange.reservation.release();
+            exchange.modelReservation.release();
+            exchange.keyReservation.release();
+            exchange.admissions.rollback();
+            refuseCost("budget exhausted for " + whose + " until the window resets", waitMs, "budget_exhausted");
+            return false;
         }
         return true;
     }
@@ -308,6 +323,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
                 : Cost.nanos(exchange.pricing, usage.inputTokens(), usage.cacheWriteTokens() - usage.cacheWrite1hTokens(),
                         usage.cacheWrite1hTokens(), usage.cacheReadTokens(), usage.outputTokens());
         exchange.reservation.settle(exchange.costNanos);
+        exchange.modelReservation.settle(exchange.costNanos);
+        exchange.keyReservation.settle(exchange.costNanos);
         exchange.admissions.settleTokens(prompt + usage.outputTokens());
     }
 

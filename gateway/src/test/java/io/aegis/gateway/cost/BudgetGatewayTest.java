@@ -150,6 +150,48 @@ class BudgetGatewayTest {
         }
     }
 
+    @Test
+    void budgetsPerModelAndPerKeyHoldOnlyTheirOwnRequests() throws Exception {
+        String keyId = io.aegis.gateway.auth.KeyDigest.keyId(
+                io.aegis.gateway.auth.KeyDigest.current().sha256(TestGateway.ACME_KEY).clone());
+        // Opus 4.1 with max_tokens 20: each worst case is ~6.9M nano-dollars (body bytes at the 1-hour
+        // cache-write rate 30,000, plus 20 × 75,000); each settles to 10 × 15,000 + 20 × 75,000 = 1.65M.
+        String opus = "{\"model\":\"claude-opus-4-1-20250805\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"" + "abc ".repeat(10) + "\"}]}";
+        try (TestGateway gateway = TestGateway.builder()
+                .acmeExtra("budget: { per_model: { claude-opus-4-1: { usd_per_day: 0.01 } }, per_key: { "
+                        + keyId + ": { usd_per_month: 1 } } }")
+                .start()) {
+            long each = 10 * 15000 + 20 * 75000;
+            long worstCase = opus.getBytes(java.nio.charset.StandardCharsets.UTF_8).length * 30000L + 20 * 75000;
+            int admitted = 0;
+            while (true) {
+                RawHttp.Response response;
+                try (RawHttp http = new RawHttp(gateway.port())) {
+                    response = http.send(RawHttp.post("/v1/messages", ACME, opus)).read();
+                }
+                gateway.nextCompleted();
+                if (response.status() == 429) {
+                    assertTrue(response.body().contains("budget exhausted for this model"), response.body());
+                    break;
+                }
+                assertEquals(200, response.status(), response.body());
+                admitted++;
+                assertTrue(admitted < 20, "the model budget must refuse");
+            }
+            // Admitted while settled spend plus one worst case fitted in 10M; refused as soon as it did not.
+            assertTrue((admitted - 1) * each + worstCase <= 10_000_000 && admitted * each + worstCase > 10_000_000,
+                    admitted + " admitted");
+            assertEquals(200, send(gateway.port()).status(), "Sonnet is not held by the Opus budget");
+            gateway.nextCompleted();
+            var tenant = gateway.runtime().costs().tenant("acme");
+            long now = System.currentTimeMillis();
+            assertEquals(admitted * each, tenant.modelBudgets().get("claude-opus-4-1").today(now).settledNanos());
+            assertEquals(admitted * each + EACH, tenant.keyBudgets().get(keyId).thisMonth(now).settledNanos(),
+                    "the key's budget saw every request it made");
+        }
+    }
+
     /** Shuts a pool down at the end of a try block. */
     private static final class Closing implements AutoCloseable {
         final ExecutorService pool;
