@@ -16,6 +16,7 @@ import io.aegis.gateway.config.TenantSettings;
 import io.aegis.gateway.pii.BodyRedactor;
 import io.aegis.gateway.pii.PiiAction;
 import io.aegis.gateway.pii.PiiInspector;
+import io.aegis.cost.CostCounters;
 import io.aegis.cost.Pricing;
 import io.aegis.cost.PricingException;
 import io.aegis.cost.PricingReader;
@@ -53,10 +54,12 @@ public final class GatewayRuntime implements AutoCloseable {
     private final ActiveRules rules;
     private final CostControls costs;
     private final SpendSnapshots spend;
+    private final java.nio.file.Path dataDir;
 
     private GatewayRuntime(EventLoopGroup group, MockUpstream mock, GatewayServer server,
                            NetworkTransport transport, PiiInspector pii, ActiveRules rules, CostControls costs,
-                           SpendSnapshots spend) {
+                           SpendSnapshots spend, java.nio.file.Path dataDir) {
+        this.dataDir = dataDir;
         this.pii = pii;
         this.rules = rules;
         this.costs = costs;
@@ -76,17 +79,20 @@ public final class GatewayRuntime implements AutoCloseable {
         SpendSnapshots spend;
         try {
             rules = new ActiveRules(ruleSet(config, pii.catalogue()));
+            java.nio.file.Files.createDirectories(config.dataDir());
+            CostCounters counters = CostCounters.create(config.dataDir().resolve("counters.dat"),
+                    config.tenants().stream().map(TenantSettings::id).toList());
             costs = CostControls.of(pricing(config), config.tenants(), config.limitClasses(),
-                    SpendSnapshots.load(config.dataDir(), System.currentTimeMillis()), System.currentTimeMillis(),
-                    System.nanoTime());
+                    SpendSnapshots.load(config.dataDir(), System.currentTimeMillis()), counters,
+                    System.currentTimeMillis(), System.nanoTime());
             spend = SpendSnapshots.start(config.dataDir(), costs);
         } catch (ConfigException e) {
             pii.close();
             throw e;
-        } catch (java.io.IOException | IllegalStateException e) {
+        } catch (java.io.IOException | java.io.UncheckedIOException | IllegalStateException e) {
             pii.close();
             throw new ConfigException(List.of(new ConfigProblem(config.file().toString(), 0, 0, "data_dir",
-                    e.getMessage())));
+                    "cannot set up persisted state: " + e)));
         }
         NetworkTransport transport = NetworkTransports.select(config.gateway().transport());
         int loops = config.gateway().eventLoops() > 0
@@ -101,7 +107,7 @@ public final class GatewayRuntime implements AutoCloseable {
                 mock = MockUpstream.start(transport, group, false, mockSettings.listen(), options);
             }
             GatewayServer server = GatewayServer.start(config, transport, group, listener, pii, rules, costs);
-            return new GatewayRuntime(group, mock, server, transport, pii, rules, costs, spend);
+            return new GatewayRuntime(group, mock, server, transport, pii, rules, costs, spend, config.dataDir());
         } catch (InterruptedException | SSLException | RuntimeException e) {
             if (mock != null) {
                 mock.close();
@@ -141,6 +147,11 @@ public final class GatewayRuntime implements AutoCloseable {
             }
             throw new ConfigException(problems);
         }
+    }
+
+    /** Where persisted state lives (spend snapshots, counters). */
+    public java.nio.file.Path dataDir() {
+        return dataDir;
     }
 
     /** Pricing, budgets and limits, for reading spend while the gateway runs. */
@@ -215,6 +226,7 @@ public final class GatewayRuntime implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         // After the event loops: every exchange has settled, so the last snapshot is complete.
         spend.close();
+        costs.counters().close();
         pii.close();
     }
 }

@@ -1,6 +1,7 @@
 package io.aegis.gateway.cost;
 
 import io.aegis.cost.Budget;
+import io.aegis.cost.CostCounters;
 import io.aegis.cost.Pricing;
 import io.aegis.cost.RateLimit;
 import io.aegis.gateway.config.AegisConfig;
@@ -19,11 +20,19 @@ public final class CostControls {
     private final Pricing pricing;
     private final Map<String, TenantCost> tenants;
     private final Map<String, Budget> budgets;
+    private final CostCounters counters;
 
-    private CostControls(Pricing pricing, Map<String, TenantCost> tenants, Map<String, Budget> budgets) {
+    private CostControls(Pricing pricing, Map<String, TenantCost> tenants, Map<String, Budget> budgets,
+            CostCounters counters) {
         this.pricing = pricing;
         this.tenants = Map.copyOf(tenants);
         this.budgets = Map.copyOf(budgets);
+        this.counters = counters;
+    }
+
+    /** Per-tenant usage counters (also readable from {@code DATA_DIR/counters.dat} by other processes), or {@code null}. */
+    public CostCounters counters() {
+        return counters;
     }
 
     /** Every budget by snapshot scope: the tenant id, or a narrower scope from {@link #scope}. */
@@ -36,7 +45,8 @@ public final class CostControls {
      *              {@link SpendSnapshots}), as {day nanos, month nanos}
      */
     public static CostControls of(Pricing pricing, List<TenantSettings> settings,
-            Map<String, AegisConfig.LimitClass> limitClasses, Map<String, long[]> spent, long nowMillis, long nowNanos) {
+            Map<String, AegisConfig.LimitClass> limitClasses, Map<String, long[]> spent, CostCounters counters,
+            long nowMillis, long nowNanos) {
         Map<String, TenantCost> tenants = new HashMap<>();
         Map<String, Budget> budgets = new HashMap<>();
         for (TenantSettings tenant : settings) {
@@ -65,7 +75,7 @@ public final class CostControls {
             tenants.put(tenant.id(), new TenantCost(tenant.id(), budget, Map.copyOf(byModel), Map.copyOf(byKey), rpm, tpm,
                     Map.copyOf(classes)));
         }
-        return new CostControls(pricing, tenants, budgets);
+        return new CostControls(pricing, tenants, budgets, counters);
     }
 
     /** The snapshot key of a narrower budget: {@code "acme model claude-opus-4-1"}, {@code "acme key 1a2b3c"}. */

@@ -2,6 +2,7 @@ package io.aegis.gateway.proxy;
 
 import io.aegis.cost.Budget;
 import io.aegis.cost.Cost;
+import io.aegis.cost.CostCounters;
 import io.aegis.cost.RateLimit;
 import io.aegis.cost.Reservation;
 import io.aegis.gateway.auth.CallerAuthenticator;
@@ -322,6 +323,21 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
         exchange.costNanos = exchange.pricing == null || !usage.seen() ? 0
                 : Cost.nanos(exchange.pricing, usage.inputTokens(), usage.cacheWriteTokens() - usage.cacheWrite1hTokens(),
                         usage.cacheWrite1hTokens(), usage.cacheReadTokens(), usage.outputTokens());
+        CostCounters counters = context.costs().counters();
+        if (counters != null && exchange.tenantCost != null) {
+            String tenant = exchange.tenantCost.tenant();
+            counters.add(tenant, CostCounters.Metric.REQUESTS, 1);
+            counters.add(tenant, CostCounters.Metric.INPUT_TOKENS, usage.inputTokens());
+            counters.add(tenant, CostCounters.Metric.OUTPUT_TOKENS, usage.outputTokens());
+            counters.add(tenant, CostCounters.Metric.CACHE_READ_TOKENS, usage.cacheReadTokens());
+            counters.add(tenant, CostCounters.Metric.CACHE_WRITE_TOKENS, usage.cacheWriteTokens());
+            counters.add(tenant, CostCounters.Metric.COST_NANOS, exchange.costNanos);
+            if ("budget_exhausted".equals(exchange.errorClass)) {
+                counters.add(tenant, CostCounters.Metric.REFUSED_BUDGET, 1);
+            } else if ("rate_limited".equals(exchange.errorClass)) {
+                counters.add(tenant, CostCounters.Metric.REFUSED_RATE, 1);
+            }
+        }
         exchange.reservation.settle(exchange.costNanos);
         exchange.modelReservation.settle(exchange.costNanos);
         exchange.keyReservation.settle(exchange.costNanos);

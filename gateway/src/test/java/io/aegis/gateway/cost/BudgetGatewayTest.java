@@ -38,6 +38,10 @@ class BudgetGatewayTest {
         }
     }
 
+    private static Path countersFile(TestGateway gateway) {
+        return gateway.runtime().dataDir().resolve("counters.dat");
+    }
+
     private static SpendWindow today(TestGateway gateway) {
         return gateway.runtime().costs().tenant("acme").budget().today(System.currentTimeMillis());
     }
@@ -81,6 +85,12 @@ class BudgetGatewayTest {
             assertEquals(ok * EACH, today.settledNanos(), "each admitted request billed exactly once");
             assertTrue(today.settledNanos() <= 20_000_000, "settled " + today.settledNanos());
             assertEquals(today.settledNanos(), today.committedNanos(), "no reservation left behind");
+            // The same figures, as another process reads them from the counters file.
+            var counted = io.aegis.cost.CostCounters.read(
+                    gateway.runtime().costs().counters() == null ? null : countersFile(gateway)).get("acme");
+            assertEquals(200L, counted.get(io.aegis.cost.CostCounters.Metric.REQUESTS));
+            assertEquals((long) refused, counted.get(io.aegis.cost.CostCounters.Metric.REFUSED_BUDGET));
+            assertEquals(today.settledNanos(), counted.get(io.aegis.cost.CostCounters.Metric.COST_NANOS));
         }
     }
 

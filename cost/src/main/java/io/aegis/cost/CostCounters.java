@@ -1,0 +1,138 @@
+package io.aegis.cost;
+
+import java.io.File;
+import java.nio.MappedByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
+import org.agrona.concurrent.status.CountersReader;
+
+/**
+ * Per-tenant usage counters in a memory-mapped file (Agrona's counters layout, as Aeron's
+ * {@code cnc} file): the gateway adds to them on its event loops without locks, and any process
+ * can read them while it runs ({@link #read}), as {@code AeronStat} reads Aeron's. The file holds
+ * totals since the gateway started; money that must survive restarts is in the budgets.
+ */
+public final class CostCounters implements AutoCloseable {
+    /** What is counted per tenant. */
+    public enum Metric {
+        REQUESTS, INPUT_TOKENS, OUTPUT_TOKENS, CACHE_READ_TOKENS, CACHE_WRITE_TOKENS, COST_NANOS, REFUSED_BUDGET,
+        REFUSED_RATE;
+
+        /** The counter type id in the file. */
+        public int typeId() {
+            return TYPE_ID_BASE + ordinal();
+        }
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private static final int TYPE_ID_BASE = 7_000;
+    private static final int HEADER_LENGTH = 128;
+    private static final long MAGIC = 0x4145474953434e54L; // "AEGISCNT"
+    private static final int VERSION = 1;
+
+    private final MappedByteBuffer mapped;
+    private final Map<String, AtomicCounter[]> byTenant;
+
+    private CostCounters(MappedByteBuffer mapped, Map<String, AtomicCounter[]> byTenant) {
+        this.mapped = mapped;
+        this.byTenant = byTenant;
+    }
+
+    /** Creates (or replaces) the counters file with every metric of every tenant at zero. */
+    public static CostCounters create(Path file, List<String> tenants) {
+        int counters = Math.max(1, tenants.size() * Metric.values().length);
+        int valuesLength = align(counters * CountersReader.COUNTER_LENGTH);
+        int metadataLength = valuesLength * (CountersReader.METADATA_LENGTH / CountersReader.COUNTER_LENGTH);
+        File target = file.toFile();
+        // Totals since this start: an older file (a previous run's) is replaced, not continued.
+        try {
+            java.nio.file.Files.deleteIfExists(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(file + ": cannot replace the counters file", e);
+        }
+        MappedByteBuffer mapped = IoUtil.mapNewFile(target, (long) HEADER_LENGTH + metadataLength + valuesLength);
+        UnsafeBuffer header = new UnsafeBuffer(mapped, 0, HEADER_LENGTH);
+        header.putInt(8, VERSION);
+        header.putInt(12, metadataLength);
+        header.putInt(16, valuesLength);
+        CountersManager manager = new CountersManager(new UnsafeBuffer(mapped, HEADER_LENGTH, metadataLength),
+                new UnsafeBuffer(mapped, HEADER_LENGTH + metadataLength, valuesLength), StandardCharsets.UTF_8);
+        Map<String, AtomicCounter[]> byTenant = new HashMap<>();
+        for (String tenant : tenants) {
+            AtomicCounter[] metrics = new AtomicCounter[Metric.values().length];
+            for (Metric metric : Metric.values()) {
+                metrics[metric.ordinal()] = manager.newCounter("aegis tenant " + tenant + " " + metric.label(),
+                        metric.typeId(), key -> key.putStringUtf8(0, tenant));
+            }
+            byTenant.put(tenant, metrics);
+        }
+        // Written last: a reader that sees the magic sees a complete layout.
+        header.putLongVolatile(0, MAGIC);
+        return new CostCounters(mapped, Map.copyOf(byTenant));
+    }
+
+    /** Adds to a tenant's metric; a tenant without counters is ignored. */
+    public void add(String tenant, Metric metric, long delta) {
+        AtomicCounter[] metrics = tenant == null ? null : byTenant.get(tenant);
+        if (metrics != null && delta != 0) {
+            metrics[metric.ordinal()].getAndAdd(delta);
+        }
+    }
+
+    /** The counters of one tenant, for callers that add to them often. */
+    public AtomicCounter[] tenant(String tenant) {
+        return byTenant.get(tenant);
+    }
+
+    /**
+     * Reads a counters file, from this or any other process, while it is being written:
+     * tenant → metric → value.
+     */
+    public static Map<String, Map<Metric, Long>> read(Path file) {
+        MappedByteBuffer mapped = IoUtil.mapExistingFile(file.toFile(), "aegis counters");
+        try {
+            UnsafeBuffer header = new UnsafeBuffer(mapped, 0, HEADER_LENGTH);
+            if (header.getLongVolatile(0) != MAGIC || header.getInt(8) != VERSION) {
+                throw new IllegalArgumentException(file + ": not an Aegis counters file (or not finished yet)");
+            }
+            int metadataLength = header.getInt(12);
+            int valuesLength = header.getInt(16);
+            CountersReader reader = new CountersReader(new UnsafeBuffer(mapped, HEADER_LENGTH, metadataLength),
+                    new UnsafeBuffer(mapped, HEADER_LENGTH + metadataLength, valuesLength), StandardCharsets.UTF_8);
+            Map<String, Map<Metric, Long>> out = new LinkedHashMap<>();
+            Metric[] metrics = Metric.values();
+            reader.forEach((counterId, typeId, keyBuffer, label) -> {
+                int index = typeId - TYPE_ID_BASE;
+                if (index >= 0 && index < metrics.length) {
+                    out.computeIfAbsent(keyBuffer.getStringUtf8(0), t -> new EnumMap<>(Metric.class))
+                            .put(metrics[index], reader.getCounterValue(counterId));
+                }
+            });
+            return out;
+        } finally {
+            IoUtil.unmap(mapped);
+        }
+    }
+
+    private static int align(int length) {
+        int page = 4096;
+        return (length + page - 1) / page * page;
+    }
+
+    @Override
+    public void close() {
+        IoUtil.unmap(mapped);
+    }
+}
