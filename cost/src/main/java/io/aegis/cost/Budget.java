@@ -19,16 +19,24 @@ public final class Budget {
     private final long monthLimitNanos;
     private final AtomicReference<SpendWindow> day;
     private final AtomicReference<SpendWindow> month;
+    private final SpendLedger.Slot ledger;
 
     /**
      * @param settledToday      spend already settled in the current day (from a snapshot), or 0
      * @param settledThisMonth  the same for the current month
      */
     public Budget(long dayLimitNanos, long monthLimitNanos, long nowMillis, long settledToday, long settledThisMonth) {
+        this(dayLimitNanos, monthLimitNanos, nowMillis, settledToday, settledThisMonth, null);
+    }
+
+    /** The same, mirroring every settlement into {@code ledger} (see {@link SpendLedger}). */
+    public Budget(long dayLimitNanos, long monthLimitNanos, long nowMillis, long settledToday, long settledThisMonth,
+            SpendLedger.Slot ledger) {
         this.dayLimitNanos = dayLimitNanos;
         this.monthLimitNanos = monthLimitNanos;
-        this.day = new AtomicReference<>(dayWindow(nowMillis, settledToday));
-        this.month = new AtomicReference<>(monthWindow(nowMillis, settledThisMonth));
+        this.ledger = ledger;
+        this.day = new AtomicReference<>(dayWindow(nowMillis, settledToday, ledger));
+        this.month = new AtomicReference<>(monthWindow(nowMillis, settledThisMonth, ledger));
     }
 
     /**
@@ -80,10 +88,12 @@ public final class Budget {
         return Math.max(0, 1 - (double) window.committedNanos() / limit);
     }
 
-    private static SpendWindow current(AtomicReference<SpendWindow> ref, long nowMillis, boolean daily) {
+    private SpendWindow current(AtomicReference<SpendWindow> ref, long nowMillis, boolean daily) {
         SpendWindow window = ref.get();
         while (nowMillis >= window.endMillis) {
-            SpendWindow next = daily ? dayWindow(nowMillis, 0) : monthWindow(nowMillis, 0);
+            // A settlement of the old window racing this roll-over may land in the new window's
+            // ledger record: the ledger can only over-count, never forget.
+            SpendWindow next = daily ? dayWindow(nowMillis, 0, ledger) : monthWindow(nowMillis, 0, ledger);
             if (ref.compareAndSet(window, next)) {
                 return next;
             }
@@ -94,23 +104,25 @@ public final class Budget {
 
     /** The start of the UTC day holding {@code nowMillis}, in epoch milliseconds. */
     public static long dayStartMillis(long nowMillis) {
-        return dayWindow(nowMillis, 0).startMillis;
+        return Instant.ofEpochMilli(nowMillis).atZone(ZoneOffset.UTC).toLocalDate().atStartOfDay(ZoneOffset.UTC)
+                .toInstant().toEpochMilli();
     }
 
     /** The start of the UTC month holding {@code nowMillis}, in epoch milliseconds. */
     public static long monthStartMillis(long nowMillis) {
-        return monthWindow(nowMillis, 0).startMillis;
+        return Instant.ofEpochMilli(nowMillis).atZone(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1)
+                .atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     }
 
-    static SpendWindow dayWindow(long nowMillis, long settled) {
+    private static SpendWindow dayWindow(long nowMillis, long settled, SpendLedger.Slot ledger) {
         LocalDate date = Instant.ofEpochMilli(nowMillis).atZone(ZoneOffset.UTC).toLocalDate();
         return new SpendWindow(date.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli(),
-                date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli(), settled);
+                date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli(), settled, ledger, true);
     }
 
-    static SpendWindow monthWindow(long nowMillis, long settled) {
+    private static SpendWindow monthWindow(long nowMillis, long settled, SpendLedger.Slot ledger) {
         LocalDate first = Instant.ofEpochMilli(nowMillis).atZone(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1);
         return new SpendWindow(first.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli(),
-                first.plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli(), settled);
+                first.plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli(), settled, ledger, false);
     }
 }

@@ -28,11 +28,20 @@ public final class SpendWindow {
     /** Settled beyond what was reserved (a provider that billed past the request's own caps). */
     private volatile long overrun;
 
-    SpendWindow(long startMillis, long endMillis, long settledBefore) {
+    /** Where settlements are mirrored for crash recovery, or {@code null}. */
+    private final SpendLedger.Slot ledger;
+    private final boolean daily;
+
+    SpendWindow(long startMillis, long endMillis, long settledBefore, SpendLedger.Slot ledger, boolean daily) {
         this.startMillis = startMillis;
         this.endMillis = endMillis;
         this.committed = settledBefore;
         this.settled = settledBefore;
+        this.ledger = ledger;
+        this.daily = daily;
+        if (ledger != null) {
+            ledger.begin(daily, startMillis, settledBefore);
+        }
     }
 
     /** Adds {@code nanos} to the committed spend if it stays within {@code limitNanos}. */
@@ -56,6 +65,9 @@ public final class SpendWindow {
     void settle(long reservedNanos, long actualNanos) {
         COMMITTED.addAndGet(this, actualNanos - reservedNanos);
         SETTLED.addAndGet(this, actualNanos);
+        if (ledger != null && actualNanos != 0) {
+            ledger.add(daily, actualNanos);
+        }
         if (actualNanos > reservedNanos) {
             OVERRUN.addAndGet(this, actualNanos - reservedNanos);
         }

@@ -84,7 +84,7 @@ public final class GatewayRuntime implements AutoCloseable {
                     config.tenants().stream().map(TenantSettings::id).toList());
             costs = CostControls.of(pricing(config), config.tenants(), config.limitClasses(),
                     SpendSnapshots.load(config.dataDir(), System.currentTimeMillis()), counters,
-                    System.currentTimeMillis(), System.nanoTime());
+                    config.dataDir().resolve("spend.ledger"), System.currentTimeMillis(), System.nanoTime());
             spend = SpendSnapshots.start(config.dataDir(), costs);
         } catch (ConfigException e) {
             pii.close();
@@ -115,6 +115,7 @@ public final class GatewayRuntime implements AutoCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             pii.close();
             spend.close();
+            costs.close();
             throw e;
         }
     }
@@ -226,7 +227,7 @@ public final class GatewayRuntime implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         // After the event loops: every exchange has settled, so the last snapshot is complete.
         spend.close();
-        costs.counters().close();
+        costs.close();
         pii.close();
     }
 }

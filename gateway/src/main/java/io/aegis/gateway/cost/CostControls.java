@@ -2,10 +2,13 @@ package io.aegis.gateway.cost;
 
 import io.aegis.cost.Budget;
 import io.aegis.cost.CostCounters;
+import io.aegis.cost.SpendLedger;
 import io.aegis.cost.Pricing;
 import io.aegis.cost.RateLimit;
 import io.aegis.gateway.config.AegisConfig;
 import io.aegis.gateway.config.TenantSettings;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,20 +17,22 @@ import java.util.Map;
  * Pricing and every tenant's budget and limits, built once from config. Reads on the hot path are
  * one hash lookup; the budgets and limits themselves are lock-free.
  */
-public final class CostControls {
+public final class CostControls implements AutoCloseable {
     private static final long NANOS_PER_MICRO = 1_000;
 
     private final Pricing pricing;
     private final Map<String, TenantCost> tenants;
     private final Map<String, Budget> budgets;
     private final CostCounters counters;
+    private final SpendLedger ledger;
 
     private CostControls(Pricing pricing, Map<String, TenantCost> tenants, Map<String, Budget> budgets,
-            CostCounters counters) {
+            CostCounters counters, SpendLedger ledger) {
         this.pricing = pricing;
         this.tenants = Map.copyOf(tenants);
         this.budgets = Map.copyOf(budgets);
         this.counters = counters;
+        this.ledger = ledger;
     }
 
     /** Per-tenant usage counters (also readable from {@code DATA_DIR/counters.dat} by other processes), or {@code null}. */
@@ -41,30 +46,48 @@ public final class CostControls {
     }
 
     /**
-     * @param spent spend already settled in the current windows, by budget scope (from
+     * @param snapshot spend already settled in the current windows, by budget scope (from
      *              {@link SpendSnapshots}), as {day nanos, month nanos}
+     * @param ledgerFile where settlements are mirrored as they happen ({@link SpendLedger}), or
+     *              {@code null}; what a previous run left there counts too (the larger of the two)
      */
     public static CostControls of(Pricing pricing, List<TenantSettings> settings,
-            Map<String, AegisConfig.LimitClass> limitClasses, Map<String, long[]> spent, CostCounters counters,
-            long nowMillis, long nowNanos) {
+            Map<String, AegisConfig.LimitClass> limitClasses, Map<String, long[]> snapshot, CostCounters counters,
+            Path ledgerFile, long nowMillis, long nowNanos) {
+        List<String> scopes = new ArrayList<>();
+        for (TenantSettings tenant : settings) {
+            if (tenant.budgetMicrosPerDay() >= 0 || tenant.budgetMicrosPerMonth() >= 0) {
+                scopes.add(tenant.id());
+            }
+            tenant.modelBudgets().keySet().forEach(model -> scopes.add(scope(tenant.id(), "model", model)));
+            tenant.keyBudgets().keySet().forEach(key -> scopes.add(scope(tenant.id(), "key", key)));
+        }
+        SpendLedger ledger = ledgerFile == null ? null : SpendLedger.open(ledgerFile, scopes);
+        Map<String, long[]> spent = new HashMap<>();
+        for (String scope : scopes) {
+            long[] fromSnapshot = snapshot.getOrDefault(scope, new long[2]);
+            long[] fromLedger = ledger == null ? new long[2] : ledger.settledNow(scope, nowMillis);
+            // Both only ever lag the truth within a window, so the larger is the better.
+            spent.put(scope, new long[] {Math.max(fromSnapshot[0], fromLedger[0]), Math.max(fromSnapshot[1], fromLedger[1])});
+        }
         Map<String, TenantCost> tenants = new HashMap<>();
         Map<String, Budget> budgets = new HashMap<>();
         for (TenantSettings tenant : settings) {
             Budget budget = null;
             if (tenant.budgetMicrosPerDay() >= 0 || tenant.budgetMicrosPerMonth() >= 0) {
                 budget = budget(tenant.budgetMicrosPerDay(), tenant.budgetMicrosPerMonth(), tenant.id(), spent,
-                        nowMillis);
+                        ledger, nowMillis);
                 budgets.put(tenant.id(), budget);
             }
             Map<String, Budget> byModel = new HashMap<>();
             tenant.modelBudgets().forEach((model, limits) -> {
                 String scope = scope(tenant.id(), "model", model);
-                budgets.put(scope, byModel.computeIfAbsent(model, m -> budget(limits[0], limits[1], scope, spent, nowMillis)));
+                budgets.put(scope, byModel.computeIfAbsent(model, m -> budget(limits[0], limits[1], scope, spent, ledger, nowMillis)));
             });
             Map<String, Budget> byKey = new HashMap<>();
             tenant.keyBudgets().forEach((key, limits) -> {
                 String scope = scope(tenant.id(), "key", key);
-                budgets.put(scope, byKey.computeIfAbsent(key, k -> budget(limits[0], limits[1], scope, spent, nowMillis)));
+                budgets.put(scope, byKey.computeIfAbsent(key, k -> budget(limits[0], limits[1], scope, spent, ledger, nowMillis)));
             });
             RateLimit rpm = tenant.requestsPerMinute() > 0 ? new RateLimit(tenant.requestsPerMinute(), nowNanos) : null;
             RateLimit tpm = tenant.tokensPerMinute() > 0 ? new RateLimit(tenant.tokensPerMinute(), nowNanos) : null;
@@ -75,7 +98,7 @@ public final class CostControls {
             tenants.put(tenant.id(), new TenantCost(tenant.id(), budget, Map.copyOf(byModel), Map.copyOf(byKey), rpm, tpm,
                     Map.copyOf(classes)));
         }
-        return new CostControls(pricing, tenants, budgets, counters);
+        return new CostControls(pricing, tenants, budgets, counters, ledger);
     }
 
     /** The snapshot key of a narrower budget: {@code "acme model claude-opus-4-1"}, {@code "acme key 1a2b3c"}. */
@@ -83,9 +106,21 @@ public final class CostControls {
         return tenant + " " + kind + " " + name;
     }
 
-    private static Budget budget(long dayMicros, long monthMicros, String scope, Map<String, long[]> spent, long nowMillis) {
+    private static Budget budget(long dayMicros, long monthMicros, String scope, Map<String, long[]> spent,
+            SpendLedger ledger, long nowMillis) {
         long[] before = spent.getOrDefault(scope, new long[2]);
-        return new Budget(limit(dayMicros), limit(monthMicros), nowMillis, before[0], before[1]);
+        return new Budget(limit(dayMicros), limit(monthMicros), nowMillis, before[0], before[1],
+                ledger == null ? null : ledger.slot(scope));
+    }
+
+    @Override
+    public void close() {
+        if (counters != null) {
+            counters.close();
+        }
+        if (ledger != null) {
+            ledger.close();
+        }
     }
 
     private static long limit(long micros) {
