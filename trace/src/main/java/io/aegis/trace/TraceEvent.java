@@ -1,0 +1,178 @@
+package io.aegis.trace;
+
+/**
+ * One request's trace event (SPEC §7), as a reusable holder: the gateway fills one per connection
+ * and hands it to {@link TraceWriter}; readers decode into one per thread. Strings are held in
+ * reusable builders and written length-prefixed, each bounded ({@link #MAX_TEXT} characters), so
+ * neither writing nor reading allocates.
+ */
+public final class TraceEvent {
+    /** Longest text field kept; longer values are cut (ids, models and paths are far shorter). */
+    public static final int MAX_TEXT = 256;
+    /** Most PII types, tags or shadow rules kept per event. */
+    public static final int MAX_ITEMS = 32;
+
+    public enum Provider { ANTHROPIC, GEMINI }
+
+    public enum Outcome { COMPLETED, REJECTED, UPSTREAM_FAILED, CLIENT_CLOSED }
+
+    /** Wall-clock time the request was accepted, epoch nanoseconds. */
+    public long timestampNanos;
+    public final StringBuilder traceId = new StringBuilder(32);
+    public final StringBuilder spanId = new StringBuilder(16);
+    public final StringBuilder tenant = new StringBuilder();
+    public final StringBuilder keyId = new StringBuilder();
+    public Provider provider = Provider.ANTHROPIC;
+    /** The model asked for. */
+    public final StringBuilder model = new StringBuilder();
+    /** The model a route rule sent the request to, or empty. */
+    public final StringBuilder routedModel = new StringBuilder();
+    public final StringBuilder path = new StringBuilder();
+    public boolean stream;
+    public int status;
+    public boolean denied;
+    /** The rule that allowed or denied, or empty. */
+    public final StringBuilder rule = new StringBuilder();
+    public Outcome outcome = Outcome.COMPLETED;
+    /** The error class ({@code rule_denied}, {@code upstream_timeout}, ...), or empty. */
+    public final StringBuilder error = new StringBuilder();
+    public long inputTokens;
+    public long outputTokens;
+    public long cacheReadTokens;
+    public long cacheWriteTokens;
+    public long costNanos;
+    public boolean pricedKnown = true;
+    public int attempts;
+    public final StringBuilder upstream = new StringBuilder();
+    public long totalNanos;
+    public long overheadNanos;
+    /** Time to first byte from acceptance, or -1 when no byte came. */
+    public long ttfbNanos = -1;
+    /** The sampling rate a rule asked for, or -1. */
+    public double sampleRate = -1;
+
+    private final StringBuilder[] piiTypes = builders();
+    private final int[] piiCounts = new int[MAX_ITEMS];
+    private int piiSize;
+    private final StringBuilder[] tags = builders();
+    private int tagSize;
+    private final StringBuilder[] shadowRules = builders();
+    private int shadowSize;
+
+    private static StringBuilder[] builders() {
+        StringBuilder[] out = new StringBuilder[MAX_ITEMS];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = new StringBuilder();
+        }
+        return out;
+    }
+
+    /** Empties every field for the next event. */
+    public TraceEvent clear() {
+        timestampNanos = 0;
+        traceId.setLength(0);
+        spanId.setLength(0);
+        tenant.setLength(0);
+        keyId.setLength(0);
+        provider = Provider.ANTHROPIC;
+        model.setLength(0);
+        routedModel.setLength(0);
+        path.setLength(0);
+        stream = false;
+        status = 0;
+        denied = false;
+        rule.setLength(0);
+        outcome = Outcome.COMPLETED;
+        error.setLength(0);
+        inputTokens = 0;
+        outputTokens = 0;
+        cacheReadTokens = 0;
+        cacheWriteTokens = 0;
+        costNanos = 0;
+        pricedKnown = true;
+        attempts = 0;
+        upstream.setLength(0);
+        totalNanos = 0;
+        overheadNanos = 0;
+        ttfbNanos = -1;
+        sampleRate = -1;
+        piiSize = 0;
+        tagSize = 0;
+        shadowSize = 0;
+        return this;
+    }
+
+    /** Sets a text field from {@code value} ({@code null} → empty), cut at {@link #MAX_TEXT}. */
+    public static void set(StringBuilder field, CharSequence value) {
+        field.setLength(0);
+        if (value != null) {
+            field.append(value, 0, Math.min(value.length(), MAX_TEXT));
+        }
+    }
+
+    /** Records {@code count} findings of a PII type (by name; never a value). */
+    public void addPii(CharSequence type, int count) {
+        if (piiSize < MAX_ITEMS && count > 0) {
+            set(piiTypes[piiSize], type);
+            piiCounts[piiSize++] = count;
+        }
+    }
+
+    public void addTag(CharSequence tag) {
+        if (tagSize < MAX_ITEMS) {
+            set(tags[tagSize++], tag);
+        }
+    }
+
+    public void addShadowRule(CharSequence ruleId) {
+        if (shadowSize < MAX_ITEMS) {
+            set(shadowRules[shadowSize++], ruleId);
+        }
+    }
+
+    public int piiSize() {
+        return piiSize;
+    }
+
+    public CharSequence piiType(int i) {
+        return piiTypes[i];
+    }
+
+    public int piiCount(int i) {
+        return piiCounts[i];
+    }
+
+    public int tagSize() {
+        return tagSize;
+    }
+
+    public CharSequence tag(int i) {
+        return tags[i];
+    }
+
+    public int shadowSize() {
+        return shadowSize;
+    }
+
+    public CharSequence shadowRule(int i) {
+        return shadowRules[i];
+    }
+
+    // The codec fills lists directly.
+    StringBuilder nextPiiType(int count) {
+        piiCounts[piiSize] = count;
+        return piiTypes[piiSize++];
+    }
+
+    void setLastPiiCount(int count) {
+        piiCounts[piiSize - 1] = count;
+    }
+
+    StringBuilder nextTag() {
+        return tags[tagSize++];
+    }
+
+    StringBuilder nextShadowRule() {
+        return shadowRules[shadowSize++];
+    }
+}

@@ -1,0 +1,61 @@
+package io.aegis.trace;
+
+import java.nio.file.Path;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * Reads trace events from a queue directory, from the start or from a saved index, without
+ * disturbing writers or other readers (each reader has its own tailer). Not thread-safe: one per
+ * reading thread.
+ */
+public final class TraceReader implements AutoCloseable {
+    private final ChronicleQueue queue;
+    private final ExcerptTailer tailer;
+
+    public TraceReader(Path queueDir) {
+        this.queue = ChronicleQueue.singleBuilder(queueDir.toFile()).rollCycle(RollCycles.FAST_HOURLY).readOnly(true)
+                .build();
+        this.tailer = queue.createTailer();
+    }
+
+    /**
+     * Reads the next request event into {@code event}; false when there is none yet. Documents of
+     * other kinds (audit events) and versions are skipped.
+     */
+    public boolean next(TraceEvent event) {
+        while (true) {
+            try (DocumentContext document = tailer.readingDocument()) {
+                if (!document.isPresent()) {
+                    return false;
+                }
+                if (TraceEventCodec.read(document.wire().bytes(), event)) {
+                    return true;
+                }
+            }
+        }
+    }
+
+    /** The queue index of the last document read (to checkpoint). */
+    public long index() {
+        return tailer.index();
+    }
+
+    /** Moves to just after the document at {@code index} (a checkpoint); false when it is not in the queue. */
+    public boolean resumeAfter(long index) {
+        if (!tailer.moveToIndex(index)) {
+            return false;
+        }
+        try (DocumentContext document = tailer.readingDocument()) {
+            return document.isPresent();
+        }
+    }
+
+    @Override
+    public void close() {
+        tailer.close();
+        queue.close();
+    }
+}
