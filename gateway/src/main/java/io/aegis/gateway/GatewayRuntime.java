@@ -23,6 +23,7 @@ import io.aegis.cost.PricingReader;
 import io.aegis.gateway.cost.CostControls;
 import io.aegis.gateway.cost.SpendSnapshots;
 import io.aegis.gateway.rules.ActiveRules;
+import io.aegis.trace.TraceWriter;
 import io.aegis.gateway.rules.RuleFiles;
 import io.aegis.rules.RuleSet;
 import io.aegis.rules.RulesException;
@@ -55,11 +56,13 @@ public final class GatewayRuntime implements AutoCloseable {
     private final CostControls costs;
     private final SpendSnapshots spend;
     private final java.nio.file.Path dataDir;
+    private final TraceWriter trace;
 
     private GatewayRuntime(EventLoopGroup group, MockUpstream mock, GatewayServer server,
                            NetworkTransport transport, PiiInspector pii, ActiveRules rules, CostControls costs,
-                           SpendSnapshots spend, java.nio.file.Path dataDir) {
+                           SpendSnapshots spend, java.nio.file.Path dataDir, TraceWriter trace) {
         this.dataDir = dataDir;
+        this.trace = trace;
         this.pii = pii;
         this.rules = rules;
         this.costs = costs;
@@ -77,6 +80,7 @@ public final class GatewayRuntime implements AutoCloseable {
         ActiveRules rules;
         CostControls costs;
         SpendSnapshots spend;
+        TraceWriter trace;
         try {
             rules = new ActiveRules(ruleSet(config, pii.catalogue()));
             java.nio.file.Files.createDirectories(config.dataDir());
@@ -86,6 +90,7 @@ public final class GatewayRuntime implements AutoCloseable {
                     SpendSnapshots.load(config.dataDir(), System.currentTimeMillis()), counters,
                     config.dataDir().resolve("spend.ledger"), System.currentTimeMillis(), System.nanoTime());
             spend = SpendSnapshots.start(config.dataDir(), costs);
+            trace = new TraceWriter(config.traceQueueDir());
         } catch (ConfigException e) {
             pii.close();
             throw e;
@@ -106,8 +111,8 @@ public final class GatewayRuntime implements AutoCloseable {
                         MockOptions.DEFAULT_RETRY_AFTER_MS, FaultPlan.parse(mockSettings.faults(), 1));
                 mock = MockUpstream.start(transport, group, false, mockSettings.listen(), options);
             }
-            GatewayServer server = GatewayServer.start(config, transport, group, listener, pii, rules, costs);
-            return new GatewayRuntime(group, mock, server, transport, pii, rules, costs, spend, config.dataDir());
+            GatewayServer server = GatewayServer.start(config, transport, group, listener, pii, rules, costs, trace);
+            return new GatewayRuntime(group, mock, server, transport, pii, rules, costs, spend, config.dataDir(), trace);
         } catch (InterruptedException | SSLException | RuntimeException e) {
             if (mock != null) {
                 mock.close();
@@ -116,6 +121,7 @@ public final class GatewayRuntime implements AutoCloseable {
             pii.close();
             spend.close();
             costs.close();
+            trace.close();
             throw e;
         }
     }
@@ -148,6 +154,11 @@ public final class GatewayRuntime implements AutoCloseable {
             }
             throw new ConfigException(problems);
         }
+    }
+
+    /** Where each request's trace event goes. */
+    public TraceWriter trace() {
+        return trace;
     }
 
     /** Where persisted state lives (spend snapshots, counters). */
@@ -228,6 +239,7 @@ public final class GatewayRuntime implements AutoCloseable {
         // After the event loops: every exchange has settled, so the last snapshot is complete.
         spend.close();
         costs.close();
+        trace.close();
         pii.close();
     }
 }

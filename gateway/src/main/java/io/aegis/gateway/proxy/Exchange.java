@@ -5,6 +5,7 @@ import io.aegis.cost.Reservation;
 import io.aegis.gateway.cost.Admissions;
 import io.aegis.gateway.cost.TenantCost;
 import io.aegis.rules.Decision;
+import io.aegis.trace.TraceEvent;
 import io.aegis.rules.Rule;
 import io.aegis.rules.RuleSet;
 import io.aegis.gateway.auth.CallerIdentity;
@@ -64,6 +65,10 @@ public final class Exchange {
     final Admissions admissions = new Admissions();
     /** The cost settled for this request, in nano-dollars. */
     long costNanos;
+    /** When the gateway was done with the request and asked for an upstream connection (0: never). */
+    long upstreamRequestedNanos;
+    /** This connection's trace event, filled and appended as each request completes. */
+    final TraceEvent traceEvent = new TraceEvent();
 
     HttpVersion clientVersion;
     HttpHeaders requestHeaders;
@@ -121,6 +126,7 @@ public final class Exchange {
         this.pricing = null;
         this.tenantCost = null;
         this.costNanos = 0;
+        this.upstreamRequestedNanos = 0;
     }
 
     /** Keeps what {@code decision} (scratch shared by the loop's requests) says, for later stages. */
@@ -289,6 +295,11 @@ public final class Exchange {
     /** 0 when no response byte came from upstream. */
     public long firstByteNanos() {
         return firstByteNanos;
+    }
+
+    /** When the gateway asked for an upstream connection, or 0 when the request never went upstream. */
+    public long upstreamRequestedNanos() {
+        return upstreamRequestedNanos;
     }
 
     public long lastByteNanos() {

@@ -155,7 +155,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
         exchange.upstream = endpoint.toString();
         deadlines.start(target.timeouts(), exchange.acceptedNanos);
         staleRetries = 0;
-        armTimer(System.nanoTime());
+        long now = System.nanoTime();
+        exchange.upstreamRequestedNanos = now;
+        armTimer(now);
         attempt();
     }
 
@@ -700,6 +702,10 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
         exchange.errorClass = errorClass;
         settleCost();
         exchange.releaseBody();
+        if (context.trace() != null) {
+            // After settlement: the event carries the settled cost. Types and counts only, never values.
+            context.trace().append(TraceEvents.fill(exchange, context.pii().catalogue(), exchange.traceEvent));
+        }
         try {
             context.listener().exchangeCompleted(exchange);
         } catch (RuntimeException e) {

@@ -48,7 +48,8 @@ public final class GatewayServer implements AutoCloseable {
     public static GatewayServer start(AegisConfig config, NetworkTransport transport, EventLoopGroup group,
                                       ExchangeListener listener, io.aegis.gateway.pii.PiiInspector pii,
                                       io.aegis.gateway.rules.ActiveRules rules,
-                                      io.aegis.gateway.cost.CostControls costs)
+                                      io.aegis.gateway.cost.CostControls costs,
+                                      io.aegis.trace.TraceWriter trace)
             throws InterruptedException, SSLException {
         Map<String, String> tenantByKey = new HashMap<>();
         for (TenantSettings tenant : config.tenants()) {
@@ -69,7 +70,8 @@ public final class GatewayServer implements AutoCloseable {
                 drain,
                 pii,
                 rules,
-                costs);
+                costs,
+                trace);
         FrontendInitializer frontend = new FrontendInitializer(context, config.gateway().maxHeaderBytes());
         Channel channel = new ServerBootstrap()
                 .group(group)

@@ -18,6 +18,7 @@ import io.aegis.gateway.upstream.UpstreamConnections;
  * @param pii             the PII scan and per-tenant policy
  * @param rules           the rule set in force (swapped whole)
  * @param costs           pricing, budgets and per-minute limits
+ * @param trace           where each finished request's trace event is appended, or {@code null}
  */
 public record ProxyContext(
         CallerAuthenticator authenticator,
@@ -30,7 +31,8 @@ public record ProxyContext(
         Drain drain,
         io.aegis.gateway.pii.PiiInspector pii,
         io.aegis.gateway.rules.ActiveRules rules,
-        io.aegis.gateway.cost.CostControls costs) {
+        io.aegis.gateway.cost.CostControls costs,
+        io.aegis.trace.TraceWriter trace) {
 
     /** The shutdown signal every connection reads: once set, no connection is kept alive. */
     public static final class Drain {
