@@ -38,6 +38,8 @@ public final class AegisMain {
             "                [--faults SPEC] [--retry-after-ms N] [--seed N]",
             "                                 local Anthropic + Gemini stand-in",
             "  hash-key                       read a virtual key on stdin, print sha256:<hex> for config",
+            "  tail [--queue DIR | --config F] [--follow] [--where EXPR] [--json]",
+            "                                 print trace events (lines, or SPEC JSON); --where is CEL",
             "  rules check FILE...            compile rule files; every problem as FILE:LINE:COL: message",
             "  rules test FILE... --cases CASES.yaml",
             "                                 run expected-decision cases",
@@ -83,8 +85,9 @@ public final class AegisMain {
                     return EXIT_USAGE;
                 case "rules":
                     return io.aegis.gateway.cli.RulesCommand.run(rest, projectRoot(), in, out, err);
-                case "drain":
                 case "tail":
+                    return io.aegis.gateway.cli.TailCommand.run(rest, projectRoot(), out, err, () -> false);
+                case "drain":
                     err.println("aegis " + args[0] + ": not in this build yet; it arrives with its stage"
                             + " (see the README's roadmap)");
                     return EXIT_USAGE;

@@ -20,7 +20,7 @@ public final class TraceFormat {
                 .append("in=").append(e.inputTokens + e.cacheReadTokens + e.cacheWriteTokens)
                 .append(" out=").append(e.outputTokens).append(' ')
                 .append('$').append(usd(e.costNanos, 6)).append(' ')
-                .append(e.totalNanos / 1_000_000.0).append("ms ")
+                .append(String.format(java.util.Locale.ROOT, "%.3fms ", e.totalNanos / 1_000_000.0))
                 .append(e.denied ? "deny" : "allow");
         if (e.rule.length() > 0) {
             out.append(" rule=").append(e.rule);
