@@ -50,7 +50,7 @@ class AegisMainTest {
         Outcome extra = run("", "mock-upstream", "--port", "0", "--bogus", "1");
         assertEquals(2, extra.code());
         assertTrue(extra.err().contains("unexpected argument '--bogus'"), extra.err());
-        Outcome later = run("", "tail");
+        Outcome later = run("", "drain");
         assertEquals(2, later.code());
         assertTrue(later.err().contains("not in this build yet"), later.err());
     }
