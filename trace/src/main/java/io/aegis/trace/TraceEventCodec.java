@@ -1,12 +1,9 @@
 package io.aegis.trace;
 
-import net.openhft.chronicle.bytes.BytesIn;
-import net.openhft.chronicle.bytes.BytesOut;
-
 /**
  * The binary layout of a trace event inside one queue document: a kind byte and a version byte,
- * then the fields in a fixed order, numbers in fixed widths and text as stop-bit length-prefixed
- * UTF-8. Adding a field means a new version; readers skip documents of a kind or version they do
+ * then the fields in a fixed order, numbers in fixed widths (little-endian) and text as a varint
+ * length and UTF-8 ({@link EventBytes}). Adding a field means a new version; readers skip documents of a kind or version they do
  * not know.
  */
 final class TraceEventCodec {
@@ -16,102 +13,98 @@ final class TraceEventCodec {
     private TraceEventCodec() {
     }
 
-    static void write(BytesOut<?> out, TraceEvent e) {
-        out.writeByte(KIND_REQUEST);
-        out.writeByte(VERSION);
-        out.writeLong(e.timestampNanos);
-        out.writeUtf8(e.traceId);
-        out.writeUtf8(e.spanId);
-        out.writeUtf8(e.tenant);
-        out.writeUtf8(e.keyId);
-        out.writeByte((byte) e.provider.ordinal());
-        out.writeUtf8(e.model);
-        out.writeUtf8(e.routedModel);
-        out.writeUtf8(e.path);
-        out.writeBoolean(e.stream);
-        out.writeShort((short) e.status);
-        out.writeBoolean(e.denied);
-        out.writeUtf8(e.rule);
-        out.writeByte((byte) e.outcome.ordinal());
-        out.writeUtf8(e.error);
-        out.writeLong(e.inputTokens);
-        out.writeLong(e.outputTokens);
-        out.writeLong(e.cacheReadTokens);
-        out.writeLong(e.cacheWriteTokens);
-        out.writeLong(e.costNanos);
-        out.writeBoolean(e.pricedKnown);
-        out.writeInt(e.attempts);
-        out.writeUtf8(e.upstream);
-        out.writeLong(e.totalNanos);
-        out.writeLong(e.overheadNanos);
-        out.writeLong(e.ttfbNanos);
-        out.writeDouble(e.sampleRate);
-        out.writeByte((byte) e.piiSize());
+    static void write(EventBytes out, TraceEvent e) {
+        out.putByte(KIND_REQUEST);
+        out.putByte(VERSION);
+        out.putLong(e.timestampNanos);
+        out.putText(e.traceId);
+        out.putText(e.spanId);
+        out.putText(e.tenant);
+        out.putText(e.keyId);
+        out.putByte((byte) e.provider.ordinal());
+        out.putText(e.model);
+        out.putText(e.routedModel);
+        out.putText(e.path);
+        out.putBoolean(e.stream);
+        out.putShort(e.status);
+        out.putBoolean(e.denied);
+        out.putText(e.rule);
+        out.putByte((byte) e.outcome.ordinal());
+        out.putText(e.error);
+        out.putLong(e.inputTokens);
+        out.putLong(e.outputTokens);
+        out.putLong(e.cacheReadTokens);
+        out.putLong(e.cacheWriteTokens);
+        out.putLong(e.costNanos);
+        out.putBoolean(e.pricedKnown);
+        out.putInt(e.attempts);
+        out.putText(e.upstream);
+        out.putLong(e.totalNanos);
+        out.putLong(e.overheadNanos);
+        out.putLong(e.ttfbNanos);
+        out.putDouble(e.sampleRate);
+        out.putByte((byte) e.piiSize());
         for (int i = 0; i < e.piiSize(); i++) {
-            out.writeUtf8(e.piiType(i));
-            out.writeInt(e.piiCount(i));
+            out.putText(e.piiType(i));
+            out.putInt(e.piiCount(i));
         }
-        out.writeByte((byte) e.tagSize());
+        out.putByte((byte) e.tagSize());
         for (int i = 0; i < e.tagSize(); i++) {
-            out.writeUtf8(e.tag(i));
+            out.putText(e.tag(i));
         }
-        out.writeByte((byte) e.shadowSize());
+        out.putByte((byte) e.shadowSize());
         for (int i = 0; i < e.shadowSize(); i++) {
-            out.writeUtf8(e.shadowRule(i));
+            out.putText(e.shadowRule(i));
         }
     }
 
     /** Decodes a request event into {@code e}; false (and {@code e} untouched) for another kind or version. */
-    static boolean read(BytesIn<?> in, TraceEvent e) {
-        if (in.readRemaining() < 2) {
+    static boolean read(EventBytes in, TraceEvent e) {
+        if (in.remaining() < 2 || in.buffer[in.position] != KIND_REQUEST || in.buffer[in.position + 1] != VERSION) {
             return false;
         }
-        long start = in.readPosition();
-        if (in.readByte() != KIND_REQUEST || in.readByte() != VERSION) {
-            in.readPosition(start);
-            return false;
-        }
+        in.position += 2;
         e.clear();
-        e.timestampNanos = in.readLong();
-        in.readUtf8(e.traceId);
-        in.readUtf8(e.spanId);
-        in.readUtf8(e.tenant);
-        in.readUtf8(e.keyId);
-        e.provider = TraceEvent.Provider.values()[in.readByte()];
-        in.readUtf8(e.model);
-        in.readUtf8(e.routedModel);
-        in.readUtf8(e.path);
-        e.stream = in.readBoolean();
-        e.status = in.readShort();
-        e.denied = in.readBoolean();
-        in.readUtf8(e.rule);
-        e.outcome = TraceEvent.Outcome.values()[in.readByte()];
-        in.readUtf8(e.error);
-        e.inputTokens = in.readLong();
-        e.outputTokens = in.readLong();
-        e.cacheReadTokens = in.readLong();
-        e.cacheWriteTokens = in.readLong();
-        e.costNanos = in.readLong();
-        e.pricedKnown = in.readBoolean();
-        e.attempts = in.readInt();
-        in.readUtf8(e.upstream);
-        e.totalNanos = in.readLong();
-        e.overheadNanos = in.readLong();
-        e.ttfbNanos = in.readLong();
-        e.sampleRate = in.readDouble();
-        int pii = in.readByte();
+        e.timestampNanos = in.getLong();
+        in.getText(e.traceId);
+        in.getText(e.spanId);
+        in.getText(e.tenant);
+        in.getText(e.keyId);
+        e.provider = TraceEvent.Provider.values()[in.getByte()];
+        in.getText(e.model);
+        in.getText(e.routedModel);
+        in.getText(e.path);
+        e.stream = in.getBoolean();
+        e.status = in.getShort();
+        e.denied = in.getBoolean();
+        in.getText(e.rule);
+        e.outcome = TraceEvent.Outcome.values()[in.getByte()];
+        in.getText(e.error);
+        e.inputTokens = in.getLong();
+        e.outputTokens = in.getLong();
+        e.cacheReadTokens = in.getLong();
+        e.cacheWriteTokens = in.getLong();
+        e.costNanos = in.getLong();
+        e.pricedKnown = in.getBoolean();
+        e.attempts = in.getInt();
+        in.getText(e.upstream);
+        e.totalNanos = in.getLong();
+        e.overheadNanos = in.getLong();
+        e.ttfbNanos = in.getLong();
+        e.sampleRate = in.getDouble();
+        int pii = in.getByte();
         for (int i = 0; i < pii; i++) {
             StringBuilder type = e.nextPiiType(0);
-            in.readUtf8(type);
-            e.setLastPiiCount(in.readInt());
+            in.getText(type);
+            e.setLastPiiCount(in.getInt());
         }
-        int tags = in.readByte();
+        int tags = in.getByte();
         for (int i = 0; i < tags; i++) {
-            in.readUtf8(e.nextTag());
+            in.getText(e.nextTag());
         }
-        int shadows = in.readByte();
+        int shadows = in.getByte();
         for (int i = 0; i < shadows; i++) {
-            in.readUtf8(e.nextShadowRule());
+            in.getText(e.nextShadowRule());
         }
         return true;
     }

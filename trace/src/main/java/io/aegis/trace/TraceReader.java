@@ -14,6 +14,7 @@ import net.openhft.chronicle.wire.DocumentContext;
 public final class TraceReader implements AutoCloseable {
     private final ChronicleQueue queue;
     private final ExcerptTailer tailer;
+    private final EventBytes bytes = new EventBytes();
 
     public TraceReader(Path queueDir) {
         this.queue = ChronicleQueue.singleBuilder(queueDir.toFile()).rollCycle(RollCycles.FAST_HOURLY).readOnly(true)
@@ -31,7 +32,10 @@ public final class TraceReader implements AutoCloseable {
                 if (!document.isPresent()) {
                     return false;
                 }
-                if (TraceEventCodec.read(document.wire().bytes(), event)) {
+                var in = document.wire().bytes();
+                int length = (int) in.readRemaining();
+                in.read(bytes.forReading(length), 0, length);
+                if (TraceEventCodec.read(bytes, event)) {
                     return true;
                 }
             }

@@ -17,30 +17,38 @@ import net.openhft.chronicle.wire.DocumentContext;
  */
 public final class TraceWriter implements AutoCloseable {
     private final ChronicleQueue queue;
-    private final ThreadLocal<ExcerptAppender> appenders;
+    private final ThreadLocal<ThreadWriter> writers;
     private final List<ExcerptAppender> opened = new CopyOnWriteArrayList<>();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
 
     public TraceWriter(Path queueDir) {
         this.queue = ChronicleQueue.singleBuilder(queueDir.toFile()).rollCycle(RollCycles.FAST_HOURLY).build();
-        this.appenders = ThreadLocal.withInitial(() -> {
+        this.writers = ThreadLocal.withInitial(() -> {
             ExcerptAppender appender = queue.createAppender();
             opened.add(appender);
-            return appender;
+            return new ThreadWriter(appender, new EventBytes());
         });
     }
 
     /** Appends one event; returns false (and counts a drop) when the queue could not take it. */
     public boolean append(TraceEvent event) {
-        try (DocumentContext document = appenders.get().writingDocument()) {
-            TraceEventCodec.write(document.wire().bytes(), event);
+        ThreadWriter mine = writers.get();
+        // Encoded in plain Java first, then copied into the queue in one call.
+        EventBytes encoded = mine.bytes.reset();
+        TraceEventCodec.write(encoded, event);
+        try (DocumentContext document = mine.appender.writingDocument()) {
+            document.wire().bytes().write(encoded.buffer, 0, encoded.position);
         } catch (RuntimeException e) {
             dropped.incrementAndGet();
             return false;
         }
         written.incrementAndGet();
         return true;
+    }
+
+    /** One thread's appender and encoding buffer. */
+    private record ThreadWriter(ExcerptAppender appender, EventBytes bytes) {
     }
 
     public long written() {
