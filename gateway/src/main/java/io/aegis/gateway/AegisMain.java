@@ -2,6 +2,7 @@ package io.aegis.gateway;
 
 import io.aegis.gateway.auth.KeyDigest;
 import io.aegis.gateway.config.AegisConfig;
+import io.aegis.trace.drain.DrainerService;
 import io.aegis.gateway.config.ConfigException;
 import io.aegis.gateway.config.ConfigLoader;
 import io.aegis.gateway.config.ListenAddress;
@@ -38,6 +39,7 @@ public final class AegisMain {
             "                [--faults SPEC] [--retry-after-ms N] [--seed N]",
             "                                 local Anthropic + Gemini stand-in",
             "  hash-key                       read a virtual key on stdin, print sha256:<hex> for config",
+            "  drain [--config F]             the AITrace drainer: aggregates the trace queue, /metrics",
             "  tail [--queue DIR | --config F] [--follow] [--where EXPR] [--json]",
             "                                 print trace events (lines, or SPEC JSON); --where is CEL",
             "  rules check FILE...            compile rule files; every problem as FILE:LINE:COL: message",
@@ -88,9 +90,7 @@ public final class AegisMain {
                 case "tail":
                     return io.aegis.gateway.cli.TailCommand.run(rest, projectRoot(), out, err, () -> false);
                 case "drain":
-                    err.println("aegis " + args[0] + ": not in this build yet; it arrives with its stage"
-                            + " (see the README's roadmap)");
-                    return EXIT_USAGE;
+                    return drain(rest, out, err);
                 default:
                     err.println("aegis: unknown command '" + args[0] + "'");
                     err.println(USAGE);
@@ -128,7 +128,16 @@ public final class AegisMain {
             out.println("aegis gateway listening on " + runtime.server().baseUrl() + " (auth "
                     + config.authMode().name().toLowerCase(java.util.Locale.ROOT) + ", config " + configFile + ")");
             out.flush();
-            runUntilShutdown(runtime, out);
+            AutoCloseable service = runtime;
+            if (command.equals("run")) {
+                // `aegis run` drains its own queue in process; `aegis gateway` leaves that to `aegis drain`.
+                DrainerService drainer = startDrainer(config, out);
+                service = () -> {
+                    runtime.close();
+                    drainer.close();
+                };
+            }
+            runUntilShutdown(service, out);
             return EXIT_OK;
         } catch (ConfigException e) {
             err.println(e.getMessage());
@@ -220,6 +229,42 @@ public final class AegisMain {
      * Blocks until the JVM is asked to stop, then closes {@code service} inside the shutdown hook: the
      * JVM waits for its hooks, not for the main thread, so a graceful drain must run there.
      */
+    private static int drain(List<String> args, PrintStream out, PrintStream err) {
+        Options options = new Options(args);
+        String configArg = options.value("--config");
+        options.rejectLeftovers();
+        Path root = projectRoot();
+        Path configFile = configArg == null ? root.resolve("configs/aegis.yaml") : Path.of(configArg);
+        AegisConfig config;
+        try {
+            config = ConfigLoader.load(configFile, root, System::getenv);
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return EXIT_USAGE;
+        }
+        try {
+            runUntilShutdown(startDrainer(config, out), out);
+            return EXIT_OK;
+        } catch (java.io.IOException e) {
+            err.println("aegis drain: " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_OK;
+        }
+    }
+
+    private static DrainerService startDrainer(AegisConfig config, PrintStream out) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(config.traceQueueDir());
+        var listen = config.drainer().prometheusListen();
+        DrainerService drainer = DrainerService.start(config.traceQueueDir(), config.dataDir().resolve("drainer"),
+                listen.host(), listen.port());
+        out.println("aegis drainer reading " + config.traceQueueDir() + ", metrics on http://"
+                + listen.host() + ":" + drainer.metricsAddress().getPort() + "/metrics");
+        out.flush();
+        return drainer;
+    }
+
     private static void runUntilShutdown(AutoCloseable service, PrintStream out) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

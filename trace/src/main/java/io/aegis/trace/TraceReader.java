@@ -15,6 +15,7 @@ public final class TraceReader implements AutoCloseable {
     private final ChronicleQueue queue;
     private final ExcerptTailer tailer;
     private final EventBytes bytes = new EventBytes();
+    private long lastIndex = -1;
 
     public TraceReader(Path queueDir) {
         this.queue = ChronicleQueue.singleBuilder(queueDir.toFile()).rollCycle(RollCycles.FAST_HOURLY).readOnly(true)
@@ -36,15 +37,16 @@ public final class TraceReader implements AutoCloseable {
                 int length = (int) in.readRemaining();
                 in.read(bytes.forReading(length), 0, length);
                 if (TraceEventCodec.read(bytes, event)) {
+                    lastIndex = document.index();
                     return true;
                 }
             }
         }
     }
 
-    /** The queue index of the last document read (to checkpoint). */
+    /** The queue index of the last event read (to checkpoint), or -1 before the first. */
     public long index() {
-        return tailer.index();
+        return lastIndex;
     }
 
     /** Moves to just after the document at {@code index} (a checkpoint); false when it is not in the queue. */
@@ -53,7 +55,11 @@ public final class TraceReader implements AutoCloseable {
             return false;
         }
         try (DocumentContext document = tailer.readingDocument()) {
-            return document.isPresent();
+            if (document.isPresent()) {
+                lastIndex = index;
+                return true;
+            }
+            return false;
         }
     }
 
