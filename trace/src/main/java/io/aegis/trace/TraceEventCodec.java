@@ -60,20 +60,28 @@ final class TraceEventCodec {
 
     /** Decodes a request event into {@code e}; false (and {@code e} untouched) for another kind or version. */
     static boolean read(EventBytes in, TraceEvent e) {
+        return read(in, e, true);
+    }
+
+    /**
+     * The same; with {@code full} false the text an aggregate never looks at (trace and span ids,
+     * key id, path, upstream, tags, shadow rules) is skipped undecoded and left empty.
+     */
+    static boolean read(EventBytes in, TraceEvent e, boolean full) {
         if (in.remaining() < 2 || in.buffer[in.position] != KIND_REQUEST || in.buffer[in.position + 1] != VERSION) {
             return false;
         }
         in.position += 2;
         e.clear();
         e.timestampNanos = in.getLong();
-        in.getText(e.traceId);
-        in.getText(e.spanId);
+        text(in, e.traceId, full);
+        text(in, e.spanId, full);
         in.getText(e.tenant);
-        in.getText(e.keyId);
+        text(in, e.keyId, full);
         e.provider = TraceEvent.Provider.values()[in.getByte()];
         in.getText(e.model);
         in.getText(e.routedModel);
-        in.getText(e.path);
+        text(in, e.path, full);
         e.stream = in.getBoolean();
         e.status = in.getShort();
         e.denied = in.getBoolean();
@@ -87,7 +95,7 @@ final class TraceEventCodec {
         e.costNanos = in.getLong();
         e.pricedKnown = in.getBoolean();
         e.attempts = in.getInt();
-        in.getText(e.upstream);
+        text(in, e.upstream, full);
         e.totalNanos = in.getLong();
         e.overheadNanos = in.getLong();
         e.ttfbNanos = in.getLong();
@@ -100,12 +108,28 @@ final class TraceEventCodec {
         }
         int tags = in.getByte();
         for (int i = 0; i < tags; i++) {
-            in.getText(e.nextTag());
+            if (full) {
+                in.getText(e.nextTag());
+            } else {
+                in.skipText();
+            }
         }
         int shadows = in.getByte();
         for (int i = 0; i < shadows; i++) {
-            in.getText(e.nextShadowRule());
+            if (full) {
+                in.getText(e.nextShadowRule());
+            } else {
+                in.skipText();
+            }
         }
         return true;
+    }
+
+    private static void text(EventBytes in, StringBuilder field, boolean full) {
+        if (full) {
+            in.getText(field);
+        } else {
+            in.skipText();
+        }
     }
 }

@@ -28,6 +28,14 @@ public final class TraceReader implements AutoCloseable {
      * other kinds (audit events) and versions are skipped.
      */
     public boolean next(TraceEvent event) {
+        return next(event, true);
+    }
+
+    /**
+     * The same; with {@code full} false, text no aggregate needs (ids, key, path, upstream, tags,
+     * shadow rules) is skipped undecoded, which the drainer uses to read faster.
+     */
+    public boolean next(TraceEvent event, boolean full) {
         while (true) {
             try (DocumentContext document = tailer.readingDocument()) {
                 if (!document.isPresent()) {
@@ -36,7 +44,7 @@ public final class TraceReader implements AutoCloseable {
                 var in = document.wire().bytes();
                 int length = (int) in.readRemaining();
                 in.read(bytes.forReading(length), 0, length);
-                if (TraceEventCodec.read(bytes, event)) {
+                if (TraceEventCodec.read(bytes, event, full)) {
                     lastIndex = document.index();
                     return true;
                 }

@@ -54,7 +54,7 @@ public final class Drainer implements AutoCloseable {
     /** Aggregates at most {@code maxEvents} available events, then checkpoints; returns how many. */
     public long drain(long maxEvents) {
         long count = 0;
-        while (count < maxEvents && reader.next(event)) {
+        while (count < maxEvents && reader.next(event, false)) {
             totals.add(event);
             lastIndex = reader.index();
             count++;

@@ -21,6 +21,8 @@ final class Totals {
     private final TextKeyedMap<long[]> piiFindings = new TextKeyedMap<>();
     private final TextKeyedMap<long[]> ruleDecisions = new TextKeyedMap<>();
     private long events;
+    /** Decisions no rule made: [allow, deny]. */
+    private final long[] noRule = new long[2];
     private final StringBuilder probe = new StringBuilder(128);
 
     long events() {
@@ -58,9 +60,14 @@ final class Totals {
             probe.append(e.piiType(i));
             counter(piiFindings, probe)[0] += e.piiCount(i);
         }
-        probe.setLength(0);
-        probe.append(e.rule.length() == 0 ? "" : e.rule).append('\u0000').append(e.denied ? "deny" : "allow");
-        counter(ruleDecisions, probe)[0]++;
+        if (e.rule.length() == 0) {
+            // Most requests: no rule decided. Counted without a lookup.
+            noRule[e.denied ? 1 : 0]++;
+        } else {
+            probe.setLength(0);
+            probe.append(e.rule).append('\u0000').append(e.denied ? "deny" : "allow");
+            counter(ruleDecisions, probe)[0]++;
+        }
     }
 
     private static long[] counter(TextKeyedMap<long[]> map, StringBuilder key) {
@@ -85,6 +92,12 @@ final class Totals {
     /** (rule or "", decision) → count. */
     Map<String, Long> ruleDecisions() {
         Map<String, Long> out = new LinkedHashMap<>();
+        if (noRule[0] > 0) {
+            out.put("\u0000allow", noRule[0]);
+        }
+        if (noRule[1] > 0) {
+            out.put("\u0000deny", noRule[1]);
+        }
         ruleDecisions.forEach((key, count) -> out.put(key, count[0]));
         return out;
     }
@@ -103,6 +116,8 @@ final class Totals {
         }
         counters(out, piiFindings);
         counters(out, ruleDecisions);
+        out.writeLong(noRule[0]);
+        out.writeLong(noRule[1]);
     }
 
     static Totals read(DataInputStream in) throws IOException {
@@ -129,6 +144,8 @@ final class Totals {
         }
         readCounters(in, totals.piiFindings);
         readCounters(in, totals.ruleDecisions);
+        totals.noRule[0] = in.readLong();
+        totals.noRule[1] = in.readLong();
         return totals;
     }
 

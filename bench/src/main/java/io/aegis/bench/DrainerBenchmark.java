@@ -1,0 +1,122 @@
+package io.aegis.bench;
+
+import io.aegis.trace.TraceEvent;
+import io.aegis.trace.TraceWriter;
+import io.aegis.trace.drain.Drainer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * Drainer throughput against a raw tailer over the same queue, in one run: writes N realistic
+ * events (20 tenants, 8 models, PII on some, a rule on some), then reads them all with a bare
+ * Chronicle tailer touching each document's bytes, and with the drainer aggregating everything
+ * (checkpoint at the end). Alternates the two {@code rounds} times and reports the best of each
+ * and their ratio. Run with {@code bench/run-drain.sh [events] [rounds]}.
+ */
+public final class DrainerBenchmark {
+    private DrainerBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        Path dir = Files.createTempDirectory("aegis-drain-bench");
+        try {
+            Path queue = dir.resolve("trace");
+            write(queue, events);
+            double bestRaw = 0;
+            double bestDrainer = 0;
+            for (int round = 0; round < rounds; round++) {
+                double raw = rawTailer(queue, events);
+                double drained = drainer(queue, dir.resolve("state-" + round), events);
+                bestRaw = Math.max(bestRaw, raw);
+                bestDrainer = Math.max(bestDrainer, drained);
+                System.out.printf("round %d: raw tailer %,.0f events/s, drainer %,.0f events/s (%.2fx)%n", round + 1, raw,
+                        drained, drained / raw);
+            }
+            System.out.printf("best: raw tailer %,.0f events/s, drainer %,.0f events/s, ratio %.2fx (%,d events)%n",
+                    bestRaw, bestDrainer, bestDrainer / bestRaw, events);
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static void write(Path queue, int events) {
+        String[] models = {"claude-sonnet-4-5", "claude-opus-4-5", "claude-haiku-4-5", "gemini-2.5-pro", "gemini-2.5-flash",
+            "gemini-2.5-flash-lite", "claude-sonnet-4-6", "gemini-2.0-flash"};
+        try (TraceWriter writer = new TraceWriter(queue)) {
+            TraceEvent e = new TraceEvent();
+            for (int i = 0; i < events; i++) {
+                e.clear();
+                e.timestampNanos = i;
+                TraceEvent.set(e.traceId, "4bf92f3577b34da6a3ce929d0e0e4736");
+                TraceEvent.set(e.spanId, "00f067aa0ba902b7");
+                TraceEvent.set(e.tenant, "tenant-" + (i % 20));
+                TraceEvent.set(e.keyId, "6decf9e7ca2d");
+                e.provider = i % 8 >= 3 && i % 8 <= 5 ? TraceEvent.Provider.GEMINI : TraceEvent.Provider.ANTHROPIC;
+                TraceEvent.set(e.model, models[i % models.length]);
+                TraceEvent.set(e.path, "/v1/messages");
+                TraceEvent.set(e.upstream, "https://api.anthropic.com");
+                e.status = i % 50 == 0 ? 403 : 200;
+                e.denied = i % 50 == 0;
+                TraceEvent.set(e.rule, i % 50 == 0 ? "no-cards-or-keys-to-any-provider" : "");
+                e.inputTokens = 1000 + i % 500;
+                e.outputTokens = 200 + i % 100;
+                e.costNanos = 3_000_000 + i % 1000;
+                e.attempts = 1;
+                e.totalNanos = 500_000_000L + (i % 1000) * 1_000_000L;
+                e.overheadNanos = 30_000 + i % 20_000;
+                e.ttfbNanos = 200_000_000;
+                if (i % 7 == 0) {
+                    e.addPii("EMAIL", 1);
+                }
+                writer.append(e);
+            }
+        }
+    }
+
+    /** Events per second for a bare tailer that reads each document's bytes and decodes nothing. */
+    private static double rawTailer(Path queue, int events) {
+        try (ChronicleQueue q = ChronicleQueue.singleBuilder(queue.toFile()).rollCycle(RollCycles.FAST_HOURLY)
+                .readOnly(true).build(); ExcerptTailer tailer = q.createTailer()) {
+            long start = System.nanoTime();
+            long count = 0;
+            long checksum = 0;
+            while (true) {
+                try (DocumentContext document = tailer.readingDocument()) {
+                    if (!document.isPresent()) {
+                        break;
+                    }
+                    var bytes = document.wire().bytes();
+                    checksum += bytes.readRemaining() + bytes.readByte(bytes.readPosition());
+                    count++;
+                }
+            }
+            long elapsed = System.nanoTime() - start;
+            if (count != events || checksum == 0) {
+                throw new IllegalStateException("raw tailer read " + count + " of " + events);
+            }
+            return count * 1e9 / elapsed;
+        }
+    }
+
+    private static double drainer(Path queue, Path state, int events) throws IOException {
+        try (Drainer drainer = new Drainer(queue, state, Integer.MAX_VALUE)) {
+            long start = System.nanoTime();
+            long count = drainer.drainAvailable();
+            long elapsed = System.nanoTime() - start;
+            if (count != events) {
+                throw new IllegalStateException("drainer read " + count + " of " + events);
+            }
+            return count * 1e9 / elapsed;
+        }
+    }
+}
