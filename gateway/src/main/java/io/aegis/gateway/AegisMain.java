@@ -258,7 +258,7 @@ public final class AegisMain {
         java.nio.file.Files.createDirectories(config.traceQueueDir());
         var listen = config.drainer().prometheusListen();
         DrainerService drainer = DrainerService.start(config.traceQueueDir(), config.dataDir().resolve("drainer"),
-                listen.host(), listen.port());
+                listen.host(), listen.port(), config.drainer().otlpEndpoint());
         out.println("aegis drainer reading " + config.traceQueueDir() + ", metrics on http://"
                 + listen.host() + ":" + drainer.metricsAddress().getPort() + "/metrics");
         out.flush();

@@ -52,8 +52,9 @@ class TraceGatewayTest {
             String acme = "x-api-key: " + TestGateway.ACME_KEY + "\r\nx-mock-output-tokens: 20\r\n";
             // 1: a plain request with an e-mail address (redacted), 2: a card (denied by rule),
             // 3: a routed stream, 4: a Gemini request, 5: an unknown key.
-            assertEquals(200, send(gateway, "/v1/messages", acme, anthropic("claude-sonnet-4-5", false,
-                    "write to " + EMAIL + " please")).status());
+            RawHttp.Response first = send(gateway, "/v1/messages", acme, anthropic("claude-sonnet-4-5", false,
+                    "write to " + EMAIL + " please"));
+            assertEquals(200, first.status(), first.body());
             assertEquals(403, send(gateway, "/v1/messages", acme, anthropic("claude-sonnet-4-5", false,
                     "card " + CARD)).status());
             assertEquals(200, send(gateway, "/v1/messages", acme, anthropic("claude-opus-4-1", true, "hi")).status());

@@ -22,12 +22,19 @@ public final class Drainer implements AutoCloseable {
     private final int checkpointEvery;
     private Totals totals;
     private final TraceEvent event = new TraceEvent();
+    private final OtlpExport otlp;
     private long lastIndex = -1;
     private long sinceCheckpoint;
     private volatile String prometheus;
     private volatile boolean running = true;
 
     public Drainer(Path queueDir, Path stateDir, int checkpointEvery) throws IOException {
+        this(queueDir, stateDir, checkpointEvery, null);
+    }
+
+    /** The same, also exporting over OTLP ({@code otlp} may be {@code null}). */
+    public Drainer(Path queueDir, Path stateDir, int checkpointEvery, OtlpExport otlp) throws IOException {
+        this.otlp = otlp;
         this.reader = new TraceReader(queueDir);
         this.stateDir = stateDir;
         this.checkpointEvery = checkpointEvery;
@@ -54,8 +61,12 @@ public final class Drainer implements AutoCloseable {
     /** Aggregates at most {@code maxEvents} available events, then checkpoints; returns how many. */
     public long drain(long maxEvents) {
         long count = 0;
-        while (count < maxEvents && reader.next(event, false)) {
+        // Spans need every field; aggregation alone reads faster without the text it does not use.
+        while (count < maxEvents && reader.next(event, otlp != null)) {
             totals.add(event);
+            if (otlp != null) {
+                otlp.record(event);
+            }
             lastIndex = reader.index();
             count++;
             if (++sinceCheckpoint >= checkpointEvery) {
@@ -89,6 +100,9 @@ public final class Drainer implements AutoCloseable {
         }
         sinceCheckpoint = 0;
         prometheus = PrometheusText.render(totals);
+        if (otlp != null) {
+            otlp.publish(totals.snapshot());
+        }
     }
 
     /** The latest totals in the Prometheus text format (safe to read from any thread). */

@@ -23,21 +23,40 @@ public final class DrainerService implements AutoCloseable {
     private final Drainer drainer;
     private final Thread thread;
     private final HttpServer server;
+    private final OtlpExport otlp;
 
-    private DrainerService(Drainer drainer, Thread thread, HttpServer server) {
+    private DrainerService(Drainer drainer, Thread thread, HttpServer server, OtlpExport otlp) {
         this.drainer = drainer;
         this.thread = thread;
         this.server = server;
+        this.otlp = otlp;
     }
 
-    /** Starts draining {@code queueDir} (state in {@code stateDir}) and serving metrics on host:port (0: any port). */
-    public static DrainerService start(Path queueDir, Path stateDir, String host, int port) throws IOException {
-        Drainer drainer = new Drainer(queueDir, stateDir, CHECKPOINT_EVERY);
+    /**
+     * Starts draining {@code queueDir} (state in {@code stateDir}), serving metrics on host:port (0:
+     * any port), and exporting OTLP to {@code otlpEndpoint} unless it is empty.
+     */
+    public static DrainerService start(Path queueDir, Path stateDir, String host, int port, String otlpEndpoint)
+            throws IOException {
+        OtlpExport otlp = otlpEndpoint == null || otlpEndpoint.isEmpty() ? null
+                : new OtlpExport(otlpEndpoint, 1.0, 10_000, java.time.Duration.ofSeconds(10));
+        Drainer drainer;
+        try {
+            drainer = new Drainer(queueDir, stateDir, CHECKPOINT_EVERY, otlp);
+        } catch (IOException | RuntimeException e) {
+            if (otlp != null) {
+                otlp.close();
+            }
+            throw e;
+        }
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 16);
         } catch (IOException e) {
             drainer.close();
+            if (otlp != null) {
+                otlp.close();
+            }
             throw new IOException("cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         server.createContext("/metrics", exchange -> {
@@ -58,7 +77,7 @@ public final class DrainerService implements AutoCloseable {
         }, "aegis-drainer");
         thread.setDaemon(true);
         thread.start();
-        return new DrainerService(drainer, thread, server);
+        return new DrainerService(drainer, thread, server, otlp);
     }
 
     /** Where {@code /metrics} is served. */
@@ -80,5 +99,8 @@ public final class DrainerService implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         drainer.close();
+        if (otlp != null) {
+            otlp.close();
+        }
     }
 }

@@ -83,6 +83,24 @@ final class Totals {
         return series.values();
     }
 
+    /** A copy of every series' counters (no histograms), safe to hand to another thread. */
+    List<Series> snapshot() {
+        List<Series> copies = new ArrayList<>(series.size());
+        for (Series s : series.values()) {
+            Series copy = new Series(s.tenant, s.provider, s.model, null, null);
+            copy.requests = s.requests;
+            copy.errors = s.errors;
+            copy.denied = s.denied;
+            copy.inputTokens = s.inputTokens;
+            copy.outputTokens = s.outputTokens;
+            copy.cacheReadTokens = s.cacheReadTokens;
+            copy.cacheWriteTokens = s.cacheWriteTokens;
+            copy.costNanos = s.costNanos;
+            copies.add(copy);
+        }
+        return copies;
+    }
+
     Map<String, Long> piiFindings() {
         Map<String, Long> out = new LinkedHashMap<>();
         piiFindings.forEach((type, count) -> out.put(type, count[0]));
