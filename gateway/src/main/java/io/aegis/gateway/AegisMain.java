@@ -131,7 +131,14 @@ public final class AegisMain {
             AutoCloseable service = runtime;
             if (command.equals("run")) {
                 // `aegis run` drains its own queue in process; `aegis gateway` leaves that to `aegis drain`.
-                DrainerService drainer = startDrainer(config, out);
+                DrainerService drainer;
+                try {
+                    drainer = startDrainer(config, out);
+                } catch (java.io.IOException | RuntimeException e) {
+                    runtime.close();
+                    err.println("aegis run: cannot start the trace drainer: " + e.getMessage());
+                    return EXIT_USAGE;
+                }
                 service = () -> {
                     runtime.close();
                     drainer.close();

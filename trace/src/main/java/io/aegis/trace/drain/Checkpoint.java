@@ -21,7 +21,8 @@ import java.nio.file.StandardOpenOption;
  */
 final class Checkpoint {
     private static final long MAGIC = 0x4145474953434b50L; // "AEGISCKP"
-    private static final int VERSION = 1;
+    /** 2: decisions without a rule counted apart. */
+    private static final int VERSION = 2;
     private static final String FILE = "drainer.checkpoint";
 
     final long index;
@@ -40,10 +41,14 @@ final class Checkpoint {
         }
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             if (in.readLong() != MAGIC || in.readInt() != VERSION) {
-                throw new IOException(file + ": not a drainer checkpoint of this version");
+                throw new IOException(file + ": not a drainer checkpoint of this version; move it aside to rebuild"
+                        + " the totals from the queue");
             }
             long index = in.readLong();
             return new Checkpoint(index, Totals.read(in));
+        } catch (java.io.EOFException e) {
+            throw new IOException(file + ": the checkpoint is cut short (damaged); move it aside to rebuild the totals"
+                    + " from the queue", e);
         }
     }
 
