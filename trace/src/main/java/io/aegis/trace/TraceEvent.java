@@ -110,6 +110,13 @@ public final class TraceEvent {
         }
     }
 
+    /** Empties the PII, tag and shadow lists (the decoder overwrites every other field). */
+    void resetLists() {
+        piiSize = 0;
+        tagSize = 0;
+        shadowSize = 0;
+    }
+
     /** Records {@code count} findings of a PII type (by name; never a value). */
     public void addPii(CharSequence type, int count) {
         if (piiSize < MAX_ITEMS && count > 0) {

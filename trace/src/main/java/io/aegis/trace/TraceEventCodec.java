@@ -72,7 +72,8 @@ final class TraceEventCodec {
             return false;
         }
         in.position += 2;
-        e.clear();
+        // Every field is overwritten below (skipped text is emptied), so no clear() pass first.
+        e.resetLists();
         e.timestampNanos = in.getLong();
         text(in, e.traceId, full);
         text(in, e.spanId, full);
@@ -130,6 +131,7 @@ final class TraceEventCodec {
             in.getText(field);
         } else {
             in.skipText();
+            field.setLength(0);
         }
     }
 }

@@ -17,7 +17,7 @@ import org.HdrHistogram.Histogram;
  * series, type or rule is seen (lookups use a reusable probe key). Owned by the drainer thread.
  */
 final class Totals {
-    private final TextKeyedMap<Series> series = new TextKeyedMap<>();
+    private final SeriesMap series = new SeriesMap();
     private final TextKeyedMap<long[]> piiFindings = new TextKeyedMap<>();
     private final TextKeyedMap<long[]> ruleDecisions = new TextKeyedMap<>();
     private long events;
@@ -31,15 +31,12 @@ final class Totals {
 
     void add(TraceEvent e) {
         events++;
-        probe.setLength(0);
-        probe.append(e.tenant).append('\u0000').append(e.provider == TraceEvent.Provider.ANTHROPIC ? "anthropic" : "gemini")
-                .append('\u0000').append(e.routedModel.length() > 0 ? e.routedModel : e.model);
-        Series s = series.get(probe);
+        String provider = e.provider == TraceEvent.Provider.ANTHROPIC ? "anthropic" : "gemini";
+        StringBuilder model = e.routedModel.length() > 0 ? e.routedModel : e.model;
+        Series s = series.get(e.tenant, provider, model);
         if (s == null) {
-            String key = probe.toString();
-            String[] parts = key.split("\u0000", -1);
-            s = new Series(parts[0], parts[1], parts[2]);
-            series.put(key, s);
+            s = new Series(e.tenant.toString(), provider, model.toString());
+            series.put(s);
         }
         s.requests++;
         if (e.status >= 400 || e.error.length() > 0) {
@@ -158,7 +155,7 @@ final class Totals {
             s.cacheReadTokens = values[5];
             s.cacheWriteTokens = values[6];
             s.costNanos = values[7];
-            totals.series.put(key, s);
+            totals.series.put(s);
         }
         readCounters(in, totals.piiFindings);
         readCounters(in, totals.ruleDecisions);
