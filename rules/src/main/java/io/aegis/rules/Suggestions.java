@@ -3,17 +3,18 @@ package io.aegis.rules;
 import java.util.Collection;
 
 /** "Did you mean" for misspelt names: the nearest known name by edit distance, when it is near. */
-final class Suggestions {
+public final class Suggestions {
     private Suggestions() {
     }
 
     /** {@code "; did you mean 'x'?"}, or "" when no known name is within a third of the length. */
-    static String didYouMean(String name, Collection<String> known) {
+    public static String didYouMean(String name, Collection<String> known) {
         String best = nearest(name, known);
         return best == null ? "" : "; did you mean '" + best + "'?";
     }
 
-    static String nearest(String name, Collection<String> known) {
+    /** The known name {@code name} most likely meant, or {@code null} when none is near. */
+    public static String nearest(String name, Collection<String> known) {
         // A known name that contains what was typed ("CARD" for CREDIT_CARD) is the likeliest meaning.
         if (name.length() >= 3) {
             for (String candidate : known) {

@@ -88,7 +88,9 @@ class TraceGatewayTest {
             assertTrue(e.path("span_id").asText().matches("[0-9a-f]{16}"), e.toString());
             assertTrue(e.path("t_total_us").asLong() >= e.path("t_overhead_us").asLong(), e.toString());
         }
-        JsonNode plain = events.get(0);
+        // Each request's event, found by what sets it apart: events from different event loops may
+        // reach the queue in another order than the requests were sent.
+        JsonNode plain = only(events, e -> e.path("status").asInt() == 200 && e.path("model").asText().equals("claude-sonnet-4-5"));
         assertEquals("acme", plain.path("tenant").asText());
         assertEquals("anthropic", plain.path("provider").asText());
         assertEquals("claude-sonnet-4-5", plain.path("model").asText());
@@ -103,7 +105,7 @@ class TraceGatewayTest {
         assertEquals("[\"seen\"]", plain.path("tags").toString());
         assertTrue(plain.path("error").isNull());
 
-        JsonNode denied = events.get(1);
+        JsonNode denied = only(events, e -> e.path("status").asInt() == 403);
         assertEquals(403, denied.path("status").asInt());
         assertEquals("deny", denied.path("decision").asText());
         assertEquals("no-cards", denied.path("rule").asText());
@@ -113,20 +115,20 @@ class TraceGatewayTest {
         assertEquals(0, denied.path("cost_usd").decimalValue().signum(), "nothing went upstream, nothing billed");
         assertTrue(denied.path("t_ttfb_us").isNull());
 
-        JsonNode routed = events.get(2);
+        JsonNode routed = only(events, e -> e.path("model").asText().equals("claude-opus-4-1"));
         assertTrue(routed.path("stream").asBoolean());
         assertEquals("claude-opus-4-1", routed.path("model").asText());
         assertEquals("claude-sonnet-4-5", routed.path("routed_model").asText());
         assertEquals("[\"watch\"]", routed.path("shadow").toString());
 
-        JsonNode gemini = events.get(3);
+        JsonNode gemini = only(events, e -> e.path("provider").asText().equals("gemini"));
         assertEquals("gemini", gemini.path("provider").asText());
         assertEquals("gemini-2.5-flash", gemini.path("model").asText());
         // 10 input tokens at 300 + 20 output at 2,500 nano-dollars.
         assertEquals(0, new java.math.BigDecimal("0.000053").compareTo(gemini.path("cost_usd").decimalValue()),
                 gemini.path("cost_usd").toString());
 
-        JsonNode unknownKey = events.get(4);
+        JsonNode unknownKey = only(events, e -> e.path("status").asInt() == 401);
         assertEquals(401, unknownKey.path("status").asInt());
         assertEquals("", unknownKey.path("tenant").asText());
 
@@ -135,6 +137,12 @@ class TraceGatewayTest {
                 CARD, "4111111111111111")) {
             assertFalse(queueContains(queueDir, secret), "'" + secret + "' must not be in the queue files");
         }
+    }
+
+    private static JsonNode only(List<JsonNode> events, java.util.function.Predicate<JsonNode> which) {
+        List<JsonNode> matching = events.stream().filter(which).toList();
+        assertEquals(1, matching.size(), "exactly one such event in " + events);
+        return matching.get(0);
     }
 
     private static String anthropic(String model, boolean stream, String content) {

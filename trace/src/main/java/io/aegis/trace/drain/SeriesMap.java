@@ -18,7 +18,8 @@ final class SeriesMap {
         int mask = slots.length - 1;
         for (int slot = hash & mask; slots[slot] != null; slot = (slot + 1) & mask) {
             Series s = slots[slot];
-            if (hashes[slot] == hash && s.provider.equals(provider) && same(s.tenant, tenant) && same(s.model, model)) {
+            if (hashes[slot] == hash && s.provider.equals(provider) && TextKeyedMap.equal(s.tenant, tenant)
+                    && TextKeyedMap.equal(s.model, model)) {
                 return s;
             }
         }
@@ -79,17 +80,5 @@ final class SeriesMap {
             h = 31 * h + model.charAt(i);
         }
         return h ^ (h >>> 16);
-    }
-
-    private static boolean same(String stored, CharSequence probe) {
-        if (stored.length() != probe.length()) {
-            return false;
-        }
-        for (int i = 0; i < stored.length(); i++) {
-            if (stored.charAt(i) != probe.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

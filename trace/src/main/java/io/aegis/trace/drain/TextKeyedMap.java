@@ -88,7 +88,8 @@ final class TextKeyedMap<V> {
         return h ^ (h >>> 16);
     }
 
-    private static boolean equal(String stored, CharSequence probe) {
+    /** Whether {@code stored} holds exactly the characters of {@code probe}. */
+    static boolean equal(String stored, CharSequence probe) {
         if (stored.length() != probe.length()) {
             return false;
         }
