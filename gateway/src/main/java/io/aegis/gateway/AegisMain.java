@@ -265,7 +265,8 @@ public final class AegisMain {
         java.nio.file.Files.createDirectories(config.traceQueueDir());
         var listen = config.drainer().prometheusListen();
         DrainerService drainer = DrainerService.start(config.traceQueueDir(), config.dataDir().resolve("drainer"),
-                listen.host(), listen.port(), config.drainer().otlpEndpoint());
+                listen.host(), listen.port(), config.drainer().otlpEndpoint(),
+                java.util.concurrent.TimeUnit.HOURS.toMillis(config.traceRetentionHours()));
         out.println("aegis drainer reading " + config.traceQueueDir() + ", metrics on http://"
                 + listen.host() + ":" + drainer.metricsAddress().getPort() + "/metrics");
         out.flush();

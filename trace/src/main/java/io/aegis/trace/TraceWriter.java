@@ -23,7 +23,16 @@ public final class TraceWriter implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
 
     public TraceWriter(Path queueDir) {
-        this.queue = ChronicleQueue.singleBuilder(queueDir.toFile()).rollCycle(RollCycles.FAST_HOURLY).build();
+        this(queueDir, null);
+    }
+
+    /** The same with a clock of its own (tests write into past hours). */
+    TraceWriter(Path queueDir, net.openhft.chronicle.core.time.TimeProvider clock) {
+        var builder = ChronicleQueue.singleBuilder(queueDir.toFile()).rollCycle(RollCycles.FAST_HOURLY);
+        if (clock != null) {
+            builder.timeProvider(clock);
+        }
+        this.queue = builder.build();
         this.writers = ThreadLocal.withInitial(() -> {
             ExcerptAppender appender = queue.createAppender();
             opened.add(appender);

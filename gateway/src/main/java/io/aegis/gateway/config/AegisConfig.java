@@ -23,6 +23,7 @@ public record AegisConfig(
         List<String> ruleGlobs,
         Map<String, LimitClass> limitClasses,
         Path traceQueueDir,
+        long traceRetentionHours,
         DrainerSettings drainer,
         MockUpstreamSettings mockUpstream) {
 

@@ -61,7 +61,7 @@ public final class ConfigLoader {
     private static final Set<String> BUDGET_KEYS = ordered("usd_per_day", "usd_per_month", "per_model", "per_key");
     private static final Set<String> SCOPED_BUDGET_KEYS = ordered("usd_per_day", "usd_per_month");
     private static final Set<String> LIMIT_KEYS = ordered("requests_per_minute", "tokens_per_minute");
-    private static final Set<String> TRACE_KEYS = ordered("queue_dir");
+    private static final Set<String> TRACE_KEYS = ordered("queue_dir", "retention_hours");
     private static final Set<String> DRAINER_KEYS = ordered("otlp_endpoint", "prometheus_listen");
     private static final Set<String> MOCK_KEYS = ordered("listen", "latency_ms", "chunk_delay_ms", "faults");
     private static final Set<String> PROVIDER_NAMES = ordered("anthropic", "gemini");
@@ -221,6 +221,7 @@ public final class ConfigLoader {
                         .map(pattern -> path(projectRoot, pattern).toString()).toList(),
                 Map.copyOf(limitClasses),
                 path(projectRoot, nodes.string(trace.get("queue_dir"), "trace.queue_dir", "data/trace")),
+                nodes.longInRange(trace.get("retention_hours"), "trace.retention_hours", 24, 0, 24L * 366),
                 new AegisConfig.DrainerSettings(otlp, nodes.listen(drainer.get("prometheus_listen"),
                         "drainer.prometheus_listen", new ListenAddress("127.0.0.1", 9464))),
                 mock);

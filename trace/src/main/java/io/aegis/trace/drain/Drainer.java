@@ -1,6 +1,7 @@
 package io.aegis.trace.drain;
 
 import io.aegis.trace.TraceEvent;
+import io.aegis.trace.Retention;
 import io.aegis.trace.TraceReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,6 +24,10 @@ public final class Drainer implements AutoCloseable {
     private Totals totals;
     private final TraceEvent event = new TraceEvent();
     private final OtlpExport otlp;
+    private final Path queueDir;
+    /** Drained files older than this are deleted (negative: never). */
+    private long retainMillis = -1;
+    private long lastRetentionMillis;
     private long lastIndex = -1;
     private long sinceCheckpoint;
     private volatile String prometheus;
@@ -35,6 +40,7 @@ public final class Drainer implements AutoCloseable {
     /** The same, also exporting over OTLP ({@code otlp} may be {@code null}). */
     public Drainer(Path queueDir, Path stateDir, int checkpointEvery, OtlpExport otlp) throws IOException {
         this.otlp = otlp;
+        this.queueDir = queueDir;
         this.reader = new TraceReader(queueDir);
         this.stateDir = stateDir;
         this.checkpointEvery = checkpointEvery;
@@ -92,6 +98,27 @@ public final class Drainer implements AutoCloseable {
         running = false;
     }
 
+    /**
+     * Deletes queue files once drained and older than {@code millis} (0: as soon as drained;
+     * negative: never), checked at most once a minute.
+     */
+    public void retainFor(long millis) {
+        this.retainMillis = millis;
+    }
+
+    private void applyRetention() {
+        long now = System.currentTimeMillis();
+        if (retainMillis < 0 || now - lastRetentionMillis < 60_000) {
+            return;
+        }
+        lastRetentionMillis = now;
+        try {
+            Retention.deleteDrained(queueDir, lastIndex, retainMillis, now);
+        } catch (IOException e) {
+            // Old files stay until the next try; draining goes on.
+        }
+    }
+
     private void checkpoint() {
         try {
             Checkpoint.save(stateDir, lastIndex, totals);
@@ -103,6 +130,7 @@ public final class Drainer implements AutoCloseable {
         if (otlp != null) {
             otlp.publish(totals.snapshot());
         }
+        applyRetention();
     }
 
     /** The latest totals in the Prometheus text format (safe to read from any thread). */

@@ -34,10 +34,11 @@ public final class DrainerService implements AutoCloseable {
 
     /**
      * Starts draining {@code queueDir} (state in {@code stateDir}), serving metrics on host:port (0:
-     * any port), and exporting OTLP to {@code otlpEndpoint} unless it is empty.
+     * any port), exporting OTLP to {@code otlpEndpoint} unless it is empty, and deleting queue
+     * files once drained and older than {@code retainMillis} (negative: never).
      */
-    public static DrainerService start(Path queueDir, Path stateDir, String host, int port, String otlpEndpoint)
-            throws IOException {
+    public static DrainerService start(Path queueDir, Path stateDir, String host, int port, String otlpEndpoint,
+            long retainMillis) throws IOException {
         OtlpExport otlp = otlpEndpoint == null || otlpEndpoint.isEmpty() ? null
                 : new OtlpExport(otlpEndpoint, 1.0, 10_000, java.time.Duration.ofSeconds(10));
         Drainer drainer;
@@ -49,6 +50,7 @@ public final class DrainerService implements AutoCloseable {
             }
             throw e;
         }
+        drainer.retainFor(retainMillis);
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 16);
