@@ -1,26 +1,39 @@
 package io.aegis.trace;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 /**
- * Appends trace events to the Chronicle Queue under {@code trace.queue_dir}: one appender per
- * writing thread (each event loop has its own, so no appender is shared), one document per event,
- * no allocation per event. The queue rolls every hour. An append that fails is counted and the
- * event dropped; the proxy is never failed because of its trace.
+ * Appends trace events to the Chronicle Queue under {@code trace.queue_dir} without ever making an
+ * event loop wait for the disk: each event is encoded on the calling thread into that thread's
+ * buffer and copied into an off-heap many-to-one ring; one writer thread moves events from the
+ * ring into the queue (one document each, hourly roll). If the disk stalls long enough for the
+ * ring to fill, new events are counted as dropped instead of stalling the proxy. No allocation
+ * per event. {@link #close()} writes out what is in the ring before it closes the queue.
  */
 public final class TraceWriter implements AutoCloseable {
+    /** Room for tens of thousands of events while the disk catches up. */
+    private static final int RING_BYTES = 16 * 1024 * 1024;
+    private static final int EVENT_TYPE = 1;
+    private static final long IDLE_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+
     private final ChronicleQueue queue;
-    private final ThreadLocal<ThreadWriter> writers;
-    private final List<ExcerptAppender> opened = new CopyOnWriteArrayList<>();
+    private final ManyToOneRingBuffer ring;
+    private final ThreadLocal<Encoder> encoders = ThreadLocal.withInitial(Encoder::new);
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final Thread writer;
+    private volatile boolean running = true;
 
     public TraceWriter(Path queueDir) {
         this(queueDir, null);
@@ -33,38 +46,85 @@ public final class TraceWriter implements AutoCloseable {
             builder.timeProvider(clock);
         }
         this.queue = builder.build();
-        this.writers = ThreadLocal.withInitial(() -> {
-            ExcerptAppender appender = queue.createAppender();
-            opened.add(appender);
-            return new ThreadWriter(appender, new EventBytes());
-        });
+        this.ring = new ManyToOneRingBuffer(new UnsafeBuffer(
+                ByteBuffer.allocateDirect(RING_BYTES + RingBufferDescriptor.TRAILER_LENGTH)));
+        this.writer = new Thread(this::writeLoop, "aegis-trace-writer");
+        writer.setDaemon(true);
+        writer.start();
     }
 
-    /** Appends one event; returns false (and counts a drop) when the queue could not take it. */
+    /** One calling thread's encoding buffer and its view for the ring. */
+    private static final class Encoder {
+        final EventBytes bytes = new EventBytes();
+        final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
+    }
+
+    /** Hands one event to the writer; false (and a drop counted) when the ring is full. */
     public boolean append(TraceEvent event) {
-        ThreadWriter mine = writers.get();
-        // Encoded in plain Java first, then copied into the queue in one call.
-        EventBytes encoded = mine.bytes.reset();
+        Encoder encoder = encoders.get();
+        EventBytes encoded = encoder.bytes.reset();
         TraceEventCodec.write(encoded, event);
-        try (DocumentContext document = mine.appender.writingDocument()) {
-            document.wire().bytes().write(encoded.buffer, 0, encoded.position);
-        } catch (RuntimeException e) {
+        if (encoder.view.byteArray() != encoded.buffer) {
+            encoder.view.wrap(encoded.buffer);
+        }
+        if (!ring.write(EVENT_TYPE, encoder.view, 0, encoded.position)) {
             dropped.incrementAndGet();
             return false;
         }
-        written.incrementAndGet();
         return true;
     }
 
-    /** One thread's appender and encoding buffer. */
-    private record ThreadWriter(ExcerptAppender appender, EventBytes bytes) {
+    private void writeLoop() {
+        try (ExcerptAppender appender = queue.createAppender()) {
+            byte[] scratch = new byte[4096];
+            byte[][] holder = {scratch};
+            while (true) {
+                int moved = ring.read((type, buffer, index, length) -> {
+                    if (holder[0].length < length) {
+                        holder[0] = new byte[Math.max(length, holder[0].length * 2)];
+                    }
+                    buffer.getBytes(index, holder[0], 0, length);
+                    try (DocumentContext document = appender.writingDocument()) {
+                        document.wire().bytes().write(holder[0], 0, length);
+                    } catch (RuntimeException e) {
+                        dropped.incrementAndGet();
+                        return;
+                    }
+                    written.incrementAndGet();
+                }, 256);
+                if (moved == 0) {
+                    if (!running) {
+                        return; // stopped, and the ring is empty
+                    }
+                    LockSupport.parkNanos(IDLE_PARK_NANOS);
+                }
+            }
+        }
     }
 
+    /** Waits (bounded) until every event appended so far is in the queue; false on timeout. */
+    public boolean sync(long timeoutMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (ring.size() > 0 || ring.consumerPosition() != ring.producerPosition()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            LockSupport.parkNanos(IDLE_PARK_NANOS);
+        }
+        return true;
+    }
+
+    /** Bytes of events waiting in the ring for the writer thread. */
+    public int pendingBytes() {
+        return ring.size();
+    }
+
+    /** Events in the queue. */
     public long written() {
         return written.get();
     }
 
-    /** Events that could not be appended (a full or failing disk). */
+    /** Events that could not be kept: the ring was full (a stalled disk), or the queue refused them. */
     public long dropped() {
         return dropped.get();
     }
@@ -75,8 +135,11 @@ public final class TraceWriter implements AutoCloseable {
 
     @Override
     public void close() {
-        for (ExcerptAppender appender : opened) {
-            appender.close();
+        running = false;
+        try {
+            writer.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         queue.close();
     }

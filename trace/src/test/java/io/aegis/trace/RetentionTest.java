@@ -30,6 +30,8 @@ class RetentionTest {
                     TraceEvent.set(event.clear().tenant, "acme");
                     writer.append(event);
                 }
+                // The writer thread stamps the hour as it writes: let it finish this hour's events.
+                assertEquals(true, writer.sync(10_000));
             }
         }
         assertEquals(4, files(queue));

@@ -60,6 +60,7 @@ class TraceQueueTest {
             for (Thread thread : threads) {
                 thread.join();
             }
+            assertTrue(writer.sync(10_000), "the writer thread empties the ring");
             assertEquals(1500, writer.written());
             assertEquals(0, writer.dropped());
         }

@@ -67,6 +67,7 @@ class TraceGatewayTest {
                 gateway.nextCompleted(); // every exchange finished, so every event was appended
             }
             queueDir = gateway.runtime().trace().directory();
+            assertTrue(gateway.runtime().trace().sync(10_000), "every event handed to the writer is in the queue");
             TraceEvent event = new TraceEvent();
             StringBuilder json = new StringBuilder();
             try (TraceReader reader = new TraceReader(queueDir)) {
