@@ -266,6 +266,8 @@ public final class AegisMain {
         var listen = config.drainer().prometheusListen();
         DrainerService drainer = DrainerService.start(config.traceQueueDir(), config.dataDir().resolve("drainer"),
                 listen.host(), listen.port(), config.drainer().otlpEndpoint(),
+                new io.aegis.trace.drain.Sampling(config.drainer().sampling().defaultRate(),
+                        config.drainer().sampling().tenants(), config.drainer().sampling().tags()),
                 java.util.concurrent.TimeUnit.HOURS.toMillis(config.traceRetentionHours()));
         out.println("aegis drainer reading " + config.traceQueueDir() + ", metrics on http://"
                 + listen.host() + ":" + drainer.metricsAddress().getPort() + "/metrics");

@@ -56,7 +56,11 @@ public record AegisConfig(
     }
 
     /** The AITrace drainer's outputs. */
-    public record DrainerSettings(String otlpEndpoint, ListenAddress prometheusListen) {
+    public record DrainerSettings(String otlpEndpoint, ListenAddress prometheusListen, SamplingSettings sampling) {
+    }
+
+    /** Which events become spans: rates from 0 to 1 by default, tenant and tag (errors and denials always). */
+    public record SamplingSettings(double defaultRate, Map<String, Double> tenants, Map<String, Double> tags) {
     }
 
     public ProviderSettings provider(Provider provider) {

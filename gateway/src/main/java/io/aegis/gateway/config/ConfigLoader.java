@@ -62,7 +62,8 @@ public final class ConfigLoader {
     private static final Set<String> SCOPED_BUDGET_KEYS = ordered("usd_per_day", "usd_per_month");
     private static final Set<String> LIMIT_KEYS = ordered("requests_per_minute", "tokens_per_minute");
     private static final Set<String> TRACE_KEYS = ordered("queue_dir", "retention_hours");
-    private static final Set<String> DRAINER_KEYS = ordered("otlp_endpoint", "prometheus_listen");
+    private static final Set<String> DRAINER_KEYS = ordered("otlp_endpoint", "prometheus_listen", "sampling");
+    private static final Set<String> SAMPLING_KEYS = ordered("default", "tenants", "tags");
     private static final Set<String> MOCK_KEYS = ordered("listen", "latency_ms", "chunk_delay_ms", "faults");
     private static final Set<String> PROVIDER_NAMES = ordered("anthropic", "gemini");
     private static final Pattern KEY_HASH = Pattern.compile("sha256:[0-9a-f]{64}");
@@ -223,8 +224,47 @@ public final class ConfigLoader {
                 path(projectRoot, nodes.string(trace.get("queue_dir"), "trace.queue_dir", "data/trace")),
                 nodes.longInRange(trace.get("retention_hours"), "trace.retention_hours", 24, 0, 24L * 366),
                 new AegisConfig.DrainerSettings(otlp, nodes.listen(drainer.get("prometheus_listen"),
-                        "drainer.prometheus_listen", new ListenAddress("127.0.0.1", 9464))),
+                        "drainer.prometheus_listen", new ListenAddress("127.0.0.1", 9464)),
+                        sampling(nodes, drainer.get("sampling"))),
                 mock);
+    }
+
+    /** {@code drainer.sampling}: rates from 0 to 1, by default, tenant and tag. */
+    private static AegisConfig.SamplingSettings sampling(ConfigNodes nodes, Node node) {
+        if (node == null) {
+            return new AegisConfig.SamplingSettings(1.0, Map.of(), Map.of());
+        }
+        Map<String, Node> fields = nodes.mapping(node, "drainer.sampling", SAMPLING_KEYS);
+        double fallback = rate(nodes, fields.get("default"), "drainer.sampling.default", 1.0);
+        Map<String, Double> tenants = new java.util.LinkedHashMap<>();
+        Map<String, Double> tags = new java.util.LinkedHashMap<>();
+        for (String group : List.of("tenants", "tags")) {
+            if (fields.get(group) != null) {
+                for (Map.Entry<String, Node> entry : nodes.mapping(fields.get(group), "drainer.sampling." + group, null)
+                        .entrySet()) {
+                    (group.equals("tenants") ? tenants : tags).put(entry.getKey(), rate(nodes, entry.getValue(),
+                            "drainer.sampling." + group + "." + entry.getKey(), 1.0));
+                }
+            }
+        }
+        return new AegisConfig.SamplingSettings(fallback, Map.copyOf(tenants), Map.copyOf(tags));
+    }
+
+    private static double rate(ConfigNodes nodes, Node node, String key, double fallback) {
+        String text = nodes.string(node, key, null);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            double rate = Double.parseDouble(text.trim());
+            if (rate >= 0 && rate <= 1) {
+                return rate;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        nodes.problem(node, key, "must be a share from 0 to 1, got '" + text + "'");
+        return fallback;
     }
 
     /** {@code {NAME: {usd_per_day, usd_per_month}}} → NAME → {micros per day, per month}. */

@@ -38,9 +38,9 @@ public final class DrainerService implements AutoCloseable {
      * files once drained and older than {@code retainMillis} (negative: never).
      */
     public static DrainerService start(Path queueDir, Path stateDir, String host, int port, String otlpEndpoint,
-            long retainMillis) throws IOException {
+            Sampling sampling, long retainMillis) throws IOException {
         OtlpExport otlp = otlpEndpoint == null || otlpEndpoint.isEmpty() ? null
-                : new OtlpExport(otlpEndpoint, 1.0, 10_000, java.time.Duration.ofSeconds(10));
+                : new OtlpExport(otlpEndpoint, sampling, 10_000, java.time.Duration.ofSeconds(10));
         Drainer drainer;
         try {
             drainer = new Drainer(queueDir, stateDir, CHECKPOINT_EVERY, otlp);

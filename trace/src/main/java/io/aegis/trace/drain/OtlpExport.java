@@ -24,9 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * OTLP/HTTP export for the drainer: sampled events as GenAI spans, and metrics
  * ({@code gen_ai.client.token.usage}, {@code gen_ai.client.operation.duration}, and the Aegis
- * totals {@code aegis.requests} and {@code aegis.cost}). Errors and denials are always kept;
- * other events at the rate their rules asked for, else the default, decided by trace id so a
- * trace is kept or dropped whole. Spans wait in a bounded buffer for a thread of their own to
+ * totals {@code aegis.requests} and {@code aegis.cost}). Which events become spans is
+ * {@link Sampling}'s call (errors and denials always). Spans wait in a bounded buffer for a thread of their own to
  * send; when the collector is down the drainer keeps draining and the spans that do not fit are
  * counted as dropped.
  */
@@ -38,7 +37,7 @@ public final class OtlpExport implements AutoCloseable {
     private final OtlpHttpSpanExporter spanExporter;
     private final SdkMeterProvider meterProvider;
     private final ArrayBlockingQueue<SpanData> buffer;
-    private final double defaultSampleRate;
+    private final Sampling sampling;
     private final Resource resource = Resource.getDefault().merge(Resource.create(
             Attributes.of(AttributeKey.stringKey("service.name"), "aegis-gateway")));
     private final InstrumentationScopeInfo scope = InstrumentationScopeInfo.create("io.aegis.trace");
@@ -56,7 +55,7 @@ public final class OtlpExport implements AutoCloseable {
      * @param endpoint      the collector's base URL ({@code http://127.0.0.1:4318})
      * @param bufferedSpans how many spans may wait for the collector
      */
-    public OtlpExport(String endpoint, double defaultSampleRate, int bufferedSpans, Duration metricInterval) {
+    public OtlpExport(String endpoint, Sampling sampling, int bufferedSpans, Duration metricInterval) {
         String base = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
         this.spanExporter = OtlpHttpSpanExporter.builder().setEndpoint(base + "/v1/traces").build();
         this.meterProvider = SdkMeterProvider.builder().setResource(resource)
@@ -65,7 +64,7 @@ public final class OtlpExport implements AutoCloseable {
                         .setInterval(metricInterval).build())
                 .build();
         this.buffer = new ArrayBlockingQueue<>(bufferedSpans);
-        this.defaultSampleRate = defaultSampleRate;
+        this.sampling = sampling;
         Meter meter = meterProvider.get("io.aegis.trace");
         this.duration = meter.histogramBuilder("gen_ai.client.operation.duration").setUnit("s")
                 .setDescription("GenAI operation duration, end to end through the gateway").build();
@@ -92,7 +91,7 @@ public final class OtlpExport implements AutoCloseable {
         duration.record(e.totalNanos / 1e9, forSeries[0]);
         tokens.record(e.inputTokens + e.cacheReadTokens + e.cacheWriteTokens, forSeries[1]);
         tokens.record(e.outputTokens, forSeries[2]);
-        if (sampled(e) && !buffer.offer(new EventSpan(e, resource, scope))) {
+        if (sampling.keep(e) && !buffer.offer(new EventSpan(e, resource, scope))) {
             dropped.incrementAndGet();
         }
     }
@@ -100,22 +99,6 @@ public final class OtlpExport implements AutoCloseable {
     /** Publishes totals for the cumulative counters (on the drainer thread, at a checkpoint). */
     void publish(List<Series> snapshot) {
         published = snapshot;
-    }
-
-    private boolean sampled(TraceEvent e) {
-        if (e.status >= 400 || e.error.length() > 0 || e.denied) {
-            return true;
-        }
-        double rate = e.sampleRate >= 0 ? e.sampleRate : defaultSampleRate;
-        if (rate >= 1) {
-            return true;
-        }
-        // By trace id: every event of a trace gets the same answer.
-        int hash = 0;
-        for (int i = 0; i < e.traceId.length(); i++) {
-            hash = 31 * hash + e.traceId.charAt(i);
-        }
-        return ((hash & 0x7fffffff) % 10_000) < rate * 10_000;
     }
 
     private Attributes[] attributesFor(TraceEvent e) {

@@ -88,7 +88,7 @@ class OtlpExportTest {
             writer.append(e);
         }
         String endpoint = "http://127.0.0.1:" + collector.getAddress().getPort();
-        try (OtlpExport otlp = new OtlpExport(endpoint, 1.0, 100, Duration.ofMillis(200));
+        try (OtlpExport otlp = new OtlpExport(endpoint, Sampling.all(), 100, Duration.ofMillis(200));
              Drainer drainer = new Drainer(queue, dir.resolve("state"), 1000, otlp)) {
             assertEquals(4, drainer.drainAvailable());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
