@@ -9,6 +9,7 @@ import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
@@ -76,23 +77,22 @@ public final class TraceWriter implements AutoCloseable {
 
     private void writeLoop() {
         try (ExcerptAppender appender = queue.createAppender()) {
-            byte[] scratch = new byte[4096];
-            byte[][] holder = {scratch};
+            byte[][] scratch = {new byte[4096]};
+            MessageHandler toQueue = (type, buffer, index, length) -> {
+                if (scratch[0].length < length) {
+                    scratch[0] = new byte[Math.max(length, scratch[0].length * 2)];
+                }
+                buffer.getBytes(index, scratch[0], 0, length);
+                try (DocumentContext document = appender.writingDocument()) {
+                    document.wire().bytes().write(scratch[0], 0, length);
+                } catch (RuntimeException e) {
+                    dropped.incrementAndGet();
+                    return;
+                }
+                written.incrementAndGet();
+            };
             while (true) {
-                int moved = ring.read((type, buffer, index, length) -> {
-                    if (holder[0].length < length) {
-                        holder[0] = new byte[Math.max(length, holder[0].length * 2)];
-                    }
-                    buffer.getBytes(index, holder[0], 0, length);
-                    try (DocumentContext document = appender.writingDocument()) {
-                        document.wire().bytes().write(holder[0], 0, length);
-                    } catch (RuntimeException e) {
-                        dropped.incrementAndGet();
-                        return;
-                    }
-                    written.incrementAndGet();
-                }, 256);
-                if (moved == 0) {
+                if (ring.read(toQueue, 256) == 0) {
                     if (!running) {
                         return; // stopped, and the ring is empty
                     }
