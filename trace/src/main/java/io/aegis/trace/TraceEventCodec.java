@@ -8,6 +8,7 @@ package io.aegis.trace;
  */
 final class TraceEventCodec {
     static final byte KIND_REQUEST = 1;
+    static final byte KIND_AUDIT = 2;
     static final byte VERSION = 1;
 
     private TraceEventCodec() {
@@ -123,6 +124,34 @@ final class TraceEventCodec {
                 in.skipText();
             }
         }
+        return true;
+    }
+
+    static void writeAudit(EventBytes out, AuditEvent e) {
+        out.putByte(KIND_AUDIT);
+        out.putByte(VERSION);
+        out.putLong(e.timestampNanos);
+        out.putText(e.actor);
+        out.putText(e.action);
+        out.putText(e.target);
+        out.putLong(e.oldVersion);
+        out.putLong(e.newVersion);
+        out.putText(e.detail);
+    }
+
+    /** Decodes an audit event into {@code e}; false for another kind or version. */
+    static boolean readAudit(EventBytes in, AuditEvent e) {
+        if (in.remaining() < 2 || in.buffer[in.position] != KIND_AUDIT || in.buffer[in.position + 1] != VERSION) {
+            return false;
+        }
+        in.position += 2;
+        e.timestampNanos = in.getLong();
+        in.getText(e.actor);
+        in.getText(e.action);
+        in.getText(e.target);
+        e.oldVersion = in.getLong();
+        e.newVersion = in.getLong();
+        in.getText(e.detail);
         return true;
     }
 

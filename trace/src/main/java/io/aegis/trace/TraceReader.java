@@ -41,15 +41,34 @@ public final class TraceReader implements AutoCloseable {
                 if (!document.isPresent()) {
                     return false;
                 }
-                var in = document.wire().bytes();
-                int length = (int) in.readRemaining();
-                in.read(bytes.forReading(length), 0, length);
-                if (TraceEventCodec.read(bytes, event, full)) {
+                if (TraceEventCodec.read(copyOut(document), event, full)) {
                     lastIndex = document.index();
                     return true;
                 }
             }
         }
+    }
+
+    /** Reads the next audit event (skipping request events); false when there is none yet. */
+    public boolean nextAudit(AuditEvent event) {
+        while (true) {
+            try (DocumentContext document = tailer.readingDocument()) {
+                if (!document.isPresent()) {
+                    return false;
+                }
+                if (TraceEventCodec.readAudit(copyOut(document), event)) {
+                    return true;
+                }
+            }
+        }
+    }
+
+    /** The document's bytes, copied into this reader's buffer for decoding. */
+    private EventBytes copyOut(DocumentContext document) {
+        var in = document.wire().bytes();
+        int length = (int) in.readRemaining();
+        in.read(bytes.forReading(length), 0, length);
+        return bytes;
     }
 
     /** The queue index of the last event read (to checkpoint), or -1 before the first. */

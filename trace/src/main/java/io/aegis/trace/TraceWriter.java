@@ -63,8 +63,23 @@ public final class TraceWriter implements AutoCloseable {
     /** Hands one event to the writer; false (and a drop counted) when the ring is full. */
     public boolean append(TraceEvent event) {
         Encoder encoder = encoders.get();
-        EventBytes encoded = encoder.bytes.reset();
-        TraceEventCodec.write(encoded, event);
+        TraceEventCodec.write(encoder.bytes.reset(), event);
+        return offer(encoder);
+    }
+
+    /**
+     * Hands one configuration change to the writer, like a request event (same ring, same queue).
+     * Audit events are rare; {@link #sync} after it when the caller must know it is on disk.
+     */
+    public boolean appendAudit(AuditEvent event) {
+        Encoder encoder = encoders.get();
+        TraceEventCodec.writeAudit(encoder.bytes.reset(), event);
+        return offer(encoder);
+    }
+
+    /** Copies what {@code encoder} holds into the ring; a full ring counts a drop. */
+    private boolean offer(Encoder encoder) {
+        EventBytes encoded = encoder.bytes;
         if (encoder.view.byteArray() != encoded.buffer) {
             encoder.view.wrap(encoded.buffer);
         }
