@@ -78,7 +78,10 @@ public final class DrainerBenchmark {
                 if (i % 7 == 0) {
                     e.addPii("EMAIL", 1);
                 }
-                writer.append(e);
+                // Faster than the writer thread can keep up: wait for room instead of dropping.
+                while (!writer.append(e)) {
+                    writer.sync(10_000);
+                }
             }
         }
     }

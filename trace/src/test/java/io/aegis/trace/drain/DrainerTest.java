@@ -43,7 +43,10 @@ class DrainerTest {
                 e.totalNanos = 1_000_000L + i;
                 e.overheadNanos = 40_000;
                 e.addPii("EMAIL", i % 3 == 0 ? 1 : 0);
-                writer.append(e);
+                // A bulk writer outruns the writer thread: wait for room rather than drop.
+                while (!writer.append(e)) {
+                    writer.sync(10_000);
+                }
             }
         }
     }
