@@ -7,8 +7,6 @@ package io.aegis.cost;
  * cached tokens are taken out of its prompt count before they get here).
  */
 public final class Cost {
-    private static final long NANOS_PER_MICRO = 1_000;
-
     private Cost() {
     }
 
@@ -41,10 +39,5 @@ public final class Cost {
         String sign = nanos < 0 ? "-" : "";
         long abs = Math.abs(nanos);
         return sign + (abs / 1_000_000_000L) + "." + String.format("%09d", abs % 1_000_000_000L);
-    }
-
-    /** Whole micro-dollars, rounded down (for counters that do not need nano precision). */
-    public static long micros(long nanos) {
-        return nanos / NANOS_PER_MICRO;
     }
 }

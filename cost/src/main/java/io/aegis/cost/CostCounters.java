@@ -91,9 +91,30 @@ public final class CostCounters implements AutoCloseable {
         }
     }
 
-    /** The counters of one tenant, for callers that add to them often. */
-    public AtomicCounter[] tenant(String tenant) {
-        return byTenant.get(tenant);
+    /**
+     * Counts one finished request of {@code tenant} with one lookup: its usage, its cost, and
+     * whether a budget or a rate limit refused it.
+     */
+    public void request(String tenant, long inputTokens, long outputTokens, long cacheReadTokens, long cacheWriteTokens,
+            long costNanos, boolean refusedByBudget, boolean refusedByRate) {
+        AtomicCounter[] metrics = tenant == null ? null : byTenant.get(tenant);
+        if (metrics == null) {
+            return;
+        }
+        metrics[Metric.REQUESTS.ordinal()].increment();
+        addIfAny(metrics[Metric.INPUT_TOKENS.ordinal()], inputTokens);
+        addIfAny(metrics[Metric.OUTPUT_TOKENS.ordinal()], outputTokens);
+        addIfAny(metrics[Metric.CACHE_READ_TOKENS.ordinal()], cacheReadTokens);
+        addIfAny(metrics[Metric.CACHE_WRITE_TOKENS.ordinal()], cacheWriteTokens);
+        addIfAny(metrics[Metric.COST_NANOS.ordinal()], costNanos);
+        addIfAny(metrics[Metric.REFUSED_BUDGET.ordinal()], refusedByBudget ? 1 : 0);
+        addIfAny(metrics[Metric.REFUSED_RATE.ordinal()], refusedByRate ? 1 : 0);
+    }
+
+    private static void addIfAny(AtomicCounter counter, long delta) {
+        if (delta != 0) {
+            counter.getAndAdd(delta);
+        }
     }
 
     /**

@@ -111,5 +111,16 @@ class BudgetTest {
         hold.release();
         assertEquals(200, budget.today(NOW).settledNanos());
         assertEquals(200, budget.today(NOW).committedNanos());
+        assertEquals(0, budget.today(NOW).overrunNanos());
+    }
+
+    @Test
+    void anActualCostAboveItsReservationIsCountedAsAnOverrun() {
+        Budget budget = new Budget(1_000, Budget.UNLIMITED, NOW, 0, 0);
+        Reservation hold = new Reservation();
+        budget.reserve(500, NOW, hold);
+        hold.settle(700); // a provider billing past the request's own caps
+        assertEquals(700, budget.today(NOW).settledNanos());
+        assertEquals(200, budget.today(NOW).overrunNanos(), "visible, never silent");
     }
 }

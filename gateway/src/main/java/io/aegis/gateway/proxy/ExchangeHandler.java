@@ -327,18 +327,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
                         usage.cacheWrite1hTokens(), usage.cacheReadTokens(), usage.outputTokens());
         CostCounters counters = context.costs().counters();
         if (counters != null && exchange.tenantCost != null) {
-            String tenant = exchange.tenantCost.tenant();
-            counters.add(tenant, CostCounters.Metric.REQUESTS, 1);
-            counters.add(tenant, CostCounters.Metric.INPUT_TOKENS, usage.inputTokens());
-            counters.add(tenant, CostCounters.Metric.OUTPUT_TOKENS, usage.outputTokens());
-            counters.add(tenant, CostCounters.Metric.CACHE_READ_TOKENS, usage.cacheReadTokens());
-            counters.add(tenant, CostCounters.Metric.CACHE_WRITE_TOKENS, usage.cacheWriteTokens());
-            counters.add(tenant, CostCounters.Metric.COST_NANOS, exchange.costNanos);
-            if ("budget_exhausted".equals(exchange.errorClass)) {
-                counters.add(tenant, CostCounters.Metric.REFUSED_BUDGET, 1);
-            } else if ("rate_limited".equals(exchange.errorClass)) {
-                counters.add(tenant, CostCounters.Metric.REFUSED_RATE, 1);
-            }
+            counters.request(exchange.tenantCost.tenant(), usage.inputTokens(), usage.outputTokens(),
+                    usage.cacheReadTokens(), usage.cacheWriteTokens(), exchange.costNanos,
+                    "budget_exhausted".equals(exchange.errorClass), "rate_limited".equals(exchange.errorClass));
         }
         exchange.reservation.settle(exchange.costNanos);
         exchange.modelReservation.settle(exchange.costNanos);

@@ -98,6 +98,7 @@ class OtlpExportTest {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             }
             assertEquals(0, otlp.droppedSpans());
+            assertEquals(3, otlp.exportedSpans(), "errors, and events sampled at 1; not the rate-0 one");
         } finally {
             collector.stop(0);
         }
