@@ -146,21 +146,6 @@ final class EventBytes {
         return Double.longBitsToDouble(getLong());
     }
 
-    /** Skips a text field without decoding it. */
-    void skipText() {
-        int length = 0;
-        int shift = 0;
-        while (true) {
-            int b = buffer[position++];
-            length |= (b & 0x7f) << shift;
-            if ((b & 0x80) == 0) {
-                break;
-            }
-            shift += 7;
-        }
-        position += length;
-    }
-
     /** Decodes text into {@code out} (replacing its content). */
     void getText(StringBuilder out) {
         out.setLength(0);

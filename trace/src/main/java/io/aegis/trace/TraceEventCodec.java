@@ -61,29 +61,21 @@ final class TraceEventCodec {
 
     /** Decodes a request event into {@code e}; false (and {@code e} untouched) for another kind or version. */
     static boolean read(EventBytes in, TraceEvent e) {
-        return read(in, e, true);
-    }
-
-    /**
-     * The same; with {@code full} false the text an aggregate never looks at (trace and span ids,
-     * key id, path, upstream, tags, shadow rules) is skipped undecoded and left empty.
-     */
-    static boolean read(EventBytes in, TraceEvent e, boolean full) {
         if (in.remaining() < 2 || in.buffer[in.position] != KIND_REQUEST || in.buffer[in.position + 1] != VERSION) {
             return false;
         }
         in.position += 2;
-        // Every field is overwritten below (skipped text is emptied), so no clear() pass first.
+        // Every field is overwritten below, so no clear() pass first.
         e.resetLists();
         e.timestampNanos = in.getLong();
-        text(in, e.traceId, full);
-        text(in, e.spanId, full);
+        in.getText(e.traceId);
+        in.getText(e.spanId);
         in.getText(e.tenant);
-        text(in, e.keyId, full);
+        in.getText(e.keyId);
         e.provider = TraceEvent.Provider.values()[in.getByte()];
         in.getText(e.model);
         in.getText(e.routedModel);
-        text(in, e.path, full);
+        in.getText(e.path);
         e.stream = in.getBoolean();
         e.status = in.getShort();
         e.denied = in.getBoolean();
@@ -97,7 +89,7 @@ final class TraceEventCodec {
         e.costNanos = in.getLong();
         e.pricedKnown = in.getBoolean();
         e.attempts = in.getInt();
-        text(in, e.upstream, full);
+        in.getText(e.upstream);
         e.totalNanos = in.getLong();
         e.overheadNanos = in.getLong();
         e.ttfbNanos = in.getLong();
@@ -110,19 +102,11 @@ final class TraceEventCodec {
         }
         int tags = in.getByte();
         for (int i = 0; i < tags; i++) {
-            if (full) {
-                in.getText(e.nextTag());
-            } else {
-                in.skipText();
-            }
+            in.getText(e.nextTag());
         }
         int shadows = in.getByte();
         for (int i = 0; i < shadows; i++) {
-            if (full) {
-                in.getText(e.nextShadowRule());
-            } else {
-                in.skipText();
-            }
+            in.getText(e.nextShadowRule());
         }
         return true;
     }
@@ -153,14 +137,5 @@ final class TraceEventCodec {
         e.newVersion = in.getLong();
         in.getText(e.detail);
         return true;
-    }
-
-    private static void text(EventBytes in, StringBuilder field, boolean full) {
-        if (full) {
-            in.getText(field);
-        } else {
-            in.skipText();
-            field.setLength(0);
-        }
     }
 }

@@ -29,21 +29,42 @@ public final class TraceReader implements AutoCloseable {
      * other kinds (audit events) and versions are skipped.
      */
     public boolean next(TraceEvent event) {
-        return next(event, true);
-    }
-
-    /**
-     * The same; with {@code full} false, text no aggregate needs (ids, key, path, upstream, tags,
-     * shadow rules) is skipped undecoded, which the drainer uses to read faster.
-     */
-    public boolean next(TraceEvent event, boolean full) {
         while (true) {
             try (DocumentContext document = tailer.readingDocument()) {
                 if (!document.isPresent()) {
                     return false;
                 }
-                if (TraceEventCodec.read(copyOut(document), event, full)) {
+                if (TraceEventCodec.read(copyOut(document), event)) {
                     lastIndex = document.index();
+                    return true;
+                }
+            }
+        }
+    }
+
+    /**
+     * The drainer's fast path: points {@code view} at the next request event where it lies in the
+     * queue's memory (no copy, no decoding) and runs {@code onEvent}, which must not keep the view
+     * past its return; false when there is no event yet. Other kinds and versions are skipped.
+     */
+    public boolean next(RequestEventView view, Runnable onEvent) {
+        while (true) {
+            try (DocumentContext document = tailer.readingDocument()) {
+                if (!document.isPresent()) {
+                    return false;
+                }
+                var in = document.wire().bytes();
+                int length = (int) in.readRemaining();
+                if (in.isDirectMemory()) {
+                    mapped.wrap(in.addressForRead(in.readPosition()), length);
+                } else {
+                    byte[] target = bytes.forReading(length);
+                    in.read(target, 0, length);
+                    mapped.wrap(target, 0, length);
+                }
+                if (view.wrap(mapped, 0, length)) {
+                    lastIndex = document.index();
+                    onEvent.run();
                     return true;
                 }
             }

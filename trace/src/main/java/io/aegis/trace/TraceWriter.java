@@ -36,19 +36,28 @@ public final class TraceWriter implements AutoCloseable {
     private final Thread writer;
     private volatile boolean running = true;
 
+    /** Runs on the writer thread before each document goes to the queue (a test stalls the disk here). */
+    private final Runnable beforeDocument;
+
     public TraceWriter(Path queueDir) {
         this(queueDir, null);
     }
 
     /** The same with a clock of its own (tests write into past hours). */
     TraceWriter(Path queueDir, net.openhft.chronicle.core.time.TimeProvider clock) {
+        this(queueDir, clock, RING_BYTES, () -> { });
+    }
+
+    /** The same with a ring of {@code ringBytes} (a power of two) and a hook before each document. */
+    TraceWriter(Path queueDir, net.openhft.chronicle.core.time.TimeProvider clock, int ringBytes, Runnable beforeDocument) {
+        this.beforeDocument = beforeDocument;
         var builder = ChronicleQueue.singleBuilder(queueDir.toFile()).rollCycle(RollCycles.FAST_HOURLY);
         if (clock != null) {
             builder.timeProvider(clock);
         }
         this.queue = builder.build();
         this.ring = new ManyToOneRingBuffer(new UnsafeBuffer(
-                ByteBuffer.allocateDirect(RING_BYTES + RingBufferDescriptor.TRAILER_LENGTH)));
+                ByteBuffer.allocateDirect(ringBytes + RingBufferDescriptor.TRAILER_LENGTH)));
         this.writer = new Thread(this::writeLoop, "aegis-trace-writer");
         writer.setDaemon(true);
         writer.start();
@@ -98,6 +107,7 @@ public final class TraceWriter implements AutoCloseable {
                     scratch[0] = new byte[Math.max(length, scratch[0].length * 2)];
                 }
                 buffer.getBytes(index, scratch[0], 0, length);
+                beforeDocument.run();
                 try (DocumentContext document = appender.writingDocument()) {
                     document.wire().bytes().write(scratch[0], 0, length);
                 } catch (RuntimeException e) {

@@ -22,7 +22,7 @@ import java.nio.file.StandardOpenOption;
 final class Checkpoint {
     private static final long MAGIC = 0x4145474953434b50L; // "AEGISCKP"
     /** 2: decisions without a rule counted apart. */
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
     private static final String FILE = "drainer.checkpoint";
 
     final long index;

@@ -1,5 +1,6 @@
 package io.aegis.trace.drain;
 
+import io.aegis.trace.RequestEventView;
 import io.aegis.trace.TraceEvent;
 import io.aegis.trace.Retention;
 import io.aegis.trace.TraceReader;
@@ -22,7 +23,10 @@ public final class Drainer implements AutoCloseable {
     private final Path stateDir;
     private final int checkpointEvery;
     private Totals totals;
+    private final RequestEventView view = new RequestEventView();
+    /** Spans need every field; only decoded when exporting. */
     private final TraceEvent event = new TraceEvent();
+    private final Runnable onEvent = this::aggregate;
     private final OtlpExport otlp;
     private final Path queueDir;
     /** Drained files older than this are deleted (negative: never). */
@@ -67,12 +71,7 @@ public final class Drainer implements AutoCloseable {
     /** Aggregates at most {@code maxEvents} available events, then checkpoints; returns how many. */
     public long drain(long maxEvents) {
         long count = 0;
-        // Spans need every field; aggregation alone reads faster without the text it does not use.
-        while (count < maxEvents && reader.next(event, otlp != null)) {
-            totals.add(event);
-            if (otlp != null) {
-                otlp.record(event);
-            }
+        while (count < maxEvents && reader.next(view, onEvent)) {
             lastIndex = reader.index();
             count++;
             if (++sinceCheckpoint >= checkpointEvery) {
@@ -83,6 +82,15 @@ public final class Drainer implements AutoCloseable {
             checkpoint();
         }
         return count;
+    }
+
+    /** One event, read in place in the queue's memory. */
+    private void aggregate() {
+        totals.add(view);
+        if (otlp != null) {
+            view.decode(event);
+            otlp.record(event);
+        }
     }
 
     /** Drains until {@link #stop()}; for a thread of its own. */

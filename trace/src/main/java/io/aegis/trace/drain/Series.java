@@ -1,5 +1,6 @@
 package io.aegis.trace.drain;
 
+import java.nio.charset.StandardCharsets;
 import org.HdrHistogram.Histogram;
 
 /** The totals of one tenant, provider and model: counts, tokens, cost, and latency distributions. */
@@ -10,6 +11,10 @@ final class Series {
     final String tenant;
     final String provider;
     final String model;
+    /** The same keys as UTF-8 and the provider's ordinal, for probing with an event's bytes. */
+    final byte[] tenantUtf8;
+    final int providerOrdinal;
+    final byte[] modelUtf8;
     long requests;
     long errors;
     long denied;
@@ -29,6 +34,9 @@ final class Series {
         this.tenant = tenant;
         this.provider = provider;
         this.model = model;
+        this.tenantUtf8 = tenant.getBytes(StandardCharsets.UTF_8);
+        this.providerOrdinal = "anthropic".equals(provider) ? 0 : 1;
+        this.modelUtf8 = model.getBytes(StandardCharsets.UTF_8);
         this.totalMicros = totalMicros;
         this.overheadMicros = overheadMicros;
     }

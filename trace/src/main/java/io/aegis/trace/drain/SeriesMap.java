@@ -2,24 +2,27 @@ package io.aegis.trace.drain;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.agrona.DirectBuffer;
 
 /**
- * Series by tenant, provider and model, probed with the event's own text (no key is built per
- * event): open addressing, one hash over the tenant and model characters, compared field by field.
- * Not thread-safe.
+ * Series by tenant, provider and model, probed with the event's UTF-8 bytes where they lie in the
+ * queue (no key is built and nothing decoded per event): open addressing, one hash over the tenant
+ * and model bytes, compared byte for byte. Not thread-safe.
  */
 final class SeriesMap {
     private Series[] slots = new Series[64];
     private int[] hashes = new int[64];
     private int size;
 
-    Series get(CharSequence tenant, String provider, CharSequence model) {
-        int hash = hash(tenant, provider, model);
+    Series get(DirectBuffer buffer, int tenantOffset, int tenantLength, int provider, int modelOffset, int modelLength) {
+        int hash = Utf8.finish(Utf8.hash(Utf8.hash(provider, buffer, tenantOffset, tenantLength), buffer, modelOffset,
+                modelLength));
         int mask = slots.length - 1;
         for (int slot = hash & mask; slots[slot] != null; slot = (slot + 1) & mask) {
             Series s = slots[slot];
-            if (hashes[slot] == hash && s.provider.equals(provider) && TextKeyedMap.equal(s.tenant, tenant)
-                    && TextKeyedMap.equal(s.model, model)) {
+            if (hashes[slot] == hash && s.providerOrdinal == provider
+                    && Utf8.equal(s.tenantUtf8, buffer, tenantOffset, tenantLength)
+                    && Utf8.equal(s.modelUtf8, buffer, modelOffset, modelLength)) {
                 return s;
             }
         }
@@ -30,7 +33,7 @@ final class SeriesMap {
         if ((size + 1) * 2 > slots.length) {
             grow();
         }
-        insert(series, hash(series.tenant, series.provider, series.model));
+        insert(series, hash(series));
         size++;
     }
 
@@ -70,15 +73,8 @@ final class SeriesMap {
         }
     }
 
-    private static int hash(CharSequence tenant, String provider, CharSequence model) {
-        int h = provider.hashCode();
-        for (int i = 0; i < tenant.length(); i++) {
-            h = 31 * h + tenant.charAt(i);
-        }
-        h = 31 * h + 0x9e;
-        for (int i = 0; i < model.length(); i++) {
-            h = 31 * h + model.charAt(i);
-        }
-        return h ^ (h >>> 16);
+    /** The same hash as {@link #get} computes from the event's bytes. */
+    private static int hash(Series s) {
+        return Utf8.finish(Utf8.hash(Utf8.hash(s.providerOrdinal, s.tenantUtf8), s.modelUtf8));
     }
 }

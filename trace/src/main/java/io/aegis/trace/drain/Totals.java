@@ -1,6 +1,6 @@
 package io.aegis.trace.drain;
 
-import io.aegis.trace.TraceEvent;
+import io.aegis.trace.RequestEventView;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -10,70 +10,66 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
+import org.agrona.DirectBuffer;
 
 /**
  * What the drainer has aggregated: one {@link Series} per tenant, provider and model, PII findings
  * by type, rule decisions by rule and decision. Adding an event allocates only the first time a
- * series, type or rule is seen (lookups use a reusable probe key). Owned by the drainer thread.
+ * series, type or rule is seen (lookups compare the event's UTF-8 bytes in place). Owned by the
+ * drainer thread.
  */
 final class Totals {
     private final SeriesMap series = new SeriesMap();
-    private final TextKeyedMap<long[]> piiFindings = new TextKeyedMap<>();
-    private final TextKeyedMap<long[]> ruleDecisions = new TextKeyedMap<>();
+    private static final int ALLOW = 0;
+    private static final int DENY = 1;
+
+    private final Utf8Counters piiFindings = new Utf8Counters();
+    /** By rule id, with the decision as the variant. */
+    private final Utf8Counters ruleDecisions = new Utf8Counters();
     private long events;
     /** Decisions no rule made: [allow, deny]. */
     private final long[] noRule = new long[2];
-    private final StringBuilder probe = new StringBuilder(128);
 
     long events() {
         return events;
     }
 
-    void add(TraceEvent e) {
+    /** Adds one event, read in place: its text is compared as bytes, never decoded. */
+    void add(RequestEventView e) {
         events++;
-        String provider = e.provider == TraceEvent.Provider.ANTHROPIC ? "anthropic" : "gemini";
-        StringBuilder model = e.routedModel.length() > 0 ? e.routedModel : e.model;
-        Series s = series.get(e.tenant, provider, model);
+        DirectBuffer buffer = e.buffer();
+        int provider = e.provider().ordinal();
+        Series s = series.get(buffer, e.tenantOffset(), e.tenantLength(), provider, e.effectiveModelOffset(),
+                e.effectiveModelLength());
         if (s == null) {
-            s = new Series(e.tenant.toString(), provider, model.toString());
+            s = new Series(buffer.getStringWithoutLengthUtf8(e.tenantOffset(), e.tenantLength()),
+                    provider == 0 ? "anthropic" : "gemini",
+                    buffer.getStringWithoutLengthUtf8(e.effectiveModelOffset(), e.effectiveModelLength()));
             series.put(s);
         }
         s.requests++;
-        if (e.status >= 400 || e.error.length() > 0) {
+        if (e.failed()) {
             s.errors++;
         }
-        if (e.denied) {
+        if (e.denied()) {
             s.denied++;
         }
-        s.inputTokens += e.inputTokens;
-        s.outputTokens += e.outputTokens;
-        s.cacheReadTokens += e.cacheReadTokens;
-        s.cacheWriteTokens += e.cacheWriteTokens;
-        s.costNanos += e.costNanos;
-        s.totalMicros.recordValue(Math.min(Series.HIGHEST_MICROS, Math.max(0, e.totalNanos / 1000)));
-        s.overheadMicros.recordValue(Math.min(Series.HIGHEST_MICROS, Math.max(0, e.overheadNanos / 1000)));
+        s.inputTokens += e.inputTokens();
+        s.outputTokens += e.outputTokens();
+        s.cacheReadTokens += e.cacheReadTokens();
+        s.cacheWriteTokens += e.cacheWriteTokens();
+        s.costNanos += e.costNanos();
+        s.totalMicros.recordValue(Math.min(Series.HIGHEST_MICROS, Math.max(0, e.totalNanos() / 1000)));
+        s.overheadMicros.recordValue(Math.min(Series.HIGHEST_MICROS, Math.max(0, e.overheadNanos() / 1000)));
         for (int i = 0; i < e.piiSize(); i++) {
-            probe.setLength(0);
-            probe.append(e.piiType(i));
-            counter(piiFindings, probe)[0] += e.piiCount(i);
+            piiFindings.add(buffer, e.piiTypeOffset(i), e.piiTypeLength(i), 0, e.piiCount(i));
         }
-        if (e.rule.length() == 0) {
+        if (e.ruleLength() == 0) {
             // Most requests: no rule decided. Counted without a lookup.
-            noRule[e.denied ? 1 : 0]++;
+            noRule[e.denied() ? DENY : ALLOW]++;
         } else {
-            probe.setLength(0);
-            probe.append(e.rule).append('\u0000').append(e.denied ? "deny" : "allow");
-            counter(ruleDecisions, probe)[0]++;
+            ruleDecisions.add(buffer, e.ruleOffset(), e.ruleLength(), e.denied() ? DENY : ALLOW, 1);
         }
-    }
-
-    private static long[] counter(TextKeyedMap<long[]> map, StringBuilder key) {
-        long[] counter = map.get(key);
-        if (counter == null) {
-            counter = new long[1];
-            map.put(key, counter);
-        }
-        return counter;
     }
 
     List<Series> series() {
@@ -100,7 +96,7 @@ final class Totals {
 
     Map<String, Long> piiFindings() {
         Map<String, Long> out = new LinkedHashMap<>();
-        piiFindings.forEach((type, count) -> out.put(type, count[0]));
+        piiFindings.forEach((type, variant, count) -> out.put(type, count));
         return out;
     }
 
@@ -113,7 +109,7 @@ final class Totals {
         if (noRule[1] > 0) {
             out.put("\u0000deny", noRule[1]);
         }
-        ruleDecisions.forEach((key, count) -> out.put(key, count[0]));
+        ruleDecisions.forEach((rule, decision, count) -> out.put(rule + (decision == DENY ? "\u0000deny" : "\u0000allow"), count));
         return out;
     }
 
@@ -181,21 +177,23 @@ final class Totals {
         }
     }
 
-    private static void counters(DataOutputStream out, TextKeyedMap<long[]> counters) throws IOException {
+    private static void counters(DataOutputStream out, Utf8Counters counters) throws IOException {
         out.writeInt(counters.size());
-        List<Map.Entry<String, long[]>> entries = new ArrayList<>();
-        counters.forEach((key, value) -> entries.add(Map.entry(key, value)));
-        for (Map.Entry<String, long[]> entry : entries) {
-            out.writeUTF(entry.getKey());
-            out.writeLong(entry.getValue()[0]);
+        List<Object[]> entries = new ArrayList<>();
+        counters.forEach((key, variant, count) -> entries.add(new Object[] {key, variant, count}));
+        for (Object[] entry : entries) {
+            out.writeUTF((String) entry[0]);
+            out.writeByte((Integer) entry[1]);
+            out.writeLong((Long) entry[2]);
         }
     }
 
-    private static void readCounters(DataInputStream in, TextKeyedMap<long[]> into) throws IOException {
+    private static void readCounters(DataInputStream in, Utf8Counters into) throws IOException {
         int count = in.readInt();
         for (int i = 0; i < count; i++) {
             String key = in.readUTF();
-            into.put(key, new long[] {in.readLong()});
+            int variant = in.readByte();
+            into.add(key, variant, in.readLong());
         }
     }
 }

@@ -1,0 +1,142 @@
+package io.aegis.trace.drain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.aegis.trace.RequestEventView;
+import io.aegis.trace.TraceEvent;
+import io.aegis.trace.TraceReader;
+import io.aegis.trace.TraceWriter;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Aggregating events read in place (text compared as UTF-8 bytes, never decoded) gives the same
+ * totals as aggregating fully decoded events, for multi-byte tenants, routed models, PII types and
+ * rules; and the totals survive a checkpoint round trip.
+ */
+class TotalsTest {
+    private static final String[] TENANTS = {"acme", "société-générale", "東京-team", "emoji-😀", "a"};
+    private static final String[] MODELS = {"claude-sonnet-4-5", "gemini-2.5-flash", "modèle-ü", ""};
+    private static final String[] PII = {"EMAIL", "CREDIT_CARD", "TÉLÉPHONE"};
+    private static final String[] RULES = {"", "", "no-cards", "règle-ü"};
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void inPlaceAggregationEqualsDecodedAggregation() throws Exception {
+        Path queue = dir.resolve("trace");
+        Random random = new Random(42);
+        try (TraceWriter writer = new TraceWriter(queue)) {
+            TraceEvent e = new TraceEvent();
+            for (int i = 0; i < 3000; i++) {
+                e.clear();
+                e.timestampNanos = i;
+                TraceEvent.set(e.traceId, Long.toHexString(random.nextLong()));
+                TraceEvent.set(e.tenant, TENANTS[random.nextInt(TENANTS.length)]);
+                e.provider = random.nextBoolean() ? TraceEvent.Provider.ANTHROPIC : TraceEvent.Provider.GEMINI;
+                TraceEvent.set(e.model, MODELS[random.nextInt(MODELS.length)]);
+                TraceEvent.set(e.routedModel, random.nextInt(4) == 0 ? MODELS[random.nextInt(MODELS.length)] : "");
+                TraceEvent.set(e.path, "/v1/messages?ü=" + i);
+                TraceEvent.set(e.rule, RULES[random.nextInt(RULES.length)]);
+                e.denied = e.rule.length() > 0 && random.nextBoolean();
+                e.status = e.denied ? 403 : random.nextInt(10) == 0 ? 502 : 200;
+                TraceEvent.set(e.error, random.nextInt(20) == 0 ? "upstream_reset" : "");
+                e.inputTokens = random.nextInt(5000);
+                e.outputTokens = random.nextInt(500);
+                e.cacheReadTokens = random.nextInt(100);
+                e.cacheWriteTokens = random.nextInt(100);
+                e.costNanos = random.nextInt(10_000_000);
+                e.totalNanos = random.nextInt(2_000_000_000);
+                e.overheadNanos = random.nextInt(100_000);
+                for (int p = random.nextInt(3); p > 0; p--) {
+                    e.addPii(PII[random.nextInt(PII.length)], 1 + random.nextInt(3));
+                }
+                e.addTag("tag-" + random.nextInt(3));
+                assertTrue(writer.append(e));
+            }
+            assertTrue(writer.sync(10_000));
+        }
+
+        Totals inPlace = new Totals();
+        RequestEventView view = new RequestEventView();
+        int read = 0;
+        try (TraceReader reader = new TraceReader(queue)) {
+            while (reader.next(view, () -> inPlace.add(view))) {
+                read++;
+            }
+        }
+        assertEquals(3000, read);
+
+        Map<String, long[]> series = new TreeMap<>();
+        Map<String, Long> pii = new TreeMap<>();
+        Map<String, Long> rules = new TreeMap<>();
+        try (TraceReader reader = new TraceReader(queue)) {
+            TraceEvent e = new TraceEvent();
+            while (reader.next(e)) {
+                String model = (e.routedModel.length() > 0 ? e.routedModel : e.model).toString();
+                String key = e.tenant + "|" + (e.provider == TraceEvent.Provider.ANTHROPIC ? "anthropic" : "gemini") + "|"
+                        + model;
+                long[] s = series.computeIfAbsent(key, k -> new long[9]);
+                s[0]++;
+                s[1] += e.status >= 400 || e.error.length() > 0 ? 1 : 0;
+                s[2] += e.denied ? 1 : 0;
+                s[3] += e.inputTokens;
+                s[4] += e.outputTokens;
+                s[5] += e.cacheReadTokens;
+                s[6] += e.cacheWriteTokens;
+                s[7] += e.costNanos;
+                s[8] += e.overheadNanos / 1000;
+                for (int i = 0; i < e.piiSize(); i++) {
+                    pii.merge(e.piiType(i).toString(), (long) e.piiCount(i), Long::sum);
+                }
+                rules.merge(e.rule + "\u0000" + (e.denied ? "deny" : "allow"), 1L, Long::sum);
+            }
+        }
+
+        assertEquals(lists(series), lists(summary(inPlace).series), "series");
+        assertEquals(pii, new TreeMap<>(inPlace.piiFindings()));
+        assertEquals(rules, new TreeMap<>(inPlace.ruleDecisions()));
+        assertTrue(pii.containsKey("TÉLÉPHONE") && series.keySet().stream().anyMatch(k -> k.startsWith("東京-team|")),
+                "multi-byte keys were exercised");
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        inPlace.write(new DataOutputStream(bytes));
+        Totals restored = Totals.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        assertEquals(lists(series), lists(summary(restored).series), "series after a checkpoint");
+        assertEquals(pii, new TreeMap<>(restored.piiFindings()));
+        assertEquals(rules, new TreeMap<>(restored.ruleDecisions()));
+    }
+
+    private static Map<String, java.util.List<Long>> lists(Map<String, long[]> series) {
+        Map<String, java.util.List<Long>> out = new TreeMap<>();
+        series.forEach((k, v) -> out.put(k, java.util.Arrays.stream(v).boxed().toList()));
+        return out;
+    }
+
+    /** The series of some totals in the reference's shape (overhead as a sum of recorded micros). */
+    private record Summary(Map<String, long[]> series) {
+    }
+
+    private static Summary summary(Totals totals) {
+        Map<String, long[]> out = new TreeMap<>();
+        for (Series s : totals.series()) {
+            long overheadMicros = 0;
+            for (var value : s.overheadMicros.recordedValues()) {
+                overheadMicros += value.getValueIteratedTo() * value.getCountAddedInThisIterationStep();
+            }
+            out.put(s.tenant + "|" + s.provider + "|" + s.model, new long[] {s.requests, s.errors, s.denied, s.inputTokens,
+                s.outputTokens, s.cacheReadTokens, s.cacheWriteTokens, s.costNanos, overheadMicros});
+        }
+        return new Summary(out);
+    }
+}
