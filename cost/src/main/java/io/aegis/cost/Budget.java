@@ -15,8 +15,9 @@ public final class Budget {
     /** No limit. */
     public static final long UNLIMITED = Long.MAX_VALUE;
 
-    private final long dayLimitNanos;
-    private final long monthLimitNanos;
+    /** Changed in place by the control API, so reservations already taken settle where they were taken. */
+    private volatile long dayLimitNanos;
+    private volatile long monthLimitNanos;
     private final AtomicReference<SpendWindow> day;
     private final AtomicReference<SpendWindow> month;
     private final SpendLedger.Slot ledger;
@@ -55,6 +56,15 @@ public final class Budget {
         }
         hold.hold(this, d, m, nanos);
         return 0;
+    }
+
+    /**
+     * New limits for requests admitted from now on. Spend already committed stays; a lower limit
+     * than the spend so far refuses every new request until the window resets.
+     */
+    public void setLimits(long dayLimitNanos, long monthLimitNanos) {
+        this.dayLimitNanos = dayLimitNanos;
+        this.monthLimitNanos = monthLimitNanos;
     }
 
     public long dayLimitNanos() {

@@ -42,17 +42,62 @@ public final class CostCounters implements AutoCloseable {
     private static final long MAGIC = 0x4145474953434e54L; // "AEGISCNT"
     private static final int VERSION = 1;
 
-    private final MappedByteBuffer mapped;
-    private final Map<String, AtomicCounter[]> byTenant;
+    /** Room for tenants added while running (the control API), beyond those at start. */
+    private static final int SPARE_TENANTS = 256;
 
-    private CostCounters(MappedByteBuffer mapped, Map<String, AtomicCounter[]> byTenant) {
+    private final MappedByteBuffer mapped;
+    private final CountersManager manager;
+    /** Replaced whole when a tenant is added; the request path reads it once. */
+    private volatile Map<String, AtomicCounter[]> byTenant;
+
+    private CostCounters(MappedByteBuffer mapped, CountersManager manager, Map<String, AtomicCounter[]> byTenant) {
         this.mapped = mapped;
+        this.manager = manager;
         this.byTenant = byTenant;
+    }
+
+    /**
+     * Gives a tenant added while running its counters (false when the file has no room left: its
+     * requests are then not counted here until the next start, which sizes the file anew).
+     */
+    public synchronized boolean ensureTenant(String tenant) {
+        if (byTenant.containsKey(tenant)) {
+            return true;
+        }
+        if (manager.available() < Metric.values().length) {
+            return false;
+        }
+        Map<String, AtomicCounter[]> next = new HashMap<>(byTenant);
+        next.put(tenant, allocate(manager, tenant));
+        byTenant = Map.copyOf(next);
+        return true;
+    }
+
+    /** A tenant's counters now (since this start), or {@code null} for a tenant without any. */
+    public Map<Metric, Long> values(String tenant) {
+        AtomicCounter[] metrics = byTenant.get(tenant);
+        if (metrics == null) {
+            return null;
+        }
+        Map<Metric, Long> out = new EnumMap<>(Metric.class);
+        for (Metric metric : Metric.values()) {
+            out.put(metric, metrics[metric.ordinal()].get());
+        }
+        return out;
+    }
+
+    private static AtomicCounter[] allocate(CountersManager manager, String tenant) {
+        AtomicCounter[] metrics = new AtomicCounter[Metric.values().length];
+        for (Metric metric : Metric.values()) {
+            metrics[metric.ordinal()] = manager.newCounter("aegis tenant " + tenant + " " + metric.label(),
+                    metric.typeId(), key -> key.putStringUtf8(0, tenant));
+        }
+        return metrics;
     }
 
     /** Creates (or replaces) the counters file with every metric of every tenant at zero. */
     public static CostCounters create(Path file, List<String> tenants) {
-        int counters = Math.max(1, tenants.size() * Metric.values().length);
+        int counters = (tenants.size() + SPARE_TENANTS) * Metric.values().length;
         int valuesLength = align(counters * CountersReader.COUNTER_LENGTH);
         int metadataLength = valuesLength * (CountersReader.METADATA_LENGTH / CountersReader.COUNTER_LENGTH);
         File target = file.toFile();
@@ -71,16 +116,11 @@ public final class CostCounters implements AutoCloseable {
                 new UnsafeBuffer(mapped, HEADER_LENGTH + metadataLength, valuesLength), StandardCharsets.UTF_8);
         Map<String, AtomicCounter[]> byTenant = new HashMap<>();
         for (String tenant : tenants) {
-            AtomicCounter[] metrics = new AtomicCounter[Metric.values().length];
-            for (Metric metric : Metric.values()) {
-                metrics[metric.ordinal()] = manager.newCounter("aegis tenant " + tenant + " " + metric.label(),
-                        metric.typeId(), key -> key.putStringUtf8(0, tenant));
-            }
-            byTenant.put(tenant, metrics);
+            byTenant.put(tenant, allocate(manager, tenant));
         }
         // Written last: a reader that sees the magic sees a complete layout.
         header.putLongVolatile(0, MAGIC);
-        return new CostCounters(mapped, Map.copyOf(byTenant));
+        return new CostCounters(mapped, manager, Map.copyOf(byTenant));
     }
 
     /** Adds to a tenant's metric; a tenant without counters is ignored. */

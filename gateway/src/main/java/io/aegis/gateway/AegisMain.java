@@ -5,6 +5,7 @@ import io.aegis.gateway.config.AegisConfig;
 import io.aegis.trace.drain.DrainerService;
 import io.aegis.gateway.config.ConfigException;
 import io.aegis.gateway.config.ConfigLoader;
+import io.aegis.gateway.control.ControlApi;
 import io.aegis.gateway.config.ListenAddress;
 import io.aegis.gateway.mock.FaultPlan;
 import io.aegis.gateway.mock.MockOptions;
@@ -127,19 +128,36 @@ public final class AegisMain {
             }
             out.println("aegis gateway listening on " + runtime.server().baseUrl() + " (auth "
                     + config.authMode().name().toLowerCase(java.util.Locale.ROOT) + ", config " + configFile + ")");
+            ControlApi control;
+            try {
+                control = ControlApi.start(config, runtime, System::getenv);
+            } catch (ConfigException | java.io.IOException | RuntimeException e) {
+                runtime.close();
+                throw e;
+            }
+            out.println("aegis control API on " + control.baseUrl(config) + " (config version "
+                    + control.service().current().version() + ", admin token from " + control.tokenSource() + ")");
             out.flush();
-            AutoCloseable service = runtime;
+            AutoCloseable service = () -> {
+                control.close();
+                runtime.close();
+            };
             if (command.equals("run")) {
                 // `aegis run` drains its own queue in process; `aegis gateway` leaves that to `aegis drain`.
                 DrainerService drainer;
                 try {
                     drainer = startDrainer(config, out);
                 } catch (java.io.IOException | RuntimeException e) {
+                    control.close();
                     runtime.close();
                     err.println("aegis run: cannot start the trace drainer: " + e.getMessage());
                     return EXIT_USAGE;
                 }
+                // Sampling changed through the control API reaches the in-process drainer at once.
+                control.plane().samplingSink(drainer::sampling);
+                drainer.sampling(control.plane().currentSampling());
                 service = () -> {
+                    control.close();
                     runtime.close();
                     drainer.close();
                 };

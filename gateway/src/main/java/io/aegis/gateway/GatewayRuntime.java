@@ -23,6 +23,7 @@ import io.aegis.cost.PricingReader;
 import io.aegis.gateway.cost.CostControls;
 import io.aegis.gateway.cost.SpendSnapshots;
 import io.aegis.gateway.rules.ActiveRules;
+import io.aegis.gateway.metrics.LiveMetrics;
 import io.aegis.trace.TraceWriter;
 import io.aegis.gateway.rules.RuleFiles;
 import io.aegis.rules.RuleSet;
@@ -57,10 +58,12 @@ public final class GatewayRuntime implements AutoCloseable {
     private final SpendSnapshots spend;
     private final java.nio.file.Path dataDir;
     private final TraceWriter trace;
+    private final LiveMetrics metrics;
 
     private GatewayRuntime(EventLoopGroup group, MockUpstream mock, GatewayServer server,
                            NetworkTransport transport, PiiInspector pii, ActiveRules rules, CostControls costs,
-                           SpendSnapshots spend, java.nio.file.Path dataDir, TraceWriter trace) {
+                           SpendSnapshots spend, java.nio.file.Path dataDir, TraceWriter trace, LiveMetrics metrics) {
+        this.metrics = metrics;
         this.dataDir = dataDir;
         this.trace = trace;
         this.pii = pii;
@@ -111,8 +114,12 @@ public final class GatewayRuntime implements AutoCloseable {
                         MockOptions.DEFAULT_RETRY_AFTER_MS, FaultPlan.parse(mockSettings.faults(), 1));
                 mock = MockUpstream.start(transport, group, false, mockSettings.listen(), options);
             }
-            GatewayServer server = GatewayServer.start(config, transport, group, listener, pii, rules, costs, trace);
-            return new GatewayRuntime(group, mock, server, transport, pii, rules, costs, spend, config.dataDir(), trace);
+            LiveMetrics metrics = new LiveMetrics(pii.catalogue());
+            GatewayServer server = GatewayServer.start(config, transport, group, listener, pii, rules, costs, trace,
+                    metrics);
+            metrics.sources(server::openConnections, trace::dropped);
+            return new GatewayRuntime(group, mock, server, transport, pii, rules, costs, spend, config.dataDir(), trace,
+                    metrics);
         } catch (InterruptedException | SSLException | RuntimeException e) {
             if (mock != null) {
                 mock.close();
@@ -154,6 +161,16 @@ public final class GatewayRuntime implements AutoCloseable {
             }
             throw new ConfigException(problems);
         }
+    }
+
+    /** Live counters of this gateway (the control API's {@code /metrics}). */
+    public LiveMetrics metrics() {
+        return metrics;
+    }
+
+    /** The PII catalogue, engine and per-tenant policies in force. */
+    public PiiInspector pii() {
+        return pii;
     }
 
     /** Where each request's trace event goes. */

@@ -52,7 +52,7 @@ public final class RequestEventView {
      */
     boolean wrap(DirectBuffer buffer, int start, int length) {
         if (length < 2 || buffer.getByte(start) != TraceEventCodec.KIND_REQUEST
-                || buffer.getByte(start + 1) != TraceEventCodec.VERSION) {
+                || !TraceEventCodec.knownRequestVersion(buffer.getByte(start + 1))) {
             return false;
         }
         this.buffer = buffer;

@@ -50,6 +50,8 @@ public final class TraceEvent {
     public long ttfbNanos = -1;
     /** The sampling rate a rule asked for, or -1. */
     public double sampleRate = -1;
+    /** The config version whose rules decided the request (0: none, or written before versions existed). */
+    public long configVersion;
 
     private final StringBuilder[] piiTypes = builders();
     private final int[] piiCounts = new int[MAX_ITEMS];
@@ -96,6 +98,7 @@ public final class TraceEvent {
         overheadNanos = 0;
         ttfbNanos = -1;
         sampleRate = -1;
+        configVersion = 0;
         piiSize = 0;
         tagSize = 0;
         shadowSize = 0;

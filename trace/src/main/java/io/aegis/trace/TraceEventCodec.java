@@ -9,9 +9,16 @@ package io.aegis.trace;
 final class TraceEventCodec {
     static final byte KIND_REQUEST = 1;
     static final byte KIND_AUDIT = 2;
-    static final byte VERSION = 1;
+    /** Request events: version 2 added the config version at the end; version 1 is still read. */
+    static final byte VERSION = 2;
+    static final byte AUDIT_VERSION = 1;
 
     private TraceEventCodec() {
+    }
+
+    /** Whether this build reads request events of {@code version}. */
+    static boolean knownRequestVersion(byte version) {
+        return version == 1 || version == 2;
     }
 
     static void write(EventBytes out, TraceEvent e) {
@@ -57,13 +64,16 @@ final class TraceEventCodec {
         for (int i = 0; i < e.shadowSize(); i++) {
             out.putText(e.shadowRule(i));
         }
+        out.putLong(e.configVersion);
     }
 
     /** Decodes a request event into {@code e}; false (and {@code e} untouched) for another kind or version. */
     static boolean read(EventBytes in, TraceEvent e) {
-        if (in.remaining() < 2 || in.buffer[in.position] != KIND_REQUEST || in.buffer[in.position + 1] != VERSION) {
+        if (in.remaining() < 2 || in.buffer[in.position] != KIND_REQUEST
+                || !knownRequestVersion(in.buffer[in.position + 1])) {
             return false;
         }
+        byte version = in.buffer[in.position + 1];
         in.position += 2;
         // Every field is overwritten below, so no clear() pass first.
         e.resetLists();
@@ -108,12 +118,13 @@ final class TraceEventCodec {
         for (int i = 0; i < shadows; i++) {
             in.getText(e.nextShadowRule());
         }
+        e.configVersion = version >= 2 ? in.getLong() : 0;
         return true;
     }
 
     static void writeAudit(EventBytes out, AuditEvent e) {
         out.putByte(KIND_AUDIT);
-        out.putByte(VERSION);
+        out.putByte(AUDIT_VERSION);
         out.putLong(e.timestampNanos);
         out.putText(e.actor);
         out.putText(e.action);
@@ -125,7 +136,7 @@ final class TraceEventCodec {
 
     /** Decodes an audit event into {@code e}; false for another kind or version. */
     static boolean readAudit(EventBytes in, AuditEvent e) {
-        if (in.remaining() < 2 || in.buffer[in.position] != KIND_AUDIT || in.buffer[in.position + 1] != VERSION) {
+        if (in.remaining() < 2 || in.buffer[in.position] != KIND_AUDIT || in.buffer[in.position + 1] != AUDIT_VERSION) {
             return false;
         }
         in.position += 2;

@@ -30,7 +30,7 @@ public final class TraceFormat {
         }
     }
 
-    /** The SPEC §7 fields, plus {@code routed_model}, {@code outcome}, {@code tags}, {@code shadow}. */
+    /** The SPEC §7 fields, plus {@code routed_model}, {@code outcome}, {@code tags}, {@code shadow}, {@code config_version}. */
     public static void json(TraceEvent e, StringBuilder out) {
         out.setLength(0);
         out.append('{');
@@ -81,7 +81,7 @@ public final class TraceFormat {
             out.append(i == 0 ? "" : ",");
             string(out, e.shadowRule(i));
         }
-        out.append("]}");
+        out.append("],\"config_version\":").append(e.configVersion).append('}');
     }
 
     /** Nano-dollars as a decimal number of USD with {@code decimals} places (rounded down). */

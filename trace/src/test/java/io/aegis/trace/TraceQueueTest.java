@@ -39,6 +39,7 @@ class TraceQueueTest {
         e.addPii("EMAIL", 2);
         e.addTag("personal-data");
         e.addShadowRule("trial-deny-long-outputs");
+        e.configVersion = 7;
         return e;
     }
 
@@ -97,6 +98,6 @@ class TraceQueueTest {
                 + "\"cache_read_tokens\":1000,\"cache_write_tokens\":0,\"cost_usd\":0.000330000,\"priced\":true,"
                 + "\"attempts\":1,\"upstream\":\"http://127.0.0.1:8089\",\"t_total_us\":12345,\"t_overhead_us\":45,"
                 + "\"t_ttfb_us\":2000,\"outcome\":\"completed\",\"error\":null,\"tags\":[\"personal-data\"],"
-                + "\"shadow\":[\"trial-deny-long-outputs\"]}", json.toString());
+                + "\"shadow\":[\"trial-deny-long-outputs\"],\"config_version\":7}", json.toString());
     }
 }

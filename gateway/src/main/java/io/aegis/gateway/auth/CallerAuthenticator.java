@@ -13,11 +13,17 @@ public final class CallerAuthenticator {
     private static final String PASSTHROUGH_TENANT_PREFIX = "key-";
 
     private final AuthMode mode;
-    private final VirtualKeyTable keys;
+    /** Replaced whole when keys are issued or revoked; a request reads it once. */
+    private volatile VirtualKeyTable keys;
 
     public CallerAuthenticator(AuthMode mode, VirtualKeyTable keys) {
         this.mode = mode;
         this.keys = keys;
+    }
+
+    /** Puts a new key table in force for every request authenticated after this returns. */
+    public void replaceKeys(VirtualKeyTable next) {
+        keys = next;
     }
 
     public AuthMode mode() {

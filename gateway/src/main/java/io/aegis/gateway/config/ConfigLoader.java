@@ -57,6 +57,7 @@ public final class ConfigLoader {
     private static final Set<String> RETRY_KEYS = ordered("max_attempts");
     private static final Set<String> TLS_KEYS = ordered("ca_file", "server_name");
     private static final Set<String> TENANT_KEYS = ordered("id", "keys", "budget", "limits", "pii_policy");
+    private static final Set<String> TENANT_BODY_KEYS = ordered("id", "budget", "limits", "pii_policy");
     private static final Set<String> PII_ACTIONS = ordered("tag", "redact", "block");
     private static final Set<String> BUDGET_KEYS = ordered("usd_per_day", "usd_per_month", "per_model", "per_key");
     private static final Set<String> SCOPED_BUDGET_KEYS = ordered("usd_per_day", "usd_per_month");
@@ -420,34 +421,101 @@ public final class ConfigLoader {
                     }
                 }
             }
-            Map<String, Node> budget = optionalMapping(nodes, t.get("budget"), key + ".budget", BUDGET_KEYS);
-            Map<String, Node> limits = optionalMapping(nodes, t.get("limits"), key + ".limits", LIMIT_KEYS);
-            long rpm = nodes.longInRange(limits.get("requests_per_minute"), key + ".limits.requests_per_minute",
-                    -1, 1, Long.MAX_VALUE);
-            long tpm = nodes.longInRange(limits.get("tokens_per_minute"), key + ".limits.tokens_per_minute",
-                    -1, 1, Long.MAX_VALUE);
-            Map<String, String> piiPolicy = new java.util.LinkedHashMap<>();
-            if (t.containsKey("pii_policy")) {
-                Map<String, Node> policy = nodes.mapping(t.get("pii_policy"), key + ".pii_policy", null);
-                for (Map.Entry<String, Node> entry : policy.entrySet()) {
-                    String action = nodes.string(entry.getValue(), key + ".pii_policy." + entry.getKey(), "");
-                    if (!PII_ACTIONS.contains(action)) {
-                        nodes.problem(entry.getValue(), key + ".pii_policy." + entry.getKey(),
-                                "must be tag, redact or block, got '" + action + "'");
-                    } else {
-                        piiPolicy.put(entry.getKey(), action);
-                    }
-                }
-            }
             if (id != null) {
-                tenants.add(new TenantSettings(id, List.copyOf(keys),
-                        nodes.usdMicros(budget.get("usd_per_day"), key + ".budget.usd_per_day"),
-                        nodes.usdMicros(budget.get("usd_per_month"), key + ".budget.usd_per_month"), rpm, tpm,
-                        Map.copyOf(piiPolicy), scopedBudgets(nodes, budget.get("per_model"), key + ".budget.per_model"),
-                        scopedBudgets(nodes, budget.get("per_key"), key + ".budget.per_key")));
+                tenants.add(tenantSettings(nodes, t, key, id, keys));
             }
         }
         return tenants;
+    }
+
+    /** A tenant's budget, limits and PII policy, read from its mapping {@code t} at {@code key}. */
+    private static TenantSettings tenantSettings(ConfigNodes nodes, Map<String, Node> t, String key, String id,
+            List<String> keys) {
+        String at = key.isEmpty() ? "" : key + ".";
+        Map<String, Node> budget = optionalMapping(nodes, t.get("budget"), at + "budget", BUDGET_KEYS);
+        Map<String, Node> limits = optionalMapping(nodes, t.get("limits"), at + "limits", LIMIT_KEYS);
+        long rpm = nodes.longInRange(limits.get("requests_per_minute"), at + "limits.requests_per_minute",
+                -1, 1, Long.MAX_VALUE);
+        long tpm = nodes.longInRange(limits.get("tokens_per_minute"), at + "limits.tokens_per_minute",
+                -1, 1, Long.MAX_VALUE);
+        Map<String, String> piiPolicy = new java.util.LinkedHashMap<>();
+        if (t.containsKey("pii_policy")) {
+            Map<String, Node> policy = nodes.mapping(t.get("pii_policy"), at + "pii_policy", null);
+            for (Map.Entry<String, Node> entry : policy.entrySet()) {
+                String action = nodes.string(entry.getValue(), at + "pii_policy." + entry.getKey(), "");
+                if (!PII_ACTIONS.contains(action)) {
+                    nodes.problem(entry.getValue(), at + "pii_policy." + entry.getKey(),
+                            "must be tag, redact or block, got '" + action + "'");
+                } else {
+                    piiPolicy.put(entry.getKey(), action);
+                }
+            }
+        }
+        return new TenantSettings(id, List.copyOf(keys),
+                nodes.usdMicros(budget.get("usd_per_day"), at + "budget.usd_per_day"),
+                nodes.usdMicros(budget.get("usd_per_month"), at + "budget.usd_per_month"), rpm, tpm,
+                Map.copyOf(piiPolicy), scopedBudgets(nodes, budget.get("per_model"), at + "budget.per_model"),
+                scopedBudgets(nodes, budget.get("per_key"), at + "budget.per_key"));
+    }
+
+    /**
+     * The {@code tenants} list given as text (JSON is YAML too), checked as in the config file:
+     * every problem, with the line in {@code text}.
+     */
+    public static List<TenantSettings> tenants(String text, String source) throws ConfigException {
+        ConfigNodes nodes = new ConfigNodes(source);
+        List<TenantSettings> tenants = tenants(nodes, compose(text, source));
+        if (!nodes.problems().isEmpty()) {
+            throw new ConfigException(nodes.problems());
+        }
+        return tenants;
+    }
+
+    /**
+     * One tenant's {@code budget}, {@code limits} and {@code pii_policy} given as text (a control API
+     * body; {@code id} may be repeated, {@code keys} are managed apart), with {@code keys} kept.
+     */
+    public static TenantSettings tenant(String id, List<String> keys, String text, String source)
+            throws ConfigException {
+        ConfigNodes nodes = new ConfigNodes(source);
+        Node root = compose(text, source);
+        if (root == null) {
+            throw single(source, 1, 1, "is empty; give budget, limits or pii_policy");
+        }
+        Map<String, Node> t = nodes.mapping(root, "", TENANT_BODY_KEYS);
+        if (t.containsKey("id") && !id.equals(nodes.string(t.get("id"), "id", id))) {
+            nodes.problem(t.get("id"), "id", "does not match the tenant in the path ('" + id + "')");
+        }
+        TenantSettings tenant = tenantSettings(nodes, t, "", id, keys);
+        if (!nodes.problems().isEmpty()) {
+            throw new ConfigException(nodes.problems());
+        }
+        return tenant;
+    }
+
+    /** Sampling settings given as text, checked as {@code drainer.sampling} in the config file. */
+    public static AegisConfig.SamplingSettings sampling(String text, String source) throws ConfigException {
+        ConfigNodes nodes = new ConfigNodes(source);
+        Node root = compose(text, source);
+        AegisConfig.SamplingSettings sampling = sampling(nodes, root);
+        if (!nodes.problems().isEmpty()) {
+            throw new ConfigException(nodes.problems());
+        }
+        return sampling;
+    }
+
+    private static Node compose(String text, String source) throws ConfigException {
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            return new Yaml(options).compose(new java.io.StringReader(text));
+        } catch (MarkedYAMLException e) {
+            var mark = e.getProblemMark();
+            throw single(source, mark == null ? 0 : mark.getLine() + 1, mark == null ? 0 : mark.getColumn() + 1,
+                    "not valid YAML or JSON: " + e.getProblem());
+        } catch (YAMLException e) {
+            throw single(source, 0, 0, "not valid YAML or JSON: " + e.getMessage());
+        }
     }
 
     private static Secret secret(Function<String, String> env, String name) {

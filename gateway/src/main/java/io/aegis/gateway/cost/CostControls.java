@@ -21,18 +21,100 @@ public final class CostControls implements AutoCloseable {
     private static final long NANOS_PER_MICRO = 1_000;
 
     private final Pricing pricing;
-    private final Map<String, TenantCost> tenants;
-    private final Map<String, Budget> budgets;
+    /** Replaced whole by {@link #retune}; a request reads its tenant once. */
+    private volatile Map<String, TenantCost> tenants;
+    /** Every budget ever made in this run, by scope (a removed one is kept, unlimited, with its spend). */
+    private volatile Map<String, Budget> budgets;
     private final CostCounters counters;
     private final SpendLedger ledger;
+    private final Map<String, AegisConfig.LimitClass> limitClasses;
+    /** Spend read back at start, by scope, for budgets first made by a later {@link #retune}. */
+    private final Map<String, long[]> restored;
 
     private CostControls(Pricing pricing, Map<String, TenantCost> tenants, Map<String, Budget> budgets,
-            CostCounters counters, SpendLedger ledger) {
+            CostCounters counters, SpendLedger ledger, Map<String, AegisConfig.LimitClass> limitClasses,
+            Map<String, long[]> restored) {
         this.pricing = pricing;
         this.tenants = Map.copyOf(tenants);
         this.budgets = Map.copyOf(budgets);
         this.counters = counters;
         this.ledger = ledger;
+        this.limitClasses = Map.copyOf(limitClasses);
+        this.restored = Map.copyOf(restored);
+    }
+
+    /**
+     * Puts new tenant settings in force (the control API). Budgets keep their spend and their
+     * reservations in flight: an existing scope's budget gets the new limits in place; a scope no
+     * longer limited stays counted but unlimited. A per-minute limit keeps its state when its rate
+     * is unchanged. Tenants not in {@code settings} are gone for requests that start after this.
+     */
+    public synchronized void retune(List<TenantSettings> settings, long nowMillis, long nowNanos) {
+        Map<String, Budget> allBudgets = new HashMap<>(budgets);
+        Map<String, TenantCost> next = new HashMap<>();
+        java.util.Set<String> limited = new java.util.HashSet<>();
+        for (TenantSettings tenant : settings) {
+            TenantCost old = tenants.get(tenant.id());
+            Budget budget = null;
+            if (tenant.budgetMicrosPerDay() >= 0 || tenant.budgetMicrosPerMonth() >= 0) {
+                budget = reuse(allBudgets, tenant.id(), tenant.budgetMicrosPerDay(), tenant.budgetMicrosPerMonth(), nowMillis);
+                limited.add(tenant.id());
+            }
+            Map<String, Budget> byModel = new HashMap<>();
+            tenant.modelBudgets().forEach((model, limits) -> {
+                String scope = scope(tenant.id(), "model", model);
+                byModel.put(model, reuse(allBudgets, scope, limits[0], limits[1], nowMillis));
+                limited.add(scope);
+            });
+            Map<String, Budget> byKey = new HashMap<>();
+            tenant.keyBudgets().forEach((key, limits) -> {
+                String scope = scope(tenant.id(), "key", key);
+                byKey.put(key, reuse(allBudgets, scope, limits[0], limits[1], nowMillis));
+                limited.add(scope);
+            });
+            RateLimit rpm = rate(old == null ? null : old.requestsPerMinute(), tenant.requestsPerMinute(), nowNanos);
+            RateLimit tpm = rate(old == null ? null : old.tokensPerMinute(), tenant.tokensPerMinute(), nowNanos);
+            Map<String, TenantCost.ClassLimits> classes = old != null ? old.classes() : classLimits(limitClasses, nowNanos);
+            next.put(tenant.id(), new TenantCost(tenant.id(), budget, Map.copyOf(byModel), Map.copyOf(byKey), rpm, tpm,
+                    classes));
+            if (counters != null) {
+                counters.ensureTenant(tenant.id());
+            }
+        }
+        allBudgets.forEach((scope, budget) -> {
+            if (!limited.contains(scope)) {
+                budget.setLimits(Budget.UNLIMITED, Budget.UNLIMITED);
+            }
+        });
+        budgets = Map.copyOf(allBudgets);
+        tenants = Map.copyOf(next);
+    }
+
+    private Budget reuse(Map<String, Budget> all, String scope, long dayMicros, long monthMicros, long nowMillis) {
+        Budget existing = all.get(scope);
+        if (existing != null) {
+            existing.setLimits(limit(dayMicros), limit(monthMicros));
+            return existing;
+        }
+        Budget made = budget(dayMicros, monthMicros, scope, restored, ledger, nowMillis);
+        all.put(scope, made);
+        return made;
+    }
+
+    private static RateLimit rate(RateLimit old, long perMinute, long nowNanos) {
+        if (perMinute <= 0) {
+            return null;
+        }
+        return old != null && old.perMinute() == perMinute ? old : new RateLimit(perMinute, nowNanos);
+    }
+
+    private static Map<String, TenantCost.ClassLimits> classLimits(Map<String, AegisConfig.LimitClass> limitClasses,
+            long nowNanos) {
+        Map<String, TenantCost.ClassLimits> classes = new HashMap<>();
+        limitClasses.forEach((name, limits) -> classes.put(name, new TenantCost.ClassLimits(
+                limits.requestsPerMinute() > 0 ? new RateLimit(limits.requestsPerMinute(), nowNanos) : null,
+                limits.tokensPerMinute() > 0 ? new RateLimit(limits.tokensPerMinute(), nowNanos) : null)));
+        return Map.copyOf(classes);
     }
 
     /** Per-tenant usage counters (also readable from {@code DATA_DIR/counters.dat} by other processes), or {@code null}. */
@@ -91,14 +173,10 @@ public final class CostControls implements AutoCloseable {
             });
             RateLimit rpm = tenant.requestsPerMinute() > 0 ? new RateLimit(tenant.requestsPerMinute(), nowNanos) : null;
             RateLimit tpm = tenant.tokensPerMinute() > 0 ? new RateLimit(tenant.tokensPerMinute(), nowNanos) : null;
-            Map<String, TenantCost.ClassLimits> classes = new HashMap<>();
-            limitClasses.forEach((name, limits) -> classes.put(name, new TenantCost.ClassLimits(
-                    limits.requestsPerMinute() > 0 ? new RateLimit(limits.requestsPerMinute(), nowNanos) : null,
-                    limits.tokensPerMinute() > 0 ? new RateLimit(limits.tokensPerMinute(), nowNanos) : null)));
             tenants.put(tenant.id(), new TenantCost(tenant.id(), budget, Map.copyOf(byModel), Map.copyOf(byKey), rpm, tpm,
-                    Map.copyOf(classes)));
+                    classLimits(limitClasses, nowNanos)));
         }
-        return new CostControls(pricing, tenants, budgets, counters, ledger);
+        return new CostControls(pricing, tenants, budgets, counters, ledger, limitClasses, snapshot);
     }
 
     /** The snapshot key of a narrower budget: {@code "acme model claude-opus-4-1"}, {@code "acme key 1a2b3c"}. */

@@ -19,7 +19,8 @@ public final class PiiInspector implements AutoCloseable {
     public enum Verdict { CLEAN, TAGGED, REDACT, BLOCK }
 
     private final PiiEngine engine;
-    private final Map<String, PiiPolicy> policies;
+    /** Replaced whole when tenants change. */
+    private volatile Map<String, PiiPolicy> policies;
     private final PiiPolicy defaultPolicy;
     private final BodyRedactor redactor;
     private final FastThreadLocal<PiiScanner> scanners = new FastThreadLocal<>() {
@@ -39,6 +40,11 @@ public final class PiiInspector implements AutoCloseable {
         this.policies = Map.copyOf(policies);
         this.defaultPolicy = PiiPolicy.tagAll(engine.catalogue());
         this.redactor = redactor;
+    }
+
+    /** Puts new per-tenant policies in force for requests inspected after this returns. */
+    public void replacePolicies(Map<String, PiiPolicy> next) {
+        policies = Map.copyOf(next);
     }
 
     public PiiCatalogue catalogue() {

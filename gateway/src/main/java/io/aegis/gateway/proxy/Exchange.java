@@ -52,6 +52,8 @@ public final class Exchange {
     int shadowRuleCount;
     /** The model a route rule sent the request to, or {@code null}. */
     String routedModel;
+    /** The config version whose rules decided this request (0 when rules never ran). */
+    long configVersion;
 
     /** The prices the request is billed at (those of the model it was sent to). */
     ModelPricing pricing;
@@ -123,6 +125,7 @@ public final class Exchange {
         this.ruleActionCount = 0;
         this.shadowRuleCount = 0;
         this.routedModel = null;
+        this.configVersion = 0;
         this.pricing = null;
         this.tenantCost = null;
         this.costNanos = 0;

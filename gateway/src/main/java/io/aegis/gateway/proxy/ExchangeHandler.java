@@ -24,6 +24,8 @@ import io.aegis.rules.ActionKind;
 import io.aegis.rules.Decision;
 import io.aegis.rules.Rule;
 import io.aegis.rules.RuleSet;
+import io.aegis.trace.TraceEvent;
+import io.aegis.gateway.metrics.LiveMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -179,6 +181,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
         }
         ActiveRules.Version version = context.rules().current();
         RuleSet rules = version.rules();
+        exchange.configVersion = version.configVersion();
         String routeTo = null;
         if (!rules.rules().isEmpty()) {
             Decision decision = rules.evaluate(attributes.of(version), context.rules().evaluation(rules));
@@ -676,6 +679,15 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
         ctx.close();
     }
 
+    private void countLive(LiveMetrics metrics, TraceEvent event) {
+        Rule deciding = exchange.decidingRule();
+        metrics.request(event.status, event.status >= 400 || exchange.errorClass != null, exchange.errorClass,
+                event.overheadNanos, deciding == null ? null : deciding.id(), event.denied);
+        for (int type = 0; type < context.pii().catalogue().types().size(); type++) {
+            metrics.pii(type, exchange.piiFindings.count(type));
+        }
+    }
+
     private void finish(Exchange.Outcome outcome, String errorClass) {
         if (!exchange.inFlight) {
             return;
@@ -693,9 +705,15 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter implements Upst
         exchange.errorClass = errorClass;
         settleCost();
         exchange.releaseBody();
-        if (context.trace() != null) {
+        if (context.trace() != null || context.metrics() != null) {
             // After settlement: the event carries the settled cost. Types and counts only, never values.
-            context.trace().append(TraceEvents.fill(exchange, context.pii().catalogue(), exchange.traceEvent));
+            TraceEvent event = TraceEvents.fill(exchange, context.pii().catalogue(), exchange.traceEvent);
+            if (context.metrics() != null) {
+                countLive(context.metrics(), event);
+            }
+            if (context.trace() != null) {
+                context.trace().append(event);
+            }
         }
         try {
             context.listener().exchangeCompleted(exchange);

@@ -36,8 +36,11 @@ public final class GatewayServer implements AutoCloseable {
     private final ChannelGroup clients;
     private final ProxyContext.Drain drain;
     private final long drainTimeoutMs;
+    private final CallerAuthenticator callers;
 
-    private GatewayServer(Channel serverChannel, ChannelGroup clients, ProxyContext.Drain drain, long drainTimeoutMs) {
+    private GatewayServer(Channel serverChannel, ChannelGroup clients, ProxyContext.Drain drain, long drainTimeoutMs,
+            CallerAuthenticator callers) {
+        this.callers = callers;
         this.serverChannel = serverChannel;
         this.clients = clients;
         this.drain = drain;
@@ -49,7 +52,8 @@ public final class GatewayServer implements AutoCloseable {
                                       ExchangeListener listener, io.aegis.gateway.pii.PiiInspector pii,
                                       io.aegis.gateway.rules.ActiveRules rules,
                                       io.aegis.gateway.cost.CostControls costs,
-                                      io.aegis.trace.TraceWriter trace)
+                                      io.aegis.trace.TraceWriter trace,
+                                      io.aegis.gateway.metrics.LiveMetrics metrics)
             throws InterruptedException, SSLException {
         Map<String, String> tenantByKey = new HashMap<>();
         for (TenantSettings tenant : config.tenants()) {
@@ -59,8 +63,9 @@ public final class GatewayServer implements AutoCloseable {
         }
         ProxyContext.Drain drain = new ProxyContext.Drain();
         ChannelGroup clients = new DefaultChannelGroup("aegis-clients", GlobalEventExecutor.INSTANCE);
+        CallerAuthenticator callers = new CallerAuthenticator(config.authMode(), new VirtualKeyTable(tenantByKey));
         ProxyContext context = new ProxyContext(
-                new CallerAuthenticator(config.authMode(), new VirtualKeyTable(tenantByKey)),
+                callers,
                 new RequestBodyParser(config.gateway().maxRequestBytes()),
                 new UpstreamConnections(group, transport, config.providers()),
                 listener,
@@ -71,7 +76,8 @@ public final class GatewayServer implements AutoCloseable {
                 pii,
                 rules,
                 costs,
-                trace);
+                trace,
+                metrics);
         FrontendInitializer frontend = new FrontendInitializer(context, config.gateway().maxHeaderBytes());
         Channel channel = new ServerBootstrap()
                 .group(group)
@@ -88,7 +94,17 @@ public final class GatewayServer implements AutoCloseable {
                     }
                 })
                 .bind(config.gateway().listen().toSocketAddress()).sync().channel();
-        return new GatewayServer(channel, clients, drain, config.gateway().drainTimeoutMs());
+        return new GatewayServer(channel, clients, drain, config.gateway().drainTimeoutMs(), callers);
+    }
+
+    /** Who may call, for replacing the key table while the gateway runs. */
+    public CallerAuthenticator callers() {
+        return callers;
+    }
+
+    /** Whether the listener is bound and accepting. */
+    public boolean isOpen() {
+        return serverChannel.isActive();
     }
 
     public InetSocketAddress address() {

@@ -19,6 +19,7 @@ import io.aegis.gateway.upstream.UpstreamConnections;
  * @param rules           the rule set in force (swapped whole)
  * @param costs           pricing, budgets and per-minute limits
  * @param trace           where each finished request's trace event is appended, or {@code null}
+ * @param metrics         live counters for the control API's {@code /metrics}, or {@code null}
  */
 public record ProxyContext(
         CallerAuthenticator authenticator,
@@ -32,7 +33,8 @@ public record ProxyContext(
         io.aegis.gateway.pii.PiiInspector pii,
         io.aegis.gateway.rules.ActiveRules rules,
         io.aegis.gateway.cost.CostControls costs,
-        io.aegis.trace.TraceWriter trace) {
+        io.aegis.trace.TraceWriter trace,
+        io.aegis.gateway.metrics.LiveMetrics metrics) {
 
     /** The shutdown signal every connection reads: once set, no connection is kept alive. */
     public static final class Drain {

@@ -71,6 +71,7 @@ final class TraceEvents {
                 e.sampleRate = Math.max(e.sampleRate, rule.sampleRate());
             }
         }
+        e.configVersion = exchange.configVersion;
         for (int i = 0; i < exchange.shadowRuleCount; i++) {
             e.addShadowRule(exchange.shadowRule(i).id());
         }

@@ -11,14 +11,17 @@ import java.util.regex.Pattern;
  * current set (an evaluation is sized to one set), made again only after a swap.
  */
 public final class ActiveRules {
-    /** A rule set with its {@code prompt.matches} regexes compiled for the message text. */
-    public record Version(RuleSet rules, Pattern[] promptPatterns) {
-        static Version of(RuleSet rules) {
+    /**
+     * A rule set with its {@code prompt.matches} regexes compiled for the message text, and the
+     * config version it belongs to (0 before the control API has put one in force).
+     */
+    public record Version(RuleSet rules, Pattern[] promptPatterns, long configVersion) {
+        static Version of(RuleSet rules, long configVersion) {
             Pattern[] prompts = new Pattern[rules.promptPatterns().size()];
             for (int i = 0; i < prompts.length; i++) {
                 prompts[i] = Pattern.compile(rules.promptPatterns().get(i));
             }
-            return new Version(rules, prompts);
+            return new Version(rules, prompts, configVersion);
         }
     }
 
@@ -26,7 +29,7 @@ public final class ActiveRules {
     private final FastThreadLocal<Scratch> scratch = new FastThreadLocal<>();
 
     public ActiveRules(RuleSet initial) {
-        this.current = Version.of(initial);
+        this.current = Version.of(initial, 0);
     }
 
     public Version current() {
@@ -35,7 +38,12 @@ public final class ActiveRules {
 
     /** Puts {@code next} in force for every request that starts after this returns. */
     public void swap(RuleSet next) {
-        current = Version.of(next);
+        swap(next, current.configVersion());
+    }
+
+    /** The same, as part of config version {@code configVersion}. */
+    public void swap(RuleSet next, long configVersion) {
+        current = Version.of(next, configVersion);
     }
 
     /** This thread's evaluation scratch for {@code set}. */

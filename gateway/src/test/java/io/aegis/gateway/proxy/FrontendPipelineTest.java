@@ -53,6 +53,7 @@ class FrontendPipelineTest {
                 io.aegis.gateway.cost.CostControls.of(new io.aegis.cost.Pricing(Map.of(),
                         new io.aegis.cost.ModelPricing("default", new io.aegis.cost.Price(1, 1, 1, 1, 1), null, 200_000,
                                 100, false)), List.of(), Map.of(), Map.of(), null, null, 0, 0),
+                null,
                 null);
         channel.pipeline().addLast(new FrontendInitializer(context, 4096));
         channel.pipeline().fireChannelActive();

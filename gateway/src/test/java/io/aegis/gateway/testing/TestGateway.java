@@ -35,9 +35,13 @@ public final class TestGateway implements AutoCloseable {
     /** Provider key the gateway injects in virtual mode. */
     public static final String PROVIDER_KEY = "provider-key-under-test";
 
+    /** The admin token of a gateway started with {@link Builder#control()}. */
+    public static final String ADMIN_TOKEN = "admin-token-under-test";
+
     private final MockUpstream mock;
     private final GatewayRuntime runtime;
     private final BlockingQueue<Completed> completed;
+    private io.aegis.gateway.control.ControlApi control;
 
     /** What a test can check about a finished exchange (a copy: the exchange itself is reused). */
     public record Completed(Provider provider, String model, String tenant, String keyId, int status,
@@ -136,8 +140,21 @@ public final class TestGateway implements AutoCloseable {
         }
     }
 
+    /** The control API (only with {@link Builder#control()}). */
+    public io.aegis.gateway.control.ControlApi control() {
+        return control;
+    }
+
+    /** {@code http://127.0.0.1:port} of the control API. */
+    public String controlUrl() {
+        return "http://127.0.0.1:" + control.port();
+    }
+
     @Override
     public void close() {
+        if (control != null) {
+            control.close();
+        }
         runtime.close();
         mock.close();
     }
@@ -158,6 +175,7 @@ public final class TestGateway implements AutoCloseable {
         private String acmeExtra = "";
         private String topExtra = "";
         private Path dataDir;
+        private boolean control;
 
         public Builder authMode(String mode) {
             this.authMode = mode;
@@ -237,6 +255,12 @@ public final class TestGateway implements AutoCloseable {
             return this;
         }
 
+        /** Also starts the control API on a port the OS picks, with {@link #ADMIN_TOKEN}. */
+        public Builder control() {
+            this.control = true;
+            return this;
+        }
+
         public TestGateway start() {
             MockUpstream mock = null;
             try {
@@ -251,7 +275,17 @@ public final class TestGateway implements AutoCloseable {
                 AegisConfig config = ConfigLoader.load(file, dir, name -> null);
                 BlockingQueue<Completed> completed = new LinkedBlockingQueue<>();
                 GatewayRuntime runtime = GatewayRuntime.start(config, exchange -> completed.add(snapshot(exchange)));
-                return new TestGateway(mock, runtime, completed);
+                TestGateway gateway = new TestGateway(mock, runtime, completed);
+                if (control) {
+                    try {
+                        gateway.control = io.aegis.gateway.control.ControlApi.start(config, runtime,
+                                name -> name.equals("AEGIS_ADMIN_TOKEN") ? ADMIN_TOKEN : null);
+                    } catch (Exception e) {
+                        gateway.close();
+                        throw e;
+                    }
+                }
+                return gateway;
             } catch (Exception e) {
                 if (mock != null) {
                     mock.close();
@@ -273,6 +307,7 @@ public final class TestGateway implements AutoCloseable {
                     + "  event_loops: 2\n"
                     + (gatewayExtra.isEmpty() ? "" : gatewayExtra.indent(2))
                     + "auth: { mode: " + authMode + " }\n"
+                    + "control: { listen: \"127.0.0.1:0\" }\n"
                     + "data_dir: " + (dataDir != null ? dataDir : dir.resolve("data")) + "\n"
                     + "pii: \"" + projectRoot().resolve("configs/pii.yaml") + "\"\n"
                     + "pricing: \"" + projectRoot().resolve("configs/pricing.yaml") + "\"\n"

@@ -37,6 +37,13 @@ public final class DrainerService implements AutoCloseable {
      * any port), exporting OTLP to {@code otlpEndpoint} unless it is empty, and deleting queue
      * files once drained and older than {@code retainMillis} (negative: never).
      */
+    /** New sampling settings for the spans exported from now on (no effect without OTLP). */
+    public void sampling(Sampling next) {
+        if (otlp != null) {
+            otlp.sampling(next);
+        }
+    }
+
     public static DrainerService start(Path queueDir, Path stateDir, String host, int port, String otlpEndpoint,
             Sampling sampling, long retainMillis) throws IOException {
         OtlpExport otlp = otlpEndpoint == null || otlpEndpoint.isEmpty() ? null

@@ -37,7 +37,8 @@ public final class OtlpExport implements AutoCloseable {
     private final OtlpHttpSpanExporter spanExporter;
     private final SdkMeterProvider meterProvider;
     private final ArrayBlockingQueue<SpanData> buffer;
-    private final Sampling sampling;
+    /** Replaced whole by the control API; read once per event. */
+    private volatile Sampling sampling;
     private final Resource resource = Resource.getDefault().merge(Resource.create(
             Attributes.of(AttributeKey.stringKey("service.name"), "aegis-gateway")));
     private final InstrumentationScopeInfo scope = InstrumentationScopeInfo.create("io.aegis.trace");
@@ -97,6 +98,11 @@ public final class OtlpExport implements AutoCloseable {
     }
 
     /** Publishes totals for the cumulative counters (on the drainer thread, at a checkpoint). */
+    /** Puts new sampling settings in force for events recorded after this returns. */
+    public void sampling(Sampling next) {
+        sampling = next;
+    }
+
     void publish(List<Series> snapshot) {
         published = snapshot;
     }

@@ -1,0 +1,255 @@
+package io.aegis.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aegis.trace.AuditEvent;
+import io.aegis.trace.TraceEvent;
+import io.aegis.trace.TraceWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The changes SPEC §8 offers, each made the same way: a candidate document is built from the
+ * current one, checked and compiled whole by the data plane, written as a new version, put in
+ * force, and recorded as an audit event in the trace queue. One change at a time; a refused change
+ * leaves everything as it was.
+ */
+public final class ControlService {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlService.class);
+    private static final ObjectMapper JSON = Json.mapper();
+
+    private final ConfigStore store;
+    private final DataPlane plane;
+    private final TraceWriter trace;
+    private final List<ConfigVersion> history;
+    private volatile ConfigVersion current;
+
+    private ControlService(ConfigStore store, DataPlane plane, TraceWriter trace, List<ConfigVersion> history) {
+        this.store = store;
+        this.plane = plane;
+        this.trace = trace;
+        this.history = history;
+        this.current = history.get(history.size() - 1);
+    }
+
+    /**
+     * Puts the last stored version in force, or on a first start stores the config file's own
+     * settings as version 1.
+     *
+     * @param trace where audit events go, or {@code null}
+     */
+    public static ControlService start(ConfigStore store, DataPlane plane, TraceWriter trace)
+            throws IOException, ChangeRejected {
+        List<ConfigVersion> history = new ArrayList<>(store.versions());
+        if (history.isEmpty()) {
+            ObjectNode document = plane.initialDocument();
+            DataPlane.Staged staged = plane.stage(document, 1);
+            ConfigVersion first = new ConfigVersion(1, 0, System.currentTimeMillis(), "aegis", "config.bootstrap",
+                    "config file", "the config file's rules, tenants and sampling", document);
+            store.write(first);
+            staged.apply();
+            history.add(first);
+            ControlService service = new ControlService(store, plane, trace, history);
+            service.audit(first);
+            return service;
+        }
+        ConfigVersion last = history.get(history.size() - 1);
+        plane.stage(last.document(), last.version()).apply();
+        LOG.info("config version {} from {} is in force (it takes precedence over the config file's rules, tenants"
+                + " and sampling)", last.version(), store.directory());
+        return new ControlService(store, plane, trace, history);
+    }
+
+    public ConfigVersion current() {
+        return current;
+    }
+
+    public DataPlane dataPlane() {
+        return plane;
+    }
+
+    /** Recent changes, newest first. */
+    public List<ConfigVersion> audit(int limit) {
+        synchronized (history) {
+            List<ConfigVersion> out = new ArrayList<>();
+            for (int i = history.size() - 1; i >= 0 && out.size() < limit; i--) {
+                out.add(history.get(i));
+            }
+            return out;
+        }
+    }
+
+    /** Replaces every rule file with {@code files} (name → YAML). */
+    public ConfigVersion replaceRules(String actor, Map<String, String> files) throws ChangeRejected {
+        return change(actor, "rules.replace", String.join(",", files.keySet()), files.size() + " rule file(s)", doc -> {
+            ArrayNode rules = doc.putArray("rules");
+            files.forEach((name, text) -> rules.addObject().put("name", name).put("yaml", text));
+            return doc;
+        });
+    }
+
+    /** Creates or updates a tenant's budget, limits and PII policy; its keys stay as they are. */
+    public ConfigVersion putTenant(String actor, String id, String body) throws ChangeRejected {
+        ObjectNode settings = plane.tenantSettings(id, body);
+        boolean exists = tenant(current.document(), id) != null;
+        return change(actor, "tenant.update", id, exists ? "budget, limits and PII policy replaced" : "tenant created",
+                doc -> {
+                    ObjectNode tenant = tenant(doc, id);
+                    if (tenant == null) {
+                        tenant = tenants(doc).addObject();
+                        tenant.put("id", id);
+                        tenant.putArray("keys");
+                    }
+                    JsonNode keys = tenant.get("keys");
+                    tenant.removeAll();
+                    tenant.put("id", id);
+                    tenant.set("keys", keys == null ? JSON.createArrayNode() : keys);
+                    tenant.setAll(settings);
+                    return doc;
+                });
+    }
+
+    /** Issues a key to an existing tenant; the key itself is in the result, nowhere else. */
+    public IssuedKey createKey(String actor, String tenantId) throws ChangeRejected, UnknownTarget {
+        if (tenant(current.document(), tenantId) == null) {
+            throw new UnknownTarget("no tenant '" + tenantId + "'; create it first with PUT /v1/tenants/" + tenantId);
+        }
+        VirtualKey key = VirtualKey.issue();
+        ConfigVersion version = change(actor, "tenant.key.create", tenantId + "/" + key.id(), "key " + key.id() + " issued",
+                doc -> {
+                    ((ArrayNode) tenant(doc, tenantId).withArrayProperty("keys")).add("sha256:" + key.sha256Hex());
+                    return doc;
+                });
+        return new IssuedKey(key, version);
+    }
+
+    /** Revokes a tenant's key by its id. */
+    public ConfigVersion revokeKey(String actor, String tenantId, String keyId) throws ChangeRejected, UnknownTarget {
+        ObjectNode tenant = tenant(current.document(), tenantId);
+        if (tenant == null) {
+            throw new UnknownTarget("no tenant '" + tenantId + "'");
+        }
+        if (keyIndex(tenant, keyId) < 0) {
+            throw new UnknownTarget("tenant '" + tenantId + "' has no key with id '" + keyId + "'");
+        }
+        return change(actor, "tenant.key.revoke", tenantId + "/" + keyId, "key " + keyId + " revoked", doc -> {
+            ObjectNode t = tenant(doc, tenantId);
+            ((ArrayNode) t.get("keys")).remove(keyIndex(t, keyId));
+            return doc;
+        });
+    }
+
+    /** Replaces the trace sampling settings. */
+    public ConfigVersion replaceSampling(String actor, String body) throws ChangeRejected {
+        ObjectNode sampling = plane.samplingSettings(body);
+        return change(actor, "sampling.replace", "sampling", "sampling " + sampling, doc -> {
+            doc.set("sampling", sampling);
+            return doc;
+        });
+    }
+
+    /** Makes a new version with an earlier version's document. */
+    public ConfigVersion rollback(String actor, long version) throws ChangeRejected, UnknownTarget {
+        ConfigVersion target;
+        synchronized (history) {
+            target = history.stream().filter(v -> v.version() == version).findFirst().orElse(null);
+        }
+        if (target == null) {
+            throw new UnknownTarget("no config version " + version);
+        }
+        return change(actor, "config.rollback", "version " + version, "back to the document of version " + version,
+                doc -> target.document().deepCopy());
+    }
+
+    /** A key just issued, with the version that holds its hash. */
+    public record IssuedKey(VirtualKey key, ConfigVersion version) {
+    }
+
+    /** A change names a tenant, key or version that does not exist (404). */
+    public static final class UnknownTarget extends Exception {
+        public UnknownTarget(String message) {
+            super(message);
+        }
+    }
+
+    private synchronized ConfigVersion change(String actor, String action, String target, String detail,
+            UnaryOperator<ObjectNode> edit) throws ChangeRejected {
+        ConfigVersion before = current;
+        ObjectNode candidate = edit.apply(before.document().deepCopy());
+        long version = before.version() + 1;
+        DataPlane.Staged staged = plane.stage(candidate, version);
+        ConfigVersion next = new ConfigVersion(version, before.version(), System.currentTimeMillis(), actor, action,
+                target, detail, candidate);
+        try {
+            store.write(next);
+        } catch (IOException e) {
+            // Not persisted, so not applied: a change that would vanish on restart is refused.
+            throw new UncheckedIOException("cannot persist config version " + version + " in " + store.directory(), e);
+        }
+        staged.apply();
+        current = next;
+        synchronized (history) {
+            history.add(next);
+        }
+        audit(next);
+        LOG.info("config version {} in force: {} {} by {}", version, action, target, actor);
+        return next;
+    }
+
+    private void audit(ConfigVersion v) {
+        if (trace == null) {
+            return;
+        }
+        AuditEvent event = new AuditEvent();
+        event.timestampNanos = v.timeMillis() * 1_000_000L;
+        TraceEvent.set(event.actor, v.actor());
+        TraceEvent.set(event.action, v.action());
+        TraceEvent.set(event.target, v.target());
+        event.oldVersion = v.parent();
+        event.newVersion = v.version();
+        TraceEvent.set(event.detail, v.detail());
+        if (!trace.appendAudit(event) || !trace.sync(5_000)) {
+            // The version file holds the same record; the queue copy is for SREs tailing it.
+            LOG.warn("audit event for config version {} could not be written to the trace queue now", v.version());
+        }
+    }
+
+    private static ArrayNode tenants(ObjectNode doc) {
+        return doc.withArrayProperty("tenants");
+    }
+
+    private static ObjectNode tenant(ObjectNode doc, String id) {
+        JsonNode tenants = doc.get("tenants");
+        if (tenants != null) {
+            for (JsonNode t : tenants) {
+                if (id.equals(t.path("id").asText())) {
+                    return (ObjectNode) t;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static int keyIndex(ObjectNode tenant, String keyId) {
+        JsonNode keys = tenant.get("keys");
+        if (keys == null || keyId.length() < 6) {
+            return -1;
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            String hash = keys.get(i).asText();
+            String hex = hash.startsWith("sha256:") ? hash.substring(7) : hash;
+            if (hex.length() >= 12 && VirtualKey.idOf(hex).equals(keyId)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

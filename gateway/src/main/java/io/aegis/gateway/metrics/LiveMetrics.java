@@ -1,0 +1,164 @@
+package io.aegis.gateway.metrics;
+
+import io.aegis.pii.PiiCatalogue;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * The gateway's own counters as they happen, for the control API's {@code /metrics} (the drainer's
+ * metrics come from the trace queue, later and per tenant; these are this process, now). Every
+ * counter is a {@link LongAdder}, striped per thread, so event loops never contend on one cache
+ * line and never take a lock; a rule's counters are made the first time it decides.
+ */
+public final class LiveMetrics {
+    /** Overhead histogram bounds in seconds (Prometheus {@code le}). */
+    private static final double[] BOUNDS_SECONDS = {0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025,
+        0.005, 0.01, 0.025, 0.1};
+    private static final long[] BOUNDS_NANOS = new long[BOUNDS_SECONDS.length];
+
+    static {
+        for (int i = 0; i < BOUNDS_SECONDS.length; i++) {
+            BOUNDS_NANOS[i] = Math.round(BOUNDS_SECONDS[i] * 1e9);
+        }
+    }
+
+    private final LongAdder[] byStatusClass = adders(6);
+    private final LongAdder errors = new LongAdder();
+    private final LongAdder budgetRefusals = new LongAdder();
+    private final LongAdder rateRefusals = new LongAdder();
+    private final LongAdder[] overheadBuckets = adders(BOUNDS_NANOS.length + 1);
+    private final LongAdder overheadSumNanos = new LongAdder();
+    private final LongAdder[] piiByType;
+    private final PiiCatalogue catalogue;
+    /** By rule id: [allow-like decisions, denials]. */
+    private final ConcurrentHashMap<String, LongAdder[]> ruleDecisions = new ConcurrentHashMap<>();
+    private final LongAdder[] noRule = adders(2);
+    private volatile IntSupplier activeConnections = () -> 0;
+    private volatile LongSupplier traceDropped = () -> 0;
+
+    public LiveMetrics(PiiCatalogue catalogue) {
+        this.catalogue = catalogue;
+        this.piiByType = adders(catalogue.types().size());
+    }
+
+    private static LongAdder[] adders(int n) {
+        LongAdder[] out = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = new LongAdder();
+        }
+        return out;
+    }
+
+    /** Where the open client connection count and the trace writer's drop count come from. */
+    public void sources(IntSupplier activeConnections, LongSupplier traceDropped) {
+        this.activeConnections = activeConnections;
+        this.traceDropped = traceDropped;
+    }
+
+    /**
+     * Counts one finished request.
+     *
+     * @param status        the status the caller got
+     * @param failed        whether it ended in an error (status or error class)
+     * @param errorClass    the error class, or {@code null}
+     * @param overheadNanos the gateway's own time
+     * @param decidingRule  the rule id that decided, or {@code null}
+     * @param denied        whether the request was denied
+     */
+    public void request(int status, boolean failed, String errorClass, long overheadNanos, String decidingRule,
+            boolean denied) {
+        byStatusClass[Math.max(0, Math.min(5, status / 100))].increment();
+        if (failed) {
+            errors.increment();
+        }
+        if ("budget_exhausted".equals(errorClass)) {
+            budgetRefusals.increment();
+        } else if ("rate_limited".equals(errorClass)) {
+            rateRefusals.increment();
+        }
+        int bucket = 0;
+        while (bucket < BOUNDS_NANOS.length && overheadNanos > BOUNDS_NANOS[bucket]) {
+            bucket++;
+        }
+        overheadBuckets[bucket].increment();
+        overheadSumNanos.add(Math.max(0, overheadNanos));
+        if (decidingRule == null) {
+            noRule[denied ? 1 : 0].increment();
+        } else {
+            LongAdder[] counts = ruleDecisions.get(decidingRule);
+            if (counts == null) {
+                counts = ruleDecisions.computeIfAbsent(decidingRule, id -> adders(2));
+            }
+            counts[denied ? 1 : 0].increment();
+        }
+    }
+
+    /** Counts PII findings of one catalogue type (by its index). */
+    public void pii(int type, int count) {
+        if (count > 0) {
+            piiByType[type].add(count);
+        }
+    }
+
+    /** Everything in the Prometheus text format. */
+    public String prometheus() {
+        StringBuilder out = new StringBuilder(4096);
+        header(out, "aegis_gateway_requests_total", "counter", "Requests this gateway finished, by status class.");
+        String[] classes = {"other", "1xx", "2xx", "3xx", "4xx", "5xx"};
+        for (int i = 0; i < classes.length; i++) {
+            out.append("aegis_gateway_requests_total{code=\"").append(classes[i]).append("\"} ")
+                    .append(byStatusClass[i].sum()).append('\n');
+        }
+        counter(out, "aegis_gateway_errors_total", "Requests that ended with an error status or an error.", errors.sum());
+        header(out, "aegis_gateway_active_connections", "gauge", "Open client connections.");
+        out.append("aegis_gateway_active_connections ").append(activeConnections.getAsInt()).append('\n');
+        header(out, "aegis_gateway_refusals_total", "counter", "Requests refused by a budget or a per-minute limit.");
+        out.append("aegis_gateway_refusals_total{reason=\"budget\"} ").append(budgetRefusals.sum()).append('\n');
+        out.append("aegis_gateway_refusals_total{reason=\"rate_limit\"} ").append(rateRefusals.sum()).append('\n');
+        header(out, "aegis_gateway_pii_findings_total", "counter", "PII findings by type (counts only, never values).");
+        for (int i = 0; i < piiByType.length; i++) {
+            out.append("aegis_gateway_pii_findings_total{type=\"").append(catalogue.types().get(i).name()).append("\"} ")
+                    .append(piiByType[i].sum()).append('\n');
+        }
+        header(out, "aegis_gateway_rule_decisions_total", "counter", "Decisions by deciding rule (empty: no rule decided).");
+        decision(out, "", noRule);
+        Map<String, LongAdder[]> sorted = new TreeMap<>(ruleDecisions);
+        sorted.forEach((rule, counts) -> decision(out, rule, counts));
+        header(out, "aegis_gateway_overhead_seconds", "histogram", "The gateway's own time before the upstream call.");
+        long cumulative = 0;
+        for (int i = 0; i < BOUNDS_SECONDS.length; i++) {
+            cumulative += overheadBuckets[i].sum();
+            out.append("aegis_gateway_overhead_seconds_bucket{le=\"").append(BOUNDS_SECONDS[i]).append("\"} ")
+                    .append(cumulative).append('\n');
+        }
+        cumulative += overheadBuckets[BOUNDS_SECONDS.length].sum();
+        out.append("aegis_gateway_overhead_seconds_bucket{le=\"+Inf\"} ").append(cumulative).append('\n');
+        out.append("aegis_gateway_overhead_seconds_sum ").append(overheadSumNanos.sum() / 1e9).append('\n');
+        out.append("aegis_gateway_overhead_seconds_count ").append(cumulative).append('\n');
+        counter(out, "aegis_trace_events_dropped_total",
+                "Trace events dropped because the queue could not keep up (a stalled disk).", traceDropped.getAsLong());
+        return out.toString();
+    }
+
+    private static void decision(StringBuilder out, String rule, LongAdder[] counts) {
+        String escaped = rule.replace("\\", "\\\\").replace("\"", "\\\"");
+        out.append("aegis_gateway_rule_decisions_total{rule=\"").append(escaped).append("\",decision=\"allow\"} ")
+                .append(counts[0].sum()).append('\n');
+        out.append("aegis_gateway_rule_decisions_total{rule=\"").append(escaped).append("\",decision=\"deny\"} ")
+                .append(counts[1].sum()).append('\n');
+    }
+
+    private static void counter(StringBuilder out, String name, String help, long value) {
+        header(out, name, "counter", help);
+        out.append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void header(StringBuilder out, String name, String type, String help) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+}
