@@ -1,11 +1,17 @@
 package io.aegis.control;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** The one JSON setup of the control API: money as plain decimals ({@code 12.5}, never {@code 1.25E+1}). */
+/**
+ * The one JSON setup of the control API: money read as exact decimals (never through a double)
+ * and written plain ({@code 0.000001}, never {@code 1.0E-6}).
+ */
 public final class Json {
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private Json() {
     }

@@ -53,6 +53,18 @@ class ModuleDirectionTest {
     }
 
     @Test
+    void theControlApiKnowsTheGatewayOnlyThroughItsDataPlaneInterface() {
+        if (classes.stream().noneMatch(c -> c.getPackageName().startsWith("io.aegis.control"))) {
+            throw new AssertionError("control-api classes were not imported");
+        }
+        noClasses().that().resideInAPackage("io.aegis.control..")
+                .should().dependOnClassesThat().resideInAPackage("io.aegis.gateway..")
+                .because("the gateway depends on control-api (it starts it), so control-api reaches the gateway"
+                        + " only through io.aegis.control.DataPlane")
+                .check(classes);
+    }
+
+    @Test
     void theCheckSeesTheNativeModule() {
         // Guards against a rule that passes because it imported nothing.
         if (classes.stream().noneMatch(c -> c.getPackageName().startsWith("io.aegis.natives"))) {
