@@ -40,12 +40,15 @@ final class Checkpoint {
             return null;
         }
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-            if (in.readLong() != MAGIC || in.readInt() != VERSION) {
+            long magic = in.readLong();
+            int version = in.readInt();
+            // Version 2 wrote rule decisions as "rule\0decision" keys; it is still read.
+            if (magic != MAGIC || version < 2 || version > VERSION) {
                 throw new IOException(file + ": not a drainer checkpoint of this version; move it aside to rebuild"
                         + " the totals from the queue");
             }
             long index = in.readLong();
-            return new Checkpoint(index, Totals.read(in));
+            return new Checkpoint(index, Totals.read(in, version));
         } catch (java.io.EOFException e) {
             throw new IOException(file + ": the checkpoint is cut short (damaged); move it aside to rebuild the totals"
                     + " from the queue", e);

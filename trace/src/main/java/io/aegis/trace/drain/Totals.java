@@ -132,6 +132,11 @@ final class Totals {
     }
 
     static Totals read(DataInputStream in) throws IOException {
+        return read(in, 3);
+    }
+
+    /** Reads totals a checkpoint of {@code version} wrote (2 or 3). */
+    static Totals read(DataInputStream in, int version) throws IOException {
         Totals totals = new Totals();
         totals.events = in.readLong();
         int count = in.readInt();
@@ -153,8 +158,8 @@ final class Totals {
             s.costNanos = values[7];
             totals.series.put(s);
         }
-        readCounters(in, totals.piiFindings);
-        readCounters(in, totals.ruleDecisions);
+        readCounters(in, totals.piiFindings, version, false);
+        readCounters(in, totals.ruleDecisions, version, true);
         totals.noRule[0] = in.readLong();
         totals.noRule[1] = in.readLong();
         return totals;
@@ -188,11 +193,21 @@ final class Totals {
         }
     }
 
-    private static void readCounters(DataInputStream in, Utf8Counters into) throws IOException {
+    private static void readCounters(DataInputStream in, Utf8Counters into, int version, boolean decisions)
+            throws IOException {
         int count = in.readInt();
         for (int i = 0; i < count; i++) {
             String key = in.readUTF();
-            int variant = in.readByte();
+            int variant;
+            if (version >= 3) {
+                variant = in.readByte();
+            } else if (decisions) {
+                int split = key.lastIndexOf('\u0000');
+                variant = key.endsWith("\u0000deny") ? DENY : ALLOW;
+                key = split < 0 ? key : key.substring(0, split);
+            } else {
+                variant = 0;
+            }
             into.add(key, variant, in.readLong());
         }
     }

@@ -117,6 +117,31 @@ class TotalsTest {
         assertEquals(rules, new TreeMap<>(restored.ruleDecisions()));
     }
 
+    @Test
+    void aVersionTwoCheckpointIsStillRead() throws Exception {
+        // Version 2 wrote rule decisions as "rule\0decision" keys with no variant byte.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeLong(11);
+        out.writeInt(0);
+        out.writeInt(1);
+        out.writeUTF("EMAIL");
+        out.writeLong(5);
+        out.writeInt(2);
+        out.writeUTF("no-cards\u0000deny");
+        out.writeLong(3);
+        out.writeUTF("tag-it\u0000allow");
+        out.writeLong(1);
+        out.writeLong(7);
+        out.writeLong(0);
+        out.flush();
+        Totals totals = Totals.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), 2);
+        assertEquals(11, totals.events());
+        assertEquals(Map.of("EMAIL", 5L), totals.piiFindings());
+        assertEquals(Map.of("no-cards\u0000deny", 3L, "tag-it\u0000allow", 1L, "\u0000allow", 7L),
+                new TreeMap<>(totals.ruleDecisions()));
+    }
+
     private static Map<String, java.util.List<Long>> lists(Map<String, long[]> series) {
         Map<String, java.util.List<Long>> out = new TreeMap<>();
         series.forEach((k, v) -> out.put(k, java.util.Arrays.stream(v).boxed().toList()));
