@@ -282,15 +282,37 @@ public final class AegisMain {
     private static DrainerService startDrainer(AegisConfig config, PrintStream out) throws java.io.IOException {
         java.nio.file.Files.createDirectories(config.traceQueueDir());
         var listen = config.drainer().prometheusListen();
+        AegisConfig.SamplingSettings sampling = storedSampling(config);
         DrainerService drainer = DrainerService.start(config.traceQueueDir(), config.dataDir().resolve("drainer"),
                 listen.host(), listen.port(), config.drainer().otlpEndpoint(),
-                new io.aegis.trace.drain.Sampling(config.drainer().sampling().defaultRate(),
-                        config.drainer().sampling().tenants(), config.drainer().sampling().tags()),
+                new io.aegis.trace.drain.Sampling(sampling.defaultRate(), sampling.tenants(), sampling.tags()),
                 java.util.concurrent.TimeUnit.HOURS.toMillis(config.traceRetentionHours()));
         out.println("aegis drainer reading " + config.traceQueueDir() + ", metrics on http://"
                 + listen.host() + ":" + drainer.metricsAddress().getPort() + "/metrics");
         out.flush();
         return drainer;
+    }
+
+    /**
+     * The sampling of the last config version the control API stored, else the config file's: a
+     * drainer of its own process picks up sampling changes when it starts.
+     */
+    private static AegisConfig.SamplingSettings storedSampling(AegisConfig config) throws java.io.IOException {
+        java.nio.file.Path versions = config.dataDir().resolve("config");
+        if (!java.nio.file.Files.isDirectory(versions)) {
+            return config.drainer().sampling();
+        }
+        List<io.aegis.control.ConfigVersion> stored = new io.aegis.control.ConfigStore(config.dataDir()).versions();
+        if (stored.isEmpty()) {
+            return config.drainer().sampling();
+        }
+        io.aegis.control.ConfigVersion last = stored.get(stored.size() - 1);
+        try {
+            return ConfigLoader.sampling(io.aegis.control.Json.mapper().writeValueAsString(
+                    last.document().path("sampling")), versions + " version " + last.version());
+        } catch (ConfigException e) {
+            throw new java.io.IOException(e.getMessage(), e);
+        }
     }
 
     private static void runUntilShutdown(AutoCloseable service, PrintStream out) throws InterruptedException {
