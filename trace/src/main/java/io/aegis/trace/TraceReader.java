@@ -53,15 +53,7 @@ public final class TraceReader implements AutoCloseable {
                 if (!document.isPresent()) {
                     return false;
                 }
-                var in = document.wire().bytes();
-                int length = (int) in.readRemaining();
-                if (in.isDirectMemory()) {
-                    mapped.wrap(in.addressForRead(in.readPosition()), length);
-                } else {
-                    byte[] target = bytes.forReading(length);
-                    in.read(target, 0, length);
-                    mapped.wrap(target, 0, length);
-                }
+                int length = wrap(document);
                 if (view.wrap(mapped, 0, length)) {
                     lastIndex = document.index();
                     onEvent.run();
@@ -90,16 +82,28 @@ public final class TraceReader implements AutoCloseable {
      * mapped file (Chronicle's own read copies byte by byte), or its read where there is no address.
      */
     private EventBytes copyOut(DocumentContext document) {
-        var in = document.wire().bytes();
-        int length = (int) in.readRemaining();
-        byte[] target = bytes.forReading(length);
-        if (in.isDirectMemory()) {
-            mapped.wrap(in.addressForRead(in.readPosition()), length);
-            mapped.getBytes(0, target, 0, length);
-        } else {
-            in.read(target, 0, length);
+        int length = wrap(document);
+        if (mapped.byteArray() != bytes.buffer) {
+            mapped.getBytes(0, bytes.forReading(length), 0, length);
         }
         return bytes;
+    }
+
+    /**
+     * Points {@link #mapped} at the document's bytes where they lie in the mapped file, or, where
+     * there is no address, at a copy in this reader's buffer; returns their length.
+     */
+    private int wrap(DocumentContext document) {
+        var in = document.wire().bytes();
+        int length = (int) in.readRemaining();
+        if (in.isDirectMemory()) {
+            mapped.wrap(in.addressForRead(in.readPosition()), length);
+        } else {
+            byte[] target = bytes.forReading(length);
+            in.read(target, 0, length);
+            mapped.wrap(target, 0, length);
+        }
+        return length;
     }
 
     /** The queue index of the last event read (to checkpoint), or -1 before the first. */

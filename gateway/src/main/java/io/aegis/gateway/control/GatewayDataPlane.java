@@ -216,8 +216,8 @@ public final class GatewayDataPlane implements DataPlane {
         ObjectNode out = json.createObjectNode();
         out.put("tenant", tenant);
         if (cost.budget() != null) {
-            window(out.putObject("day"), cost.budget(), cost.budget().today(now), cost.budget().dayLimitNanos());
-            window(out.putObject("month"), cost.budget(), cost.budget().thisMonth(now), cost.budget().monthLimitNanos());
+            window(out.putObject("day"), cost.budget().today(now), cost.budget().dayLimitNanos());
+            window(out.putObject("month"), cost.budget().thisMonth(now), cost.budget().monthLimitNanos());
         }
         CostCounters counters = runtime.costs().counters();
         Map<CostCounters.Metric, Long> values = counters == null ? null : counters.values(tenant);
@@ -244,7 +244,7 @@ public final class GatewayDataPlane implements DataPlane {
         return out;
     }
 
-    private static void window(ObjectNode out, Budget budget, SpendWindow window, long limitNanos) {
+    private static void window(ObjectNode out, SpendWindow window, long limitNanos) {
         out.put("start", Instant.ofEpochMilli(window.startMillis()).toString());
         out.put("end", Instant.ofEpochMilli(window.endMillis()).toString());
         out.put("spent_usd", usd(window.settledNanos(), 9));

@@ -28,7 +28,7 @@ public final class CostControls implements AutoCloseable {
     private final CostCounters counters;
     private final SpendLedger ledger;
     private final Map<String, AegisConfig.LimitClass> limitClasses;
-    /** Spend read back at start, by scope, for budgets first made by a later {@link #retune}. */
+    /** Spend read back at start (snapshot and ledger), by scope, for every budget {@link #retune} makes. */
     private final Map<String, long[]> restored;
 
     private CostControls(Pricing pricing, Map<String, TenantCost> tenants, Map<String, Budget> budgets,
@@ -145,38 +145,18 @@ public final class CostControls implements AutoCloseable {
             tenant.keyBudgets().keySet().forEach(key -> scopes.add(scope(tenant.id(), "key", key)));
         }
         SpendLedger ledger = ledgerFile == null ? null : SpendLedger.open(ledgerFile, scopes);
-        Map<String, long[]> spent = new HashMap<>();
+        // Spend from a previous run, by scope: the snapshot's, or the ledger's where that is larger.
+        Map<String, long[]> spent = new HashMap<>(snapshot);
         for (String scope : scopes) {
             long[] fromSnapshot = snapshot.getOrDefault(scope, new long[2]);
             long[] fromLedger = ledger == null ? new long[2] : ledger.settledNow(scope, nowMillis);
             // Both only ever lag the truth within a window, so the larger is the better.
             spent.put(scope, new long[] {Math.max(fromSnapshot[0], fromLedger[0]), Math.max(fromSnapshot[1], fromLedger[1])});
         }
-        Map<String, TenantCost> tenants = new HashMap<>();
-        Map<String, Budget> budgets = new HashMap<>();
-        for (TenantSettings tenant : settings) {
-            Budget budget = null;
-            if (tenant.budgetMicrosPerDay() >= 0 || tenant.budgetMicrosPerMonth() >= 0) {
-                budget = budget(tenant.budgetMicrosPerDay(), tenant.budgetMicrosPerMonth(), tenant.id(), spent,
-                        ledger, nowMillis);
-                budgets.put(tenant.id(), budget);
-            }
-            Map<String, Budget> byModel = new HashMap<>();
-            tenant.modelBudgets().forEach((model, limits) -> {
-                String scope = scope(tenant.id(), "model", model);
-                budgets.put(scope, byModel.computeIfAbsent(model, m -> budget(limits[0], limits[1], scope, spent, ledger, nowMillis)));
-            });
-            Map<String, Budget> byKey = new HashMap<>();
-            tenant.keyBudgets().forEach((key, limits) -> {
-                String scope = scope(tenant.id(), "key", key);
-                budgets.put(scope, byKey.computeIfAbsent(key, k -> budget(limits[0], limits[1], scope, spent, ledger, nowMillis)));
-            });
-            RateLimit rpm = tenant.requestsPerMinute() > 0 ? new RateLimit(tenant.requestsPerMinute(), nowNanos) : null;
-            RateLimit tpm = tenant.tokensPerMinute() > 0 ? new RateLimit(tenant.tokensPerMinute(), nowNanos) : null;
-            tenants.put(tenant.id(), new TenantCost(tenant.id(), budget, Map.copyOf(byModel), Map.copyOf(byKey), rpm, tpm,
-                    classLimits(limitClasses, nowNanos)));
-        }
-        return new CostControls(pricing, tenants, budgets, counters, ledger, limitClasses, snapshot);
+        CostControls controls = new CostControls(pricing, Map.of(), Map.of(), counters, ledger, limitClasses, spent);
+        // Start-up is the first retune: one way to build budgets and limits, at start and when changed.
+        controls.retune(settings, nowMillis, nowNanos);
+        return controls;
     }
 
     /** The snapshot key of a narrower budget: {@code "acme model claude-opus-4-1"}, {@code "acme key 1a2b3c"}. */

@@ -97,6 +97,7 @@ class ControlApiTest {
             ControlClient client = new ControlClient(gateway);
             HttpResponse<String> issued = client.admin("POST", "/v1/tenants/beta/keys", null);
             assertEquals(201, issued.statusCode(), issued.body());
+            assertEquals("no-store", issued.headers().firstValue("Cache-Control").orElse(""));
             JsonNode body = ControlClient.json(issued);
             String key = body.get("key").asText();
             String keyId = body.get("key_id").asText();
@@ -158,6 +159,17 @@ class ControlApiTest {
             assertTrue(metrics.contains("aegis_gateway_requests_total{code=\"2xx\"} 2"), metrics);
             assertTrue(metrics.contains("aegis_trace_events_dropped_total 0"), metrics);
             assertTrue(metrics.contains("aegis_gateway_active_connections "), metrics);
+            assertTrue(metrics.contains("aegis_gateway_overhead_seconds_count 4\n"), metrics);
+            assertTrue(metrics.contains("aegis_gateway_overhead_seconds_bucket{le=\"+Inf\"} 4\n"), metrics);
+
+            // A tenant made through the API gets its keys, limits and usage counters at once.
+            assertEquals(200, client.admin("PUT", "/v1/tenants/newco", "limits: { requests_per_minute: 100 }\n")
+                    .statusCode());
+            String newcoKey = ControlClient.json(client.admin("POST", "/v1/tenants/newco/keys", null)).get("key").asText();
+            assertEquals(200, client.message(newcoKey, "claude-haiku-4-5").statusCode());
+            JsonNode newco = ControlClient.json(client.admin("GET", "/v1/usage?tenant=newco", null));
+            assertEquals(1, newco.path("since_start").path("requests").asInt(), newco.toString());
+            assertEquals(99, newco.path("requests_per_minute").path("remaining").asInt(), newco.toString());
         }
     }
 

@@ -38,15 +38,7 @@ final class Utf8Counters {
     /** Adds to a key given as text (restoring a checkpoint). */
     void add(String key, int variant, long delta) {
         byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
-        int hash = Utf8.finish(Utf8.hash(variant, bytes));
-        int mask = keys.length - 1;
-        for (int slot = hash & mask; keys[slot] != null; slot = (slot + 1) & mask) {
-            if (hashes[slot] == hash && variants[slot] == variant && java.util.Arrays.equals(keys[slot], bytes)) {
-                counts[slot] += delta;
-                return;
-            }
-        }
-        insert(bytes, variant, hash, delta);
+        add(new org.agrona.concurrent.UnsafeBuffer(bytes), 0, bytes.length, variant, delta);
     }
 
     private void insert(byte[] key, int variant, int hash, long count) {
