@@ -97,12 +97,12 @@ public final class OtlpExport implements AutoCloseable {
         }
     }
 
-    /** Publishes totals for the cumulative counters (on the drainer thread, at a checkpoint). */
     /** Puts new sampling settings in force for events recorded after this returns. */
     public void sampling(Sampling next) {
         sampling = next;
     }
 
+    /** Publishes totals for the cumulative counters (on the drainer thread, at a checkpoint). */
     void publish(List<Series> snapshot) {
         published = snapshot;
     }

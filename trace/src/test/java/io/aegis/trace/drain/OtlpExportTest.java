@@ -92,7 +92,10 @@ class OtlpExportTest {
              Drainer drainer = new Drainer(queue, dir.resolve("state"), 1000, otlp)) {
             assertEquals(4, drainer.drainAvailable());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (spans.size() < 3 || !metrics.containsKey("gen_ai.client.token.usage")
+            // The sender counts a batch once the collector's answer is back, which can be after
+            // the collector has stored the spans: wait for both.
+            while (spans.size() < 3 || otlp.exportedSpans() + otlp.droppedSpans() < 3
+                    || !metrics.containsKey("gen_ai.client.token.usage")
                     || !metrics.containsKey("aegis.requests")) {
                 assertTrue(System.nanoTime() < deadline, "the collector got " + spans.size() + " spans and " + metrics.keySet());
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
