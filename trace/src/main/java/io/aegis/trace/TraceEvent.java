@@ -52,6 +52,21 @@ public final class TraceEvent {
     public double sampleRate = -1;
     /** The config version whose rules decided the request (0: none, or written before versions existed). */
     public long configVersion;
+    /** Attempts that were retries, failover included. */
+    public int retries;
+    /** Hedging: {@link #HEDGE_NONE}, {@link #HEDGE_LOST} (the first attempt won) or {@link #HEDGE_WON}. */
+    public byte hedge;
+    /** The worst circuit met: {@link #CIRCUIT_CLOSED}, {@link #CIRCUIT_HALF_OPEN} (a probe) or {@link #CIRCUIT_OPEN} (a target skipped). */
+    public byte circuit;
+    /** Each upstream attempt as {@code [h]tTARGET/KEYID:RESULT}, space-separated; key ids only. */
+    public final StringBuilder attemptLog = new StringBuilder();
+
+    public static final byte HEDGE_NONE = 0;
+    public static final byte HEDGE_LOST = 1;
+    public static final byte HEDGE_WON = 2;
+    public static final byte CIRCUIT_CLOSED = 0;
+    public static final byte CIRCUIT_HALF_OPEN = 1;
+    public static final byte CIRCUIT_OPEN = 2;
 
     private final StringBuilder[] piiTypes = builders();
     private final int[] piiCounts = new int[MAX_ITEMS];
@@ -99,6 +114,10 @@ public final class TraceEvent {
         ttfbNanos = -1;
         sampleRate = -1;
         configVersion = 0;
+        retries = 0;
+        hedge = HEDGE_NONE;
+        circuit = CIRCUIT_CLOSED;
+        attemptLog.setLength(0);
         piiSize = 0;
         tagSize = 0;
         shadowSize = 0;

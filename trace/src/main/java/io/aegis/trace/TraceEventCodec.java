@@ -9,8 +9,11 @@ package io.aegis.trace;
 final class TraceEventCodec {
     static final byte KIND_REQUEST = 1;
     static final byte KIND_AUDIT = 2;
-    /** Request events: version 2 added the config version at the end; version 1 is still read. */
-    static final byte VERSION = 2;
+    /**
+     * Request events: version 2 added the config version at the end, version 3 the retries, hedge,
+     * circuit and attempt log after it; versions 1 and 2 are still read.
+     */
+    static final byte VERSION = 3;
     static final byte AUDIT_VERSION = 1;
 
     private TraceEventCodec() {
@@ -18,7 +21,7 @@ final class TraceEventCodec {
 
     /** Whether this build reads request events of {@code version}. */
     static boolean knownRequestVersion(byte version) {
-        return version == 1 || version == 2;
+        return version >= 1 && version <= 3;
     }
 
     static void write(EventBytes out, TraceEvent e) {
@@ -65,6 +68,10 @@ final class TraceEventCodec {
             out.putText(e.shadowRule(i));
         }
         out.putLong(e.configVersion);
+        out.putInt(e.retries);
+        out.putByte(e.hedge);
+        out.putByte(e.circuit);
+        out.putText(e.attemptLog);
     }
 
     /** Decodes a request event into {@code e}; false (and {@code e} untouched) for another kind or version. */
@@ -119,6 +126,17 @@ final class TraceEventCodec {
             in.getText(e.nextShadowRule());
         }
         e.configVersion = version >= 2 ? in.getLong() : 0;
+        if (version >= 3) {
+            e.retries = in.getInt();
+            e.hedge = in.getByte();
+            e.circuit = in.getByte();
+            in.getText(e.attemptLog);
+        } else {
+            e.retries = 0;
+            e.hedge = TraceEvent.HEDGE_NONE;
+            e.circuit = TraceEvent.CIRCUIT_CLOSED;
+            e.attemptLog.setLength(0);
+        }
         return true;
     }
 

@@ -30,7 +30,8 @@ public final class TraceFormat {
         }
     }
 
-    /** The SPEC §7 fields, plus {@code routed_model}, {@code outcome}, {@code tags}, {@code shadow}, {@code config_version}. */
+    /** The SPEC §7 fields, plus {@code routed_model}, {@code outcome}, {@code tags}, {@code shadow}, {@code config_version},
+     * {@code retries}, {@code hedge}, {@code circuit}, {@code attempt_log}. */
     public static void json(TraceEvent e, StringBuilder out) {
         out.setLength(0);
         out.append('{');
@@ -81,7 +82,13 @@ public final class TraceFormat {
             out.append(i == 0 ? "" : ",");
             string(out, e.shadowRule(i));
         }
-        out.append("],\"config_version\":").append(e.configVersion).append('}');
+        out.append("],\"config_version\":").append(e.configVersion).append(',');
+        number(out, "retries", e.retries);
+        field(out, "hedge", e.hedge == TraceEvent.HEDGE_WON ? "won" : e.hedge == TraceEvent.HEDGE_LOST ? "lost" : "none");
+        field(out, "circuit", e.circuit == TraceEvent.CIRCUIT_OPEN ? "open"
+                : e.circuit == TraceEvent.CIRCUIT_HALF_OPEN ? "half_open" : "closed");
+        string(out.append("\"attempt_log\":"), e.attemptLog);
+        out.append('}');
     }
 
     /** Nano-dollars as a decimal number of USD with {@code decimals} places (rounded down). */

@@ -52,9 +52,8 @@ public final class ConfigLoader {
     private static final Set<String> CONTROL_KEYS = ordered("listen", "admin_token_env");
     private static final Set<String> AUTH_KEYS = ordered("mode");
     private static final Set<String> PROVIDER_KEYS = ordered("base_url", "api_key_env", "api_keys_env", "api_key",
-            "timeouts", "retries", "failover", "tls");
-    private static final Set<String> TIMEOUT_KEYS = ordered("connect_ms", "first_byte_ms", "idle_ms", "total_ms");
-    private static final Set<String> RETRY_KEYS = ordered("max_attempts");
+            "timeouts", "retries", "circuit", "hedge", "failover", "routes", "tls");
+    private static final Set<String> FAILOVER_KEYS = ordered("base_url", "api_key_env", "api_keys_env", "api_key");
     private static final Set<String> TLS_KEYS = ordered("ca_file", "server_name");
     private static final Set<String> TENANT_KEYS = ordered("id", "keys", "budget", "limits", "pii_policy");
     private static final Set<String> TENANT_BODY_KEYS = ordered("id", "budget", "limits", "pii_policy");
@@ -291,53 +290,40 @@ public final class ConfigLoader {
         URI baseUrl = baseUrl(nodes, p.get("base_url"), key + ".base_url", node);
 
         List<String> keys = new ArrayList<>();
-        List<String> envNames = new ArrayList<>();
-        String source;
-        if (p.containsKey("api_key")) {
-            // A literal key is for the demo and tests against the mock; real keys belong in the environment.
-            String literal = nodes.string(p.get("api_key"), key + ".api_key", "");
-            if (!literal.isEmpty()) {
-                keys.add(literal);
-            }
-            source = "config";
-        } else {
-            if (p.containsKey("api_keys_env")) {
-                List<String> names = nodes.strings(p.get("api_keys_env"), key + ".api_keys_env");
-                if (names != null) {
-                    envNames.addAll(names);
-                }
-            } else {
-                envNames.add(nodes.string(p.get("api_key_env"), key + ".api_key_env",
-                        provider == Provider.ANTHROPIC ? "ANTHROPIC_API_KEY" : "GEMINI_API_KEY"));
-            }
-            for (String name : envNames) {
-                String value = env.apply(name);
-                if (value != null && !value.isBlank()) {
-                    keys.add(value.trim());
-                }
-            }
-            source = "env " + String.join(", ", envNames);
-        }
+        String source = keys(nodes, p, key, provider, env, keys);
 
-        Map<String, Node> t = optionalMapping(nodes, p.get("timeouts"), key + ".timeouts", TIMEOUT_KEYS);
-        long day = 86_400_000L;
-        Timeouts timeouts = new Timeouts(
-                nodes.positiveLong(t.get("connect_ms"), key + ".timeouts.connect_ms", Timeouts.DEFAULT.connectMs(), day),
-                nodes.positiveLong(t.get("first_byte_ms"), key + ".timeouts.first_byte_ms",
-                        Timeouts.DEFAULT.firstByteMs(), day),
-                nodes.positiveLong(t.get("idle_ms"), key + ".timeouts.idle_ms", Timeouts.DEFAULT.idleMs(), day),
-                nodes.positiveLong(t.get("total_ms"), key + ".timeouts.total_ms", Timeouts.DEFAULT.totalMs(), day));
+        ResilienceReader resilience = new ResilienceReader(nodes);
+        Timeouts timeouts = resilience.timeouts(p.get("timeouts"), key + ".timeouts", Timeouts.DEFAULT);
+        RetrySettings retries = resilience.retries(p.get("retries"), key + ".retries");
+        CircuitSettings circuit = resilience.circuit(p.get("circuit"), key + ".circuit");
+        HedgeSettings hedge = resilience.hedge(p.get("hedge"), key + ".hedge");
+        List<RouteSettings> routes = resilience.routes(p.get("routes"), key + ".routes", timeouts);
 
-        Map<String, Node> r = optionalMapping(nodes, p.get("retries"), key + ".retries", RETRY_KEYS);
-        int maxAttempts = (int) nodes.positiveLong(r.get("max_attempts"), key + ".retries.max_attempts", 3, 20);
-
-        List<URI> failover = new ArrayList<>();
+        List<FailoverTarget> failover = new ArrayList<>();
         if (p.containsKey("failover")) {
             List<Node> items = nodes.sequence(p.get("failover"), key + ".failover");
             for (int i = 0; i < items.size(); i++) {
-                URI uri = baseUrl(nodes, items.get(i), key + ".failover[" + i + "]", items.get(i));
-                if (uri != null) {
-                    failover.add(uri);
+                String where = key + ".failover[" + i + "]";
+                Node item = items.get(i);
+                if (item instanceof org.yaml.snakeyaml.nodes.MappingNode) {
+                    // Another base URL with a key pool of its own.
+                    Map<String, Node> f = nodes.mapping(item, where, FAILOVER_KEYS);
+                    URI uri = baseUrl(nodes, f.get("base_url"), where + ".base_url", item);
+                    List<String> ownKeys = null;
+                    String ownSource = null;
+                    if (f.containsKey("api_key") || f.containsKey("api_key_env") || f.containsKey("api_keys_env")) {
+                        ownKeys = new ArrayList<>();
+                        ownSource = keys(nodes, f, where, provider, env, ownKeys);
+                        ownKeys = List.copyOf(ownKeys);
+                    }
+                    if (uri != null) {
+                        failover.add(new FailoverTarget(uri, ownKeys, ownSource));
+                    }
+                } else {
+                    URI uri = baseUrl(nodes, item, where, item);
+                    if (uri != null) {
+                        failover.add(new FailoverTarget(uri, null, null));
+                    }
                 }
             }
         }
@@ -358,8 +344,41 @@ public final class ConfigLoader {
         if (baseUrl == null) {
             return null;
         }
-        return new ProviderSettings(provider, baseUrl, List.copyOf(keys), source, timeouts, maxAttempts,
-                List.copyOf(failover), caFile, tlsServerName);
+        return new ProviderSettings(provider, baseUrl, List.copyOf(keys), source, timeouts, retries, circuit, hedge,
+                List.copyOf(failover), List.copyOf(routes), caFile, tlsServerName);
+    }
+
+    /**
+     * Reads the provider keys named at {@code p} ({@code api_key}, {@code api_key_env} or
+     * {@code api_keys_env}) into {@code keys}; returns where they come from, for messages.
+     */
+    private static String keys(ConfigNodes nodes, Map<String, Node> p, String key, Provider provider,
+                               Function<String, String> env, List<String> keys) {
+        if (p.containsKey("api_key")) {
+            // A literal key is for the demo and tests against the mock; real keys belong in the environment.
+            String literal = nodes.string(p.get("api_key"), key + ".api_key", "");
+            if (!literal.isEmpty()) {
+                keys.add(literal);
+            }
+            return "config";
+        }
+        List<String> envNames = new ArrayList<>();
+        if (p.containsKey("api_keys_env")) {
+            List<String> names = nodes.strings(p.get("api_keys_env"), key + ".api_keys_env");
+            if (names != null) {
+                envNames.addAll(names);
+            }
+        } else {
+            envNames.add(nodes.string(p.get("api_key_env"), key + ".api_key_env",
+                    provider == Provider.ANTHROPIC ? "ANTHROPIC_API_KEY" : "GEMINI_API_KEY"));
+        }
+        for (String name : envNames) {
+            String value = env.apply(name);
+            if (value != null && !value.isBlank()) {
+                keys.add(value.trim());
+            }
+        }
+        return "env " + String.join(", ", envNames);
     }
 
     private static URI baseUrl(ConfigNodes nodes, Node node, String key, Node parent) {
@@ -536,7 +555,7 @@ public final class ConfigLoader {
         return new ConfigException(List.of(new ConfigProblem(file, line, column, "", message)));
     }
 
-    private static Set<String> ordered(String... names) {
+    static Set<String> ordered(String... names) {
         return java.util.Collections.unmodifiableSet(new LinkedHashSet<>(List.of(names)));
     }
 }

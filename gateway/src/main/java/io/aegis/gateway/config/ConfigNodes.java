@@ -121,6 +121,25 @@ final class ConfigNodes {
         }
     }
 
+    /** A decimal number from {@code min} to {@code max}, or {@code fallback} when absent. */
+    double decimal(Node node, String key, double fallback, double min, double max) {
+        String text = string(node, key, null);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            double value = Double.parseDouble(text.trim());
+            if (!(value >= min && value <= max)) {
+                problem(node, key, "must be between " + min + " and " + max + ", got " + text.trim());
+                return fallback;
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            problem(node, key, "must be a number, got '" + text + "'");
+            return fallback;
+        }
+    }
+
     /** A non-negative decimal amount of US dollars as integer micro-dollars; -1 when absent. */
     long usdMicros(Node node, String key) {
         String text = string(node, key, null);

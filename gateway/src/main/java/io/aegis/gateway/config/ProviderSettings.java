@@ -10,11 +10,15 @@ import java.util.List;
  *
  * @param provider    which provider
  * @param baseUrl     scheme, host, port and an optional path prefix
- * @param apiKeys     provider keys read from the environment (never printed); may be empty
+ * @param apiKeys     provider keys read from the environment (never printed); may be empty; several
+ *                    make a key pool
  * @param apiKeySource where the keys come from, for messages: env names or "config"
  * @param timeouts    upstream time limits
- * @param maxAttempts attempts per request, retries included
- * @param failover    further base URLs tried in order when retries run out
+ * @param retries     retry limits and backoff
+ * @param circuit     when a target's or a key's circuit opens
+ * @param hedge       hedging for every route, or {@code null} (off, the default)
+ * @param failover    further targets tried in order when retries run out or a circuit is open
+ * @param routes      per-route overrides, first match wins
  * @param caFile      a PEM file of trusted CAs for TLS, or {@code null} for the JDK's trust store
  * @param tlsServerName the name sent as SNI and checked against the certificate, when it differs
  *                    from the base URL's host (as nginx's {@code proxy_ssl_name}), or {@code null}
@@ -25,8 +29,11 @@ public record ProviderSettings(
         List<String> apiKeys,
         String apiKeySource,
         Timeouts timeouts,
-        int maxAttempts,
-        List<URI> failover,
+        RetrySettings retries,
+        CircuitSettings circuit,
+        HedgeSettings hedge,
+        List<FailoverTarget> failover,
+        List<RouteSettings> routes,
         Path caFile,
         String tlsServerName) {
 

@@ -32,6 +32,16 @@ public final class Exchange {
     /** How an exchange ended. */
     public enum Outcome { COMPLETED, REJECTED, UPSTREAM_FAILED, CLIENT_CLOSED }
 
+    static final byte HEDGE_NONE = 0;
+    static final byte HEDGE_SENT = 1;
+    static final byte HEDGE_LOST = 2;
+    static final byte HEDGE_WON = 3;
+    static final byte CIRCUIT_CLOSED = 0;
+    static final byte CIRCUIT_HALF_OPEN = 1;
+    static final byte CIRCUIT_OPEN = 2;
+    /** The attempt log's bound, that of a trace event's text field. */
+    static final int MAX_ATTEMPT_LOG = 256;
+
     final Route route = new Route();
     final CallerIdentity caller = new CallerIdentity();
     final RequestFacts facts = new RequestFacts();
@@ -86,6 +96,14 @@ public final class Exchange {
     long lastByteNanos;
 
     int attempts;
+    /** Attempts that were retries (failover included; the stale-connection resend and the hedge not). */
+    int retries;
+    /** Hedging: none, sent (while racing), lost (the first attempt won), won (the hedge won). */
+    byte hedge;
+    /** The worst circuit met: closed, half open (this request was a probe), open (a target was skipped). */
+    byte circuit;
+    /** One entry per attempt: {@code [h]tTARGET/KEYID:RESULT}, bounded; key ids only, never keys. */
+    final StringBuilder attemptLog = new StringBuilder(MAX_ATTEMPT_LOG);
     String upstream;
     boolean inFlight;
     boolean headSent;
@@ -108,6 +126,10 @@ public final class Exchange {
         this.firstByteNanos = 0;
         this.lastByteNanos = 0;
         this.attempts = 0;
+        this.retries = 0;
+        this.hedge = HEDGE_NONE;
+        this.circuit = CIRCUIT_CLOSED;
+        this.attemptLog.setLength(0);
         this.upstream = null;
         this.headSent = false;
         this.eventStream = false;
@@ -271,6 +293,25 @@ public final class Exchange {
 
     public int attempts() {
         return attempts;
+    }
+
+    public int retries() {
+        return retries;
+    }
+
+    /** {@code none}, {@code lost} (a hedge was sent and the first attempt won) or {@code won}. */
+    public String hedge() {
+        return hedge == HEDGE_NONE ? "none" : hedge == HEDGE_WON ? "won" : "lost";
+    }
+
+    /** {@code closed}, {@code half_open} (this request was a probe) or {@code open} (a target was skipped). */
+    public String circuit() {
+        return circuit == CIRCUIT_CLOSED ? "closed" : circuit == CIRCUIT_HALF_OPEN ? "half_open" : "open";
+    }
+
+    /** Each attempt as {@code [h]tTARGET/KEYID:RESULT}, space-separated (key ids only). */
+    public CharSequence attemptLog() {
+        return attemptLog;
     }
 
     /** The upstream origin used ({@code scheme://host:port}), or {@code null}. */

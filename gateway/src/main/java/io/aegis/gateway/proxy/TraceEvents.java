@@ -49,6 +49,11 @@ final class TraceEvents {
         e.costNanos = exchange.costNanos;
         e.pricedKnown = exchange.pricing == null || exchange.pricing.known();
         e.attempts = exchange.attempts;
+        e.retries = exchange.retries;
+        e.hedge = exchange.hedge == Exchange.HEDGE_WON ? TraceEvent.HEDGE_WON
+                : exchange.hedge == Exchange.HEDGE_NONE ? TraceEvent.HEDGE_NONE : TraceEvent.HEDGE_LOST;
+        e.circuit = exchange.circuit;
+        TraceEvent.set(e.attemptLog, exchange.attemptLog);
         TraceEvent.set(e.upstream, exchange.upstream);
         long end = exchange.lastByteNanos != 0 ? exchange.lastByteNanos : System.nanoTime();
         e.totalNanos = end - exchange.acceptedNanos;

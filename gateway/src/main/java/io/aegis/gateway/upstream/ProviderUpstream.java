@@ -1,47 +1,82 @@
 package io.aegis.gateway.upstream;
 
 import io.aegis.gateway.config.ProviderSettings;
+import io.aegis.gateway.config.RouteSettings;
 import io.aegis.gateway.config.Timeouts;
+import io.aegis.gateway.resilience.RetryBudget;
 import io.aegis.gateway.route.Provider;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
-/** Everything needed to send a request to one provider: endpoint, keys and time limits. */
+/**
+ * Everything needed to send a request to one provider: its targets in failover order (each with its
+ * keys and circuit breaker), the per-route policies, and the provider-wide retry budget.
+ */
 public final class ProviderUpstream {
     private final Provider provider;
-    private final UpstreamEndpoint endpoint;
-    private final List<String> apiKeys;
+    private final List<UpstreamTarget> targets;
     private final String apiKeySource;
-    private final Timeouts timeouts;
-    private final AtomicInteger nextKey = new AtomicInteger();
+    private final RoutePolicy defaultPolicy;
+    private final List<RouteSettings> routes;
+    private final RoutePolicy[] routePolicies;
+    private final RetryBudget retryBudget;
 
-    ProviderUpstream(ProviderSettings settings, UpstreamEndpoint endpoint) {
+    ProviderUpstream(ProviderSettings settings, List<UpstreamTarget> targets) {
         this.provider = settings.provider();
-        this.endpoint = endpoint;
-        this.apiKeys = settings.apiKeys();
+        this.targets = List.copyOf(targets);
         this.apiKeySource = settings.apiKeySource();
-        this.timeouts = settings.timeouts();
+        this.defaultPolicy = new RoutePolicy(settings.timeouts(), settings.retries(), settings.hedge());
+        this.routes = settings.routes();
+        this.routePolicies = new RoutePolicy[routes.size()];
+        for (int i = 0; i < routes.size(); i++) {
+            RouteSettings route = routes.get(i);
+            routePolicies[i] = new RoutePolicy(route.timeouts(),
+                    route.maxAttempts() > 0 ? settings.retries().withMaxAttempts(route.maxAttempts()) : settings.retries(),
+                    route.hedge() != null ? route.hedge() : settings.hedge());
+        }
+        this.retryBudget = new RetryBudget(settings.retries());
     }
 
     public Provider provider() {
         return provider;
     }
 
+    /** The targets in the order they are tried; the first is the provider's {@code base_url}. */
+    public List<UpstreamTarget> targets() {
+        return targets;
+    }
+
+    /** The primary endpoint. */
     public UpstreamEndpoint endpoint() {
-        return endpoint;
+        return targets.get(0).endpoint();
     }
 
+    /** The provider's own time limits (a route may set others: see {@link #policy}). */
     public Timeouts timeouts() {
-        return timeouts;
+        return defaultPolicy.timeouts();
     }
 
-    /** The next provider key of the pool (round robin), or {@code null} when none is configured. */
-    public String nextApiKey() {
-        int size = apiKeys.size();
-        if (size == 0) {
-            return null;
+    /** The policy of the first route matching {@code model} and {@code stream}, else the provider's. */
+    public RoutePolicy policy(String model, boolean stream) {
+        for (int i = 0; i < routePolicies.length; i++) {
+            if (routes.get(i).matches(model, stream)) {
+                return routePolicies[i];
+            }
         }
-        return apiKeys.get(size == 1 ? 0 : Math.floorMod(nextKey.getAndIncrement(), size));
+        return defaultPolicy;
+    }
+
+    public RetryBudget retryBudget() {
+        return retryBudget;
+    }
+
+    /** Whether the primary target has any key (virtual mode needs one). */
+    public boolean hasKeys() {
+        for (UpstreamTarget target : targets) {
+            if (target.keys().size() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Where the keys should come from, for the error a caller sees when there are none. */

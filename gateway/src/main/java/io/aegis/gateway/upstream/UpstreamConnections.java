@@ -8,14 +8,23 @@ import io.aegis.natives.NetworkTransport;
 import io.aegis.gateway.config.ProviderSettings;
 import io.aegis.gateway.route.Provider;
 import io.netty.channel.EventLoopGroup;
+import io.aegis.gateway.auth.KeyDigest;
+import io.aegis.gateway.config.CircuitSettings;
+import io.aegis.gateway.config.FailoverTarget;
+import io.aegis.gateway.resilience.CircuitBreaker;
+import io.aegis.gateway.resilience.KeyPool;
+import java.net.URI;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import javax.net.ssl.SSLException;
 
 /**
  * The upstream side as a whole: one {@link UpstreamPool} per event loop, the provider targets, and
- * the binding of a response listener to a connection. Built once at start-up; read-only afterwards.
+ * the binding of a response listener to a connection. Targets share one endpoint index space, so a
+ * pool keeps idle connections per target. Built once at start-up; read-only afterwards.
  */
 public final class UpstreamConnections {
     static final String RELAY = "relay";
@@ -29,14 +38,40 @@ public final class UpstreamConnections {
                                Map<Provider, ProviderSettings> settings) throws SSLException {
         int index = 0;
         for (ProviderSettings provider : settings.values()) {
-            UpstreamEndpoint endpoint = new UpstreamEndpoint(index++, provider.baseUrl(),
-                    "https".equalsIgnoreCase(provider.baseUrl().getScheme())
-                            ? UpstreamTls.clientContext(provider.caFile()) : null, provider.tlsServerName());
-            providers.put(provider.provider(), new ProviderUpstream(provider, endpoint));
+            List<UpstreamTarget> targets = new ArrayList<>();
+            KeyPool providerKeys = keyPool(provider.apiKeys(), provider.circuit());
+            targets.add(new UpstreamTarget(0, endpoint(index++, provider.baseUrl(), provider), providerKeys,
+                    provider.apiKeySource(), new CircuitBreaker(provider.circuit())));
+            for (FailoverTarget failover : provider.failover()) {
+                KeyPool keys = failover.apiKeys() == null ? providerKeys : keyPool(failover.apiKeys(), provider.circuit());
+                targets.add(new UpstreamTarget(targets.size(), endpoint(index++, failover.baseUrl(), provider), keys,
+                        failover.apiKeys() == null ? provider.apiKeySource() : failover.apiKeySource(),
+                        new CircuitBreaker(provider.circuit())));
+            }
+            providers.put(provider.provider(), new ProviderUpstream(provider, targets));
         }
         for (EventExecutor executor : group) {
             pools.put(executor, new UpstreamPool((EventLoop) executor, transport, index));
         }
+    }
+
+    private static UpstreamEndpoint endpoint(int index, URI baseUrl, ProviderSettings provider) throws SSLException {
+        return new UpstreamEndpoint(index, baseUrl, "https".equalsIgnoreCase(baseUrl.getScheme())
+                ? UpstreamTls.clientContext(provider.caFile()) : null, provider.tlsServerName());
+    }
+
+    /** A pool of {@code keys}, each known by the id of its digest: the key itself is never shown. */
+    private static KeyPool keyPool(List<String> keys, CircuitSettings circuit) {
+        List<String> ids = new ArrayList<>();
+        for (String key : keys) {
+            ids.add(KeyDigest.keyId(KeyDigest.current().sha256(key)));
+        }
+        return new KeyPool(keys, ids, circuit);
+    }
+
+    /** Every provider's targets, for metrics. */
+    public Map<Provider, ProviderUpstream> providers() {
+        return providers;
     }
 
     /** The target for {@code provider}, or {@code null} when it is not configured. */

@@ -47,7 +47,7 @@ class ConfigLoaderTest {
         ProviderSettings anthropic = config.provider(Provider.ANTHROPIC);
         assertEquals(List.of("sk-ant-test"), anthropic.apiKeys());
         assertEquals(Timeouts.DEFAULT, anthropic.timeouts());
-        assertEquals(3, anthropic.maxAttempts());
+        assertEquals(3, anthropic.retries().maxAttempts());
         assertNull(config.provider(Provider.GEMINI));
         assertFalse(anthropic.toString().contains("sk-ant-test"), "settings never print keys");
     }
@@ -86,7 +86,7 @@ class ConfigLoaderTest {
         ProviderSettings gemini = config.provider(Provider.GEMINI);
         assertEquals(List.of("k1", "k2"), gemini.apiKeys());
         assertEquals(new Timeouts(500, 9000, 700, 60000), gemini.timeouts());
-        assertEquals(5, gemini.maxAttempts());
+        assertEquals(5, gemini.retries().maxAttempts());
         assertEquals(1, gemini.failover().size());
         TenantSettings acme = config.tenants().get(0);
         assertEquals(List.of("ab".repeat(32)), acme.keySha256Hex());

@@ -117,26 +117,29 @@ class AnthropicSdkTest {
     }
 
     @Test
-    void sdkRetryAfterA429PassesThroughAndSucceeds() {
+    void aRateLimitedAttemptIsRetriedByTheGatewayBeforeTheSdkSeesIt() {
         String model = "claude-haiku-4-5-fault-429x1-" + UNIQUE.incrementAndGet();
-        Message message = client(false, 2).messages().create(params(model));
+        Message message = client(false, 0).messages().create(params(model));
         assertEquals(OUTPUT_TOKENS, message.usage().outputTokens());
 
-        TestGateway.Completed first = gateway.nextCompleted();
-        TestGateway.Completed second = gateway.nextCompleted();
-        assertEquals(429, first.status(), "the 429 reached the SDK, which retried");
-        assertEquals(200, second.status());
+        TestGateway.Completed done = gateway.nextCompleted();
+        assertEquals(200, done.status());
+        assertEquals(2, done.attempts());
+        assertEquals(1, done.retries());
+        assertTrue(done.attemptLog().matches("t0/[0-9a-f]{12}:429 t0/[0-9a-f]{12}:200"), done.attemptLog());
     }
 
     @Test
-    void a429WithoutRetriesSurfacesAsTheProvidersError() {
-        String model = "claude-haiku-4-5-fault-429x1-" + UNIQUE.incrementAndGet();
+    void a429OutlastingTheRetriesSurfacesAsTheProvidersError() {
+        String model = "claude-haiku-4-5-fault-429x9-" + UNIQUE.incrementAndGet();
         AnthropicServiceException error = assertThrows(AnthropicServiceException.class,
                 () -> client(false, 0).messages().create(params(model)));
         assertEquals(429, error.statusCode());
         assertFalse(error.headers().values("retry-after").isEmpty(), "retry-after reaches the caller");
         assertFalse(error.headers().values("retry-after-ms").isEmpty(), "retry-after-ms reaches the caller");
-        gateway.nextCompleted();
+        TestGateway.Completed done = gateway.nextCompleted();
+        assertEquals(3, done.attempts(), "max_attempts is 3 by default");
+        assertEquals("upstream_retries_exhausted", done.errorClass());
     }
 
     @Test

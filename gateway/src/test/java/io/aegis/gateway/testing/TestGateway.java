@@ -49,7 +49,8 @@ public final class TestGateway implements AutoCloseable {
                             long cacheReadTokens, long cacheWriteTokens, long thoughtsTokens, boolean usageSeen,
                             boolean streamError, int attempts, String upstream, String traceId,
                             int piiFindings, boolean redacted, String decidingRule, List<String> ruleActions,
-                            List<String> shadowRules, String routedModel, long costNanos, boolean pricedKnown) {
+                            List<String> shadowRules, String routedModel, long costNanos, boolean pricedKnown,
+                            int retries, String hedge, String circuit, String attemptLog) {
     }
 
     private TestGateway(MockUpstream mock, GatewayRuntime runtime, BlockingQueue<Completed> completed) {
@@ -357,7 +358,8 @@ public final class TestGateway implements AutoCloseable {
                 exchange.traceId(), exchange.piiFindings().size(), exchange.redacted(),
                 exchange.decidingRule() == null ? null : exchange.decidingRule().id(), ruleIds(exchange, false),
                 ruleIds(exchange, true), exchange.routedModel(), exchange.costNanos(),
-                exchange.pricing() != null && exchange.pricing().known());
+                exchange.pricing() != null && exchange.pricing().known(), exchange.retries(), exchange.hedge(),
+                exchange.circuit(), exchange.attemptLog().toString());
     }
 
     private static List<String> ruleIds(Exchange exchange, boolean shadow) {
