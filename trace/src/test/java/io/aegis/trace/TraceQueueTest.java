@@ -40,6 +40,10 @@ class TraceQueueTest {
         e.addTag("personal-data");
         e.addShadowRule("trial-deny-long-outputs");
         e.configVersion = 7;
+        e.retries = i % 3;
+        e.hedge = (byte) (i % 3);
+        e.circuit = (byte) ((i / 3) % 3);
+        TraceEvent.set(e.attemptLog, i % 3 == 0 ? "t0/0a1b2c3d4e5f:200" : "t0/0a1b2c3d4e5f:529 ht1/caller:200");
         return e;
     }
 
@@ -98,6 +102,8 @@ class TraceQueueTest {
                 + "\"cache_read_tokens\":1000,\"cache_write_tokens\":0,\"cost_usd\":0.000330000,\"priced\":true,"
                 + "\"attempts\":1,\"upstream\":\"http://127.0.0.1:8089\",\"t_total_us\":12345,\"t_overhead_us\":45,"
                 + "\"t_ttfb_us\":2000,\"outcome\":\"completed\",\"error\":null,\"tags\":[\"personal-data\"],"
-                + "\"shadow\":[\"trial-deny-long-outputs\"],\"config_version\":7}", json.toString());
+                + "\"shadow\":[\"trial-deny-long-outputs\"],\"config_version\":7,"
+                + "\"retries\":0,\"hedge\":\"none\",\"circuit\":\"closed\",\"attempt_log\":\"t0/0a1b2c3d4e5f:200\"}",
+                json.toString());
     }
 }

@@ -37,6 +37,13 @@ public final class LiveMetrics {
     /** By rule id: [allow-like decisions, denials]. */
     private final ConcurrentHashMap<String, LongAdder[]> ruleDecisions = new ConcurrentHashMap<>();
     private final LongAdder[] noRule = adders(2);
+    /** By provider ordinal: attempts, retries, hedges sent, hedges won, requests turned away by open circuits. */
+    private final LongAdder[] attempts = adders(2);
+    private final LongAdder[] retries = adders(2);
+    private final LongAdder[] hedgesSent = adders(2);
+    private final LongAdder[] hedgesWon = adders(2);
+    private final LongAdder[] circuitRefusals = adders(2);
+    private volatile java.util.function.Consumer<StringBuilder> upstreamState = out -> { };
     private volatile IntSupplier activeConnections = () -> 0;
     private volatile LongSupplier traceDropped = () -> 0;
 
@@ -97,6 +104,40 @@ public final class LiveMetrics {
         }
     }
 
+    /**
+     * Counts one request's upstream attempts.
+     *
+     * @param provider      0 Anthropic, 1 Gemini
+     * @param attemptCount  attempts made
+     * @param retryCount    of which retries
+     * @param hedged        whether a hedge was sent
+     * @param hedgeWon      whether it answered first
+     * @param circuitRefused whether an open circuit turned the request away without any attempt
+     */
+    public void upstream(int provider, int attemptCount, int retryCount, boolean hedged, boolean hedgeWon,
+                         boolean circuitRefused) {
+        if (attemptCount > 0) {
+            attempts[provider].add(attemptCount);
+        }
+        if (retryCount > 0) {
+            retries[provider].add(retryCount);
+        }
+        if (hedged) {
+            hedgesSent[provider].increment();
+            if (hedgeWon) {
+                hedgesWon[provider].increment();
+            }
+        }
+        if (circuitRefused) {
+            circuitRefusals[provider].increment();
+        }
+    }
+
+    /** Where the circuit breakers' states come from (written as Prometheus gauges at each scrape). */
+    public void upstreamState(java.util.function.Consumer<StringBuilder> writer) {
+        this.upstreamState = writer;
+    }
+
     /** Counts PII findings of one catalogue type (by its index). */
     public void pii(int type, int count) {
         if (count > 0) {
@@ -139,6 +180,15 @@ public final class LiveMetrics {
         out.append("aegis_gateway_overhead_seconds_bucket{le=\"+Inf\"} ").append(cumulative).append('\n');
         out.append("aegis_gateway_overhead_seconds_sum ").append(overheadSumNanos.sum() / 1e9).append('\n');
         out.append("aegis_gateway_overhead_seconds_count ").append(cumulative).append('\n');
+        String[] providers = {"anthropic", "gemini"};
+        perProvider(out, "aegis_upstream_attempts_total", "Upstream attempts, retries and hedges included.", providers, attempts);
+        perProvider(out, "aegis_upstream_retries_total", "Retries (same target or failover) after a retryable failure.",
+                providers, retries);
+        perProvider(out, "aegis_upstream_hedges_total", "Hedged attempts sent after a slow first byte.", providers, hedgesSent);
+        perProvider(out, "aegis_upstream_hedges_won_total", "Hedged attempts that answered first.", providers, hedgesWon);
+        perProvider(out, "aegis_upstream_circuit_refusals_total",
+                "Requests answered at once because every target's circuit was open.", providers, circuitRefusals);
+        upstreamState.accept(out);
         counter(out, "aegis_trace_events_dropped_total",
                 "Trace events dropped because the queue could not keep up (a stalled disk).", traceDropped.getAsLong());
         return out.toString();
@@ -152,12 +202,20 @@ public final class LiveMetrics {
                 .append(counts[1].sum()).append('\n');
     }
 
+    private static void perProvider(StringBuilder out, String name, String help, String[] providers, LongAdder[] values) {
+        header(out, name, "counter", help);
+        for (int i = 0; i < providers.length; i++) {
+            out.append(name).append("{provider=\"").append(providers[i]).append("\"} ").append(values[i].sum()).append('\n');
+        }
+    }
+
     private static void counter(StringBuilder out, String name, String help, long value) {
         header(out, name, "counter", help);
         out.append(name).append(' ').append(value).append('\n');
     }
 
-    private static void header(StringBuilder out, String name, String type, String help) {
+    /** Writes the {@code # HELP} and {@code # TYPE} lines of one metric. */
+    public static void header(StringBuilder out, String name, String type, String help) {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n');
         out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
     }

@@ -25,7 +25,11 @@ public enum MockFault {
     /** The first byte waits {@code x-mock-delay-ms} (default 3 s). */
     SLOW_FIRST_BYTE("slow_first_byte"),
     /** Each chunk waits {@code x-mock-delay-ms} (default 200 ms). */
-    SLOW_DRIP("slow_drip");
+    SLOW_DRIP("slow_drip"),
+    /** The head comes at once, the first body byte (a stream's first event) after {@code x-mock-delay-ms} (default 3 s). */
+    SLOW_FIRST_TOKEN("slow_first_token"),
+    /** Half the stream is sent, then nothing more: the connection stays open and silent. */
+    STALL("stall");
 
     private final String specName;
 

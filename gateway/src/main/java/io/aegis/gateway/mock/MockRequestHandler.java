@@ -9,6 +9,7 @@ import io.aegis.gateway.route.Route;
 import io.aegis.gateway.route.RouteResolver;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -183,12 +184,16 @@ final class MockRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         long firstByteMs = options.latencyMs();
         long chunkMs = options.chunkDelayMs();
-        if (fault == MockFault.SLOW_FIRST_BYTE) {
+        long firstTokenMs = 0;
+        if (fault == MockFault.SLOW_FIRST_TOKEN) {
+            firstTokenMs = delayOverrideMs >= 0 ? delayOverrideMs : MockOptions.DEFAULT_SLOW_FIRST_BYTE_MS;
+        } else if (fault == MockFault.SLOW_FIRST_BYTE) {
             firstByteMs = delayOverrideMs >= 0 ? delayOverrideMs : MockOptions.DEFAULT_SLOW_FIRST_BYTE_MS;
         } else if (fault == MockFault.SLOW_DRIP) {
             chunkMs = delayOverrideMs >= 0 ? delayOverrideMs : MockOptions.DEFAULT_SLOW_DRIP_MS;
         }
-        MockPlayer next = new MockPlayer(ctx, script, fault == MockFault.RESET_MID_STREAM, keepAlive, chunkMs);
+        MockPlayer next = new MockPlayer(ctx, script, fault == MockFault.RESET_MID_STREAM, fault == MockFault.STALL,
+                keepAlive, chunkMs, firstTokenMs);
         player = next;
         if (firstByteMs > 0) {
             ctx.executor().schedule(next::start, firstByteMs, TimeUnit.MILLISECONDS);
@@ -284,17 +289,21 @@ final class MockRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         private final ChannelHandlerContext ctx;
         private final MockScript script;
         private final boolean resetMidway;
+        private final boolean stallMidway;
         private final boolean keepAlive;
         private final long chunkDelayMs;
+        private final long firstTokenDelayMs;
         private int next;
 
-        MockPlayer(ChannelHandlerContext ctx, MockScript script, boolean resetMidway, boolean keepAlive,
-                   long chunkDelayMs) {
+        MockPlayer(ChannelHandlerContext ctx, MockScript script, boolean resetMidway, boolean stallMidway,
+                   boolean keepAlive, long chunkDelayMs, long firstTokenDelayMs) {
             this.ctx = ctx;
             this.script = script;
             this.resetMidway = resetMidway;
+            this.stallMidway = stallMidway;
             this.keepAlive = keepAlive;
             this.chunkDelayMs = chunkDelayMs;
+            this.firstTokenDelayMs = firstTokenDelayMs;
         }
 
         void start() {
@@ -311,21 +320,40 @@ final class MockRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             if (!keepAlive) {
                 head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             }
+            if (firstTokenDelayMs > 0) {
+                // The head at once, the body (the first event of a stream) later.
+                ctx.writeAndFlush(head);
+                ctx.executor().schedule(script.streamed ? this::writeNext : () -> writeWhole(null),
+                        firstTokenDelayMs, TimeUnit.MILLISECONDS);
+                return;
+            }
             if (!script.streamed) {
-                player = null;
-                byte[] body = script.pieces.isEmpty() ? new byte[0] : script.pieces.get(0);
-                ctx.write(head);
-                if (resetMidway) {
-                    ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(body, 0, body.length / 2)))
-                            .addListener(f -> reset(ctx));
-                    return;
-                }
-                ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultLastHttpContent(Unpooled.wrappedBuffer(body)))
-                        .addListener(f -> finish());
+                writeWhole(head);
                 return;
             }
             ctx.writeAndFlush(head);
             writeNext();
+        }
+
+        /** A whole body at once, after {@code head} (or after a head already sent, when null). */
+        private void writeWhole(HttpResponse head) {
+            if (!ctx.channel().isActive()) {
+                return;
+            }
+            player = null;
+            byte[] body = script.pieces.isEmpty() ? new byte[0] : script.pieces.get(0);
+            if (head != null) {
+                ctx.write(head);
+            }
+            if (resetMidway || stallMidway) {
+                ChannelFuture half = ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(body, 0, body.length / 2)));
+                if (resetMidway) {
+                    half.addListener(f -> reset(ctx));
+                }
+                return;
+            }
+            ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultLastHttpContent(Unpooled.wrappedBuffer(body)))
+                    .addListener(f -> finish());
         }
 
         /** Writes pieces while the connection can take them; a slow reader pauses the mock too. */
@@ -334,6 +362,12 @@ final class MockRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                 if (resetMidway && next >= Math.max(1, script.pieces.size() / 2)) {
                     ctx.flush();
                     reset(ctx);
+                    return;
+                }
+                if (stallMidway && next >= Math.max(1, script.pieces.size() / 2)) {
+                    // Silent from here on; the connection stays open until the client gives up.
+                    ctx.flush();
+                    player = null;
                     return;
                 }
                 if (next >= script.pieces.size()) {

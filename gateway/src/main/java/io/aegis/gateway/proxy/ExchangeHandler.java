@@ -1260,6 +1260,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         for (int type = 0; type < context.pii().catalogue().types().size(); type++) {
             metrics.pii(type, exchange.piiFindings.count(type));
         }
+        metrics.upstream(exchange.route.provider() == Provider.GEMINI ? 1 : 0, exchange.attempts, exchange.retries,
+                exchange.hedge != Exchange.HEDGE_NONE, exchange.hedge == Exchange.HEDGE_WON,
+                "upstream_circuit_open".equals(exchange.errorClass) && exchange.attempts == 0);
     }
 
     private void finish(Exchange.Outcome outcome, String errorClass) {

@@ -6,6 +6,7 @@ import io.aegis.gateway.config.AegisConfig;
 import io.aegis.gateway.config.TenantSettings;
 import io.aegis.gateway.request.RequestBodyParser;
 import io.aegis.gateway.upstream.UpstreamConnections;
+import io.aegis.gateway.upstream.UpstreamStateMetrics;
 import io.aegis.natives.NetworkTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -64,10 +65,14 @@ public final class GatewayServer implements AutoCloseable {
         ProxyContext.Drain drain = new ProxyContext.Drain();
         ChannelGroup clients = new DefaultChannelGroup("aegis-clients", GlobalEventExecutor.INSTANCE);
         CallerAuthenticator callers = new CallerAuthenticator(config.authMode(), new VirtualKeyTable(tenantByKey));
+        UpstreamConnections upstreams = new UpstreamConnections(group, transport, config.providers());
+        if (metrics != null) {
+            metrics.upstreamState(out -> UpstreamStateMetrics.write(upstreams.providers(), out));
+        }
         ProxyContext context = new ProxyContext(
                 callers,
                 new RequestBodyParser(config.gateway().maxRequestBytes()),
-                new UpstreamConnections(group, transport, config.providers()),
+                upstreams,
                 listener,
                 config.gateway().maxRequestBytes(),
                 TimeUnit.MILLISECONDS.toNanos(config.gateway().requestTimeoutMs()),
