@@ -712,6 +712,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         HttpUtil.setKeepAlive(out, exchange.keepAlive);
         exchange.headSent = true;
         ctx.write(out);
+        // The idle limit now applies, and may be due before whatever the timer was armed for.
+        rearmIfSooner(now);
     }
 
     /** Passes one chunk of the winner's response to the caller; the last one ends the exchange. */

@@ -50,7 +50,7 @@ public final class TestGateway implements AutoCloseable {
                             boolean streamError, int attempts, String upstream, String traceId,
                             int piiFindings, boolean redacted, String decidingRule, List<String> ruleActions,
                             List<String> shadowRules, String routedModel, long costNanos, boolean pricedKnown,
-                            int retries, String hedge, String circuit, String attemptLog) {
+                            int retries, String hedge, String circuit, String attemptLog, long totalMillis) {
     }
 
     private TestGateway(MockUpstream mock, GatewayRuntime runtime, BlockingQueue<Completed> completed) {
@@ -177,6 +177,8 @@ public final class TestGateway implements AutoCloseable {
         private String topExtra = "";
         private Path dataDir;
         private boolean control;
+        private final java.util.Map<String, String> env = new java.util.HashMap<>();
+        private String providerKeys;
 
         public Builder authMode(String mode) {
             this.authMode = mode;
@@ -256,6 +258,18 @@ public final class TestGateway implements AutoCloseable {
             return this;
         }
 
+        /** The provider key line of both providers, e.g. {@code api_keys_env: [K1, K2]}, instead of one literal key. */
+        public Builder providerKeys(String yamlLine) {
+            this.providerKeys = yamlLine;
+            return this;
+        }
+
+        /** An environment variable the config may name (e.g. a provider key pool's {@code api_keys_env}). */
+        public Builder env(String name, String value) {
+            env.put(name, value);
+            return this;
+        }
+
         /** Also starts the control API on a port the OS picks, with {@link #ADMIN_TOKEN}. */
         public Builder control() {
             this.control = true;
@@ -273,7 +287,7 @@ public final class TestGateway implements AutoCloseable {
                     Files.writeString(dir.resolve("rules.yaml"), rules, StandardCharsets.UTF_8);
                 }
                 Files.writeString(file, yaml(mock.baseUrl(), dir), StandardCharsets.UTF_8);
-                AegisConfig config = ConfigLoader.load(file, dir, name -> null);
+                AegisConfig config = ConfigLoader.load(file, dir, env::get);
                 BlockingQueue<Completed> completed = new LinkedBlockingQueue<>();
                 GatewayRuntime runtime = GatewayRuntime.start(config, exchange -> completed.add(snapshot(exchange)));
                 TestGateway gateway = new TestGateway(mock, runtime, completed);
@@ -300,6 +314,7 @@ public final class TestGateway implements AutoCloseable {
 
         private String yaml(String mockUrl, Path dir) {
             String extra = providerExtra.isEmpty() ? "" : providerExtra.indent(4);
+            String keysLine = "    " + (providerKeys != null ? providerKeys : "api_key: \"" + PROVIDER_KEY + "\"") + "\n";
             return "gateway:\n"
                     + "  listen: \"127.0.0.1:0\"\n"
                     + "  max_request_bytes: " + maxRequestBytes + "\n"
@@ -317,11 +332,11 @@ public final class TestGateway implements AutoCloseable {
                     + "providers:\n"
                     + "  anthropic:\n"
                     + "    base_url: \"" + (anthropicBaseUrl == null ? mockUrl : anthropicBaseUrl) + "\"\n"
-                    + "    api_key: \"" + PROVIDER_KEY + "\"\n"
+                    + keysLine
                     + extra
                     + "  gemini:\n"
                     + "    base_url: \"" + (geminiBaseUrl == null ? mockUrl : geminiBaseUrl) + "\"\n"
-                    + "    api_key: \"" + PROVIDER_KEY + "\"\n"
+                    + keysLine
                     + extra
                     + "tenants:\n"
                     + "  - id: acme\n"
@@ -359,7 +374,8 @@ public final class TestGateway implements AutoCloseable {
                 exchange.decidingRule() == null ? null : exchange.decidingRule().id(), ruleIds(exchange, false),
                 ruleIds(exchange, true), exchange.routedModel(), exchange.costNanos(),
                 exchange.pricing() != null && exchange.pricing().known(), exchange.retries(), exchange.hedge(),
-                exchange.circuit(), exchange.attemptLog().toString());
+                exchange.circuit(), exchange.attemptLog().toString(),
+                java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(exchange.lastByteNanos() - exchange.acceptedNanos()));
     }
 
     private static List<String> ruleIds(Exchange exchange, boolean shadow) {

@@ -1,0 +1,337 @@
+package io.aegis.gateway.upstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.aegis.gateway.config.ListenAddress;
+import io.aegis.gateway.mock.MockOptions;
+import io.aegis.gateway.mock.MockUpstream;
+import io.aegis.gateway.proxy.Exchange;
+import io.aegis.gateway.testing.RawHttp;
+import io.aegis.gateway.testing.TestGateway;
+import io.aegis.natives.NetworkTransports;
+import io.aegis.trace.TraceEvent;
+import io.aegis.trace.TraceReader;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 8's fault suite: each fault injected by the mock upstream, and what the caller sees and what
+ * the gateway recorded about its attempts (exchange, trace event and metrics).
+ */
+class ResilienceFaultSuiteTest {
+    private static final String ACME = "x-api-key: " + TestGateway.ACME_KEY + "\r\n";
+    private static final String ACME_GOOG = "x-goog-api-key: " + TestGateway.ACME_KEY + "\r\n";
+    private static final AtomicInteger UNIQUE = new AtomicInteger();
+    private static final String KEY_ID = "[0-9a-f]{12}";
+
+    @TempDir
+    Path dir;
+
+    /** A model name of its own, so that a {@code NAMExN} fault counts only this test's requests. */
+    private static String model() {
+        return "claude-haiku-4-5-case" + UNIQUE.incrementAndGet();
+    }
+
+    private static String message(String model, boolean stream) {
+        return "{\"model\":\"" + model + "\",\"max_tokens\":64," + (stream ? "\"stream\":true," : "")
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"tell me a long story\"}]}";
+    }
+
+    @Test
+    void a429IsRetriedAfterTheWaitItAskedForThenSucceeds() throws IOException {
+        try (TestGateway gateway = TestGateway.start(); RawHttp http = new RawHttp(gateway.port())) {
+            RawHttp.Response response = http.send(RawHttp.post("/v1/messages",
+                    ACME + "x-mock-fault: 429x1\r\nx-mock-retry-after-ms: 400\r\n", message(model(), false))).read();
+            assertEquals(200, response.status(), response.body());
+            TestGateway.Completed done = gateway.nextCompleted();
+            assertEquals(2, done.attempts());
+            assertEquals(1, done.retries());
+            assertTrue(done.attemptLog().matches("t0/" + KEY_ID + ":429 t0/" + KEY_ID + ":200"), done.attemptLog());
+            assertTrue(elapsedMs(done) >= 400, "retry-after-ms 400 was honoured, took " + elapsedMs(done) + " ms");
+        }
+    }
+
+    @Test
+    void geminisRetryInfoInTheBodyIsHonoured() throws IOException {
+        try (TestGateway gateway = TestGateway.start(); RawHttp http = new RawHttp(gateway.port())) {
+            RawHttp.Response response = http.send(RawHttp.post(
+                    "/v1beta/models/gemini-2.5-flash-case" + UNIQUE.incrementAndGet() + ":generateContent",
+                    ACME_GOOG + "x-mock-fault: 429x1\r\nx-mock-retry-after-ms: 1000\r\n",
+                    "{\"contents\":[{\"parts\":[{\"text\":\"hello\"}]}]}")).read();
+            assertEquals(200, response.status(), response.body());
+            TestGateway.Completed done = gateway.nextCompleted();
+            assertEquals(2, done.attempts());
+            assertTrue(elapsedMs(done) >= 1000, "RetryInfo.retryDelay 1s was honoured (Gemini sends no "
+                    + "retry-after header), took " + elapsedMs(done) + " ms");
+        }
+    }
+
+    @Test
+    void aFlaky529SucceedsWithinTheAttempts() throws IOException {
+        try (TestGateway gateway = TestGateway.builder().providerExtra("retries: { initial_backoff_ms: 20 }").start();
+             RawHttp http = new RawHttp(gateway.port())) {
+            RawHttp.Response response = http.send(RawHttp.post("/v1/messages", ACME + "x-mock-fault: 529x2\r\n",
+                    message(model(), true))).read();
+            assertEquals(200, response.status());
+            assertTrue(response.body().contains("event: message_stop"), "the third attempt's stream, whole");
+            assertFalse(response.body().contains("overloaded_error"), "nothing of the failed attempts reached the caller");
+            TestGateway.Completed done = gateway.nextCompleted();
+            assertEquals(3, done.attempts());
+            assertEquals(2, done.retries());
+            assertTrue(done.attemptLog().matches("(t0/" + KEY_ID + ":529 ){2}t0/" + KEY_ID + ":200"), done.attemptLog());
+            assertTrue(done.outputTokens() > 0, "usage read from the winning attempt");
+        }
+    }
+
+    @Test
+    void a529OutlastingTheAttemptsReachesTheCallerAsItCame() throws IOException {
+        try (TestGateway gateway = TestGateway.builder().providerExtra("retries: { initial_backoff_ms: 10 }").start();
+             RawHttp http = new RawHttp(gateway.port())) {
+            RawHttp.Response response = http.send(RawHttp.post("/v1/messages", ACME + "x-mock-fault: 529\r\n",
+                    message(model(), false))).read();
+            assertEquals(529, response.status());
+            assertTrue(response.body().contains("\"overloaded_error\""), response.body());
+            TestGateway.Completed done = gateway.nextCompleted();
+            assertEquals(3, done.attempts(), "max_attempts 3");
+            assertEquals("upstream_retries_exhausted", done.errorClass());
+        }
+    }
+
+    @Test
+    void aSpentRetryBudgetPassesTheFailureOnWithoutRetrying() throws IOException {
+        try (TestGateway gateway = TestGateway.builder()
+                .providerExtra("retries: { budget_ratio: 0, min_retries_per_second: 0 }").start();
+             RawHttp http = new RawHttp(gateway.port())) {
+            RawHttp.Response response = http.send(RawHttp.post("/v1/messages", ACME + "x-mock-fault: 529x1\r\n",
+                    message(model(), false))).read();
+            assertEquals(529, response.status());
+            TestGateway.Completed done = gateway.nextCompleted();
+            assertEquals(1, done.attempts());
+            assertEquals("upstream_retry_budget_exhausted", done.errorClass());
+        }
+    }
+
+    @Test
+    void aHardDownUpstreamOpensTheCircuitFailsFastAndRecoversThroughHalfOpen() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        try (TestGateway gateway = TestGateway.builder().anthropicBaseUrl("http://127.0.0.1:" + port)
+                .providerExtra("retries: { max_attempts: 1 }\n"
+                        + "circuit: { failure_ratio: 0.5, min_requests: 4, open_ms: 2000, half_open_probes: 1 }")
+                .control().start();
+             RawHttp http = new RawHttp(gateway.port())) {
+            for (int i = 0; i < 4; i++) {
+                RawHttp.Response refused = http.send(RawHttp.post("/v1/messages", ACME, message(model(), false))).read();
+                assertEquals(502, refused.status());
+                assertEquals("upstream_refused", gateway.nextCompleted().errorClass());
+            }
+            RawHttp.Response fast = http.send(RawHttp.post("/v1/messages", ACME, message(model(), false))).read();
+            assertEquals(503, fast.status(), "the circuit is open: no connection is tried");
+            assertTrue(fast.body().contains("\"overloaded_error\""), fast.body());
+            TestGateway.Completed open = gateway.nextCompleted();
+            assertEquals("upstream_circuit_open", open.errorClass());
+            assertEquals(0, open.attempts());
+            assertEquals("open", open.circuit());
+            assertTrue(metrics(gateway).contains("aegis_upstream_circuit_state{provider=\"anthropic\",target=\"0\","
+                    + "upstream=\"http://127.0.0.1:" + port + "\"} 2"), "open, in metrics");
+
+            // The upstream comes back; once open_ms has passed, one probe goes through and closes the circuit.
+            try (MockUpstream revived = MockUpstream.start(NetworkTransports.select("auto"),
+                    new ListenAddress("127.0.0.1", port), MockOptions.defaults(), 1)) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                TestGateway.Completed probe;
+                while (true) {
+                    RawHttp.Response r = http.send(RawHttp.post("/v1/messages", ACME, message(model(), false))).read();
+                    probe = gateway.nextCompleted();
+                    if (r.status() != 503) {
+                        assertEquals(200, r.status(), r.body());
+                        break;
+                    }
+                    assertEquals(0, probe.attempts(), "fails fast while open");
+                    assertTrue(System.nanoTime() < deadline, "the circuit never half-opened");
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                }
+                assertEquals("half_open", probe.circuit(), "the first request after open_ms is the probe");
+                RawHttp.Response after = http.send(RawHttp.post("/v1/messages", ACME, message(model(), false))).read();
+                assertEquals(200, after.status());
+                assertEquals("closed", gateway.nextCompleted().circuit());
+                assertTrue(metrics(gateway).contains("aegis_upstream_circuit_opened_total{provider=\"anthropic\","
+                        + "target=\"0\",upstream=\"http://127.0.0.1:" + port + "\"} 1"));
+            }
+        }
+    }
+
+    @Test
+    void aSlowFirstTokenFiresTheFirstByteTimeoutEvenAfterTheHead() throws IOException {
+        try (TestGateway gateway = TestGateway.builder().providerExtra("timeouts: { first_byte_ms: 300 }").start();
+             RawHttp http = new RawHttp(gateway.port())) {
+            RawHttp.Response response = http.send(RawHttp.post("/v1/messages",
+                    ACME + "x-mock-fault: slow_first_token\r\nx-mock-delay-ms: 5000\r\n", message(model(), true))).read();
+            assertEquals(504, response.status(), "the upstream's 200 head was held: the caller gets a clean 504");
+            assertTrue(response.body().contains("\"timeout_error\""), response.body());
+            TestGateway.Completed done = gateway.nextCompleted();
+            assertEquals("upstream_timeout_first_byte", done.errorClass());
+            assertEquals(1, done.attempts(), "a first-byte timeout is not retried");
+            assertTrue(done.attemptLog().matches("t0/" + KEY_ID + ":first_byte_timeout"), done.attemptLog());
+        }
+    }
+
+    @Test
+    void aStalledStreamBecomesAnInStreamErrorAndIsNotRetried() throws IOException {
+        try (TestGateway gateway = TestGateway.builder().providerExtra("timeouts: { idle_ms: 300 }").start();
+             RawHttp http = new RawHttp(gateway.port())) {
+            RawHttp.Response response = http.send(RawHttp.post("/v1/messages", ACME + "x-mock-fault: stall\r\n",
+                    message(model(), true))).read();
+            assertEquals(200, response.status());
+            assertTrue(response.body().contains("event: message_start"), "the events before the stall");
+            assertTrue(response.body().contains("event: error"), response.body());
+            assertTrue(response.body().contains("\"timeout_error\""), response.body());
+            assertFalse(response.complete());
+            TestGateway.Completed done = gateway.nextCompleted();
+            assertEquals("upstream_timeout_idle", done.errorClass());
+            assertEquals(1, done.attempts());
+        }
+    }
+
+    @Test
+    void aResetMidStreamIsNotRetriedAndTheCallerSeesAnError() throws IOException {
+        try (TestGateway gateway = TestGateway.start(); RawHttp http = new RawHttp(gateway.port())) {
+            RawHttp.Response response = http.send(RawHttp.post("/v1/messages", ACME + "x-mock-fault: reset_mid_stream\r\n",
+                    message(model(), true))).read();
+            assertEquals(200, response.status());
+            assertTrue(response.body().contains("event: error"), response.body());
+            assertFalse(response.complete());
+            TestGateway.Completed done = gateway.nextCompleted();
+            assertEquals(Exchange.Outcome.UPSTREAM_FAILED, done.outcome());
+            assertEquals("upstream_reset", done.errorClass());
+            assertEquals(1, done.attempts(), "never retried once the caller has bytes");
+            assertEquals(0, done.retries());
+        }
+    }
+
+    @Test
+    void failoverGoesToTheNextTargetWithItsOwnKeysWhenRetriesRunOut() throws Exception {
+        int closed;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            closed = probe.getLocalPort();
+        }
+        try (MockUpstream second = MockUpstream.start(NetworkTransports.select("auto"),
+                new ListenAddress("127.0.0.1", 0), MockOptions.defaults(), 1);
+             TestGateway gateway = TestGateway.builder().anthropicBaseUrl("http://127.0.0.1:" + closed)
+                     .providerExtra("retries: { max_attempts: 2, initial_backoff_ms: 10 }\n"
+                             + "failover: [ { base_url: \"" + second.baseUrl() + "\", api_keys_env: [SECOND_REGION_KEY] } ]")
+                     .env("SECOND_REGION_KEY", "second-region-key").start();
+             RawHttp http = new RawHttp(gateway.port())) {
+            RawHttp.Response response = http.send(RawHttp.post("/v1/messages", ACME, message(model(), false))).read();
+            assertEquals(200, response.status(), response.body());
+            assertEquals("x-api-key " + TestGateway.keyId("second-region-key"), response.header("x-mock-received-auth"),
+                    "the failover target's own key went with the request");
+            TestGateway.Completed done = gateway.nextCompleted();
+            assertEquals(second.baseUrl(), done.upstream());
+            assertEquals(3, done.attempts());
+            assertEquals(2, done.retries());
+            assertTrue(done.attemptLog().matches("(t0/" + KEY_ID + ":upstream_refused ){2}t1/"
+                    + TestGateway.keyId("second-region-key") + ":200"), done.attemptLog());
+        }
+    }
+
+    @Test
+    void aRateLimitedKeyRestsAndTheRetryTakesAnotherKeyAtOnce() throws IOException {
+        try (TestGateway gateway = TestGateway.builder().providerKeys("api_keys_env: [POOL_KEY_1, POOL_KEY_2]")
+                .env("POOL_KEY_1", "pool-key-one").env("POOL_KEY_2", "pool-key-two").start();
+             RawHttp http = new RawHttp(gateway.port())) {
+            RawHttp.Response response = http.send(RawHttp.post("/v1/messages",
+                    ACME + "x-mock-fault: 429x1\r\nx-mock-retry-after-ms: 30000\r\n", message(model(), false))).read();
+            assertEquals(200, response.status());
+            TestGateway.Completed done = gateway.nextCompleted();
+            String[] entries = done.attemptLog().split(" ");
+            assertEquals(2, entries.length, done.attemptLog());
+            String limitedKey = entries[0].substring(3, 15);
+            String otherKey = entries[1].substring(3, 15);
+            assertFalse(limitedKey.equals(otherKey), "the retry took the other key: " + done.attemptLog());
+            assertTrue(elapsedMs(done) < 30_000, "no wait for the rate-limited key's 30 s");
+            // The limited key rests for its 30 s: the next requests all go out on the other one.
+            for (int i = 0; i < 3; i++) {
+                RawHttp.Response next = http.send(RawHttp.post("/v1/messages", ACME, message(model(), false))).read();
+                assertEquals(200, next.status());
+                assertEquals("x-api-key " + otherKey, next.header("x-mock-received-auth"));
+                gateway.nextCompleted();
+            }
+            assertFalse(done.attemptLog().contains("pool-key"), "keys are named by id only");
+        }
+    }
+
+    @Test
+    void aHedgeToTheFasterTargetWinsTheSlowerIsCancelledAndOneAnswerIsBilled() throws Exception {
+        Path queue = dir.resolve("trace");
+        try (MockUpstream slow = MockUpstream.start(NetworkTransports.select("auto"), new ListenAddress("127.0.0.1", 0),
+                new MockOptions(3_000, 0, MockOptions.DEFAULT_RETRY_AFTER_MS, io.aegis.gateway.mock.FaultPlan.none()), 1);
+             MockUpstream fast = MockUpstream.start(NetworkTransports.select("auto"), new ListenAddress("127.0.0.1", 0),
+                     MockOptions.defaults(), 1);
+             TestGateway gateway = TestGateway.builder().anthropicBaseUrl(slow.baseUrl())
+                     .providerExtra("failover: [\"" + fast.baseUrl() + "\"]\n"
+                             + "routes: [ { match: { model: \"claude-sonnet-*\" }, hedge: { delay_ms: 100 } } ]")
+                     .topExtra("trace: { queue_dir: \"" + queue + "\" }").start();
+             RawHttp http = new RawHttp(gateway.port())) {
+            RawHttp.Response response = http.send(RawHttp.post("/v1/messages", ACME,
+                    message("claude-sonnet-4-5", true))).read();
+            assertEquals(200, response.status());
+            assertTrue(response.complete());
+            TestGateway.Completed done = gateway.nextCompleted();
+            assertEquals("won", done.hedge());
+            assertEquals(fast.baseUrl(), done.upstream());
+            assertEquals(2, done.attempts());
+            assertEquals(0, done.retries(), "a hedge is not a retry");
+            assertTrue(done.attemptLog().matches("t0/" + KEY_ID + ":cancelled ht1/" + KEY_ID + ":200"), done.attemptLog());
+            assertTrue(elapsedMs(done) < 3_000, "the slow target's 3 s were not waited for");
+            assertTrue(done.costNanos() > 0);
+            assertEquals(1, countOccurrences(response.body(), "event: message_start"), "one answer relayed");
+
+            java.util.regex.Matcher billed = java.util.regex.Pattern.compile("\"output_tokens\"\\s*:\\s*(\\d+)")
+                    .matcher(response.body().substring(response.body().lastIndexOf("event: message_delta")));
+            assertTrue(billed.find());
+            assertEquals(Long.parseLong(billed.group(1)), done.outputTokens(), "billed: the relayed answer's tokens");
+            assertTrue(gateway.runtime().trace().sync(10_000));
+            try (TraceReader reader = new TraceReader(queue)) {
+                TraceEvent event = new TraceEvent();
+                assertTrue(reader.next(event));
+                assertEquals(TraceEvent.HEDGE_WON, event.hedge);
+                assertEquals(2, event.attempts);
+                assertEquals(done.costNanos(), event.costNanos, "the trace bills the winner only");
+                assertTrue(event.attemptLog.toString().endsWith(":200"));
+            }
+        }
+    }
+
+    private static long elapsedMs(TestGateway.Completed done) {
+        return done.totalMillis();
+    }
+
+    private static int countOccurrences(String text, String part) {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            count++;
+        }
+        return count;
+    }
+
+    private static String metrics(TestGateway gateway) throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(gateway.controlUrl() + "/metrics"))
+                        .header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        return response.body();
+    }
+}
