@@ -49,17 +49,24 @@ public final class LoadBenchmark {
         NetworkTransport transport = NetworkTransports.select(options.transport);
         EventLoopGroup mockLoops = transport.newEventLoopGroup(options.mockThreads, "bench-mock");
         EventLoopGroup clientLoop = transport.newEventLoopGroup(1, "bench-client");
-        MockUpstream mock = MockUpstream.start(transport, mockLoops, false, new ListenAddress("127.0.0.1", 0),
-                new MockOptions(options.mockLatencyMs, 0, MockOptions.DEFAULT_RETRY_AFTER_MS, FaultPlan.none()));
-        GatewayRuntime gateway = GatewayRuntime.start(config(mock.baseUrl(), options), ExchangeListener.NONE);
+        MockOptions mockOptions = new MockOptions(options.mockLatencyMs, 0, MockOptions.DEFAULT_RETRY_AFTER_MS,
+                FaultPlan.none());
+        MockUpstream mock = MockUpstream.start(transport, mockLoops, false, new ListenAddress("127.0.0.1", 0), mockOptions);
+        // The failover target: configured, healthy, and idle unless the first one fails.
+        MockUpstream failover = MockUpstream.start(transport, mockLoops, false, new ListenAddress("127.0.0.1", 0),
+                mockOptions);
+        GatewayRuntime gateway = GatewayRuntime.start(config(mock.baseUrl(), failover.baseUrl(), options),
+                ExchangeListener.NONE);
         try {
             System.out.printf(Locale.ROOT, "aegis load benchmark: %d req/s, %d s warm-up + %d s measured per path "
                             + "in %d alternating rounds, "
                             + "mock first-byte latency %d ms, %d output tokens, transport %s, gateway loops %d, "
-                            + "%d cores%n", options.rate, options.warmupSeconds, options.seconds, options.rounds,
+                            + "%d cores, stages: %s%n", options.rate, options.warmupSeconds, options.seconds, options.rounds,
                     options.mockLatencyMs,
                     options.outputTokens, transport.name(), options.gatewayThreads,
-                    Runtime.getRuntime().availableProcessors());
+                    Runtime.getRuntime().availableProcessors(), options.allStages
+                            ? "rules, PII, cost (budget and limits), trace queue, retries, circuit breaker, failover target"
+                            : "proxy only");
             List<String[]> rows = new ArrayList<>();
             for (boolean stream : new boolean[] {false, true}) {
                 OpenLoopClient direct = new OpenLoopClient(clientLoop.next(), transport, mock.address());
@@ -80,12 +87,48 @@ public final class LoadBenchmark {
                 rows.add(row(kind + " through gateway", proxied, baseline, stream));
             }
             print(rows);
+            if (options.capacitySeconds > 0) {
+                capacity(options, transport, clientLoop, mock, gateway);
+            }
         } finally {
             gateway.close();
             mock.close();
+            failover.close();
             clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
             mockLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
+    }
+
+    /** Closed-loop capacity of the mock alone and through the gateway, non-stream. */
+    private static void capacity(Options options, NetworkTransport transport, EventLoopGroup clientLoop,
+                                 MockUpstream mock, GatewayRuntime gateway) throws InterruptedException {
+        ByteBuf body = Unpooled.copiedBuffer(String.format(Locale.ROOT, BODY, ""), StandardCharsets.UTF_8);
+        try {
+            ClosedLoopClient.Result direct = new ClosedLoopClient(clientLoop.next(), transport, mock.address())
+                    .run("/v1/messages", headers("mock-provider-key", options), body, options.capacityConnections,
+                            options.warmupSeconds, options.capacitySeconds);
+            ClosedLoopClient.Result through = new ClosedLoopClient(clientLoop.next(), transport,
+                    gateway.server().address()).run("/v1/messages", headers(VIRTUAL_KEY, options), body,
+                    options.capacityConnections, options.warmupSeconds, options.capacitySeconds);
+            System.out.printf(Locale.ROOT, "%ncapacity, closed loop, %d connections, %d s, non-stream "
+                    + "(client, mock and gateway share the machine's cores):%n", options.capacityConnections,
+                    options.capacitySeconds);
+            System.out.printf(Locale.ROOT, "  mock alone        %10.0f req/s  (%d errors)%n", direct.perSecond(), direct.errors());
+            System.out.printf(Locale.ROOT, "  through gateway   %10.0f req/s  (%d errors)  %.2fx of the mock alone%n",
+                    through.perSecond(), through.errors(), through.perSecond() / Math.max(1, direct.perSecond()));
+        } finally {
+            body.release();
+        }
+    }
+
+    private static HttpHeaders headers(String key, Options options) {
+        HttpHeaders headers = new DefaultHttpHeaders();
+        headers.set("host", "127.0.0.1");
+        headers.set("content-type", "application/json");
+        headers.set("anthropic-version", "2023-06-01");
+        headers.set("x-api-key", key);
+        headers.set("x-mock-output-tokens", String.valueOf(options.outputTokens));
+        return headers;
     }
 
     private static OpenLoopClient.Result merge(OpenLoopClient.Result into, OpenLoopClient.Result add) {
@@ -100,12 +143,7 @@ public final class LoadBenchmark {
 
     private static OpenLoopClient.Result run(OpenLoopClient client, String key, boolean stream, Options options,
                                              int warmupSeconds, int measuredSeconds) throws InterruptedException {
-        HttpHeaders headers = new DefaultHttpHeaders();
-        headers.set("host", "127.0.0.1");
-        headers.set("content-type", "application/json");
-        headers.set("anthropic-version", "2023-06-01");
-        headers.set("x-api-key", key);
-        headers.set("x-mock-output-tokens", String.valueOf(options.outputTokens));
+        HttpHeaders headers = headers(key, options);
         ByteBuf body = Unpooled.copiedBuffer(String.format(Locale.ROOT, BODY, stream ? "\"stream\":true," : ""),
                 StandardCharsets.UTF_8);
         try {
@@ -116,20 +154,67 @@ public final class LoadBenchmark {
         }
     }
 
-    private static AegisConfig config(String mockUrl, Options options) throws Exception {
+    private static AegisConfig config(String mockUrl, String failoverUrl, Options options) throws Exception {
         Path dir = Files.createTempDirectory("aegis-bench");
         Path file = dir.resolve("bench.yaml");
-        Files.writeString(file, String.join("\n",
+        Path home = Path.of(System.getProperty("aegis.home", ".")).toAbsolutePath().normalize();
+        String keyHash = "sha256:" + KeyDigest.hex(KeyDigest.current().sha256(VIRTUAL_KEY).clone());
+        List<String> lines = new ArrayList<>(List.of(
                 "gateway: { listen: \"127.0.0.1:0\", event_loops: " + options.gatewayThreads
                         + ", transport: " + options.transport + " }",
-                "pii: \"" + Path.of(System.getProperty("aegis.home", ".")).toAbsolutePath().normalize()
-                        .resolve("configs/pii.yaml") + "\"",
-                "providers:",
-                "  anthropic: { base_url: \"" + mockUrl + "\", api_key: \"mock-provider-key\" }",
-                "tenants:",
-                "  - id: bench",
-                "    keys: [\"sha256:" + KeyDigest.hex(KeyDigest.current().sha256(VIRTUAL_KEY).clone()) + "\"]",
-                ""));
+                "data_dir: \"" + dir.resolve("data") + "\"",
+                "pii: \"" + home.resolve("configs/pii.yaml") + "\"",
+                "pricing: \"" + home.resolve("configs/pricing.yaml") + "\""));
+        if (options.allStages) {
+            // Every stage on the request path: rules (evaluated, none denies this traffic), the PII scan
+            // with a redacting policy, budget and per-minute limits, the trace queue, and a failover target.
+            Path rules = dir.resolve("rules.yaml");
+            Files.writeString(rules, String.join("\n",
+                    "version: 1",
+                    "rules:",
+                    "  - id: no-cards-to-gemini",
+                    "    when: provider == \"gemini\" && pii.has(\"CREDIT_CARD\")",
+                    "    action: deny",
+                    "  - id: redact-contact-data",
+                    "    when: pii.any([\"EMAIL\", \"PHONE\"])",
+                    "    action: redact",
+                    "    types: [EMAIL, PHONE]",
+                    "  - id: opus-is-for-research",
+                    "    when: model.startsWith(\"claude-opus\") && tenant != \"research\"",
+                    "    action: route",
+                    "    model: claude-sonnet-4-6",
+                    "  - id: tag-bench",
+                    "    when: tenant == \"bench\"",
+                    "    action: tag",
+                    "    tags: [bench]",
+                    ""));
+            lines.addAll(List.of(
+                    "rules: [\"" + rules + "\"]",
+                    "trace: { queue_dir: \"" + dir.resolve("trace") + "\" }",
+                    "providers:",
+                    "  anthropic:",
+                    "    base_url: \"" + mockUrl + "\"",
+                    "    api_key: \"mock-provider-key\"",
+                    "    retries: { max_attempts: 3 }",
+                    "    circuit: { failure_ratio: 0.5, min_requests: 20 }",
+                    "    failover: [\"" + failoverUrl + "\"]",
+                    "tenants:",
+                    "  - id: bench",
+                    "    keys: [\"" + keyHash + "\"]",
+                    "    pii_policy: { EMAIL: redact, CREDIT_CARD: block }",
+                    "    budget: { usd_per_day: 1000000 }",
+                    "    limits: { requests_per_minute: 10000000, tokens_per_minute: 1000000000 }"));
+        } else {
+            lines.addAll(List.of(
+                    "rules: []",
+                    "providers:",
+                    "  anthropic: { base_url: \"" + mockUrl + "\", api_key: \"mock-provider-key\" }",
+                    "tenants:",
+                    "  - id: bench",
+                    "    keys: [\"" + keyHash + "\"]"));
+        }
+        lines.add("");
+        Files.writeString(file, String.join("\n", lines));
         return ConfigLoader.load(file, dir, name -> null);
     }
 
@@ -169,7 +254,8 @@ public final class LoadBenchmark {
     private static final class Options {
         static final String USAGE = "usage: LoadBenchmark [--rate N] [--seconds N] [--warmup-seconds N] "
                 + "[--mock-latency-ms N] [--output-tokens N] [--gateway-threads N] [--mock-threads N] "
-                + "[--rounds N] [--transport auto|epoll|io_uring|nio]";
+                + "[--rounds N] [--transport auto|epoll|io_uring|nio] [--stages all|proxy] "
+                + "[--capacity-connections N] [--capacity-seconds N (0: skip)]";
         int rate = 1000;
         int seconds = 20;
         int warmupSeconds = 5;
@@ -179,6 +265,9 @@ public final class LoadBenchmark {
         int mockThreads = 1;
         int rounds = 4;
         String transport = "auto";
+        boolean allStages = true;
+        int capacityConnections = 64;
+        int capacitySeconds = 10;
 
         static Options parse(String[] args) {
             Options options = new Options();
@@ -197,6 +286,14 @@ public final class LoadBenchmark {
                     case "--mock-threads": options.mockThreads = Integer.parseInt(value); break;
                     case "--transport": options.transport = value; break;
                     case "--rounds": options.rounds = Math.max(1, Integer.parseInt(value)); break;
+                    case "--stages":
+                        if (!value.equals("all") && !value.equals("proxy")) {
+                            return null;
+                        }
+                        options.allStages = value.equals("all");
+                        break;
+                    case "--capacity-connections": options.capacityConnections = Integer.parseInt(value); break;
+                    case "--capacity-seconds": options.capacitySeconds = Integer.parseInt(value); break;
                     default: return null;
                 }
             }
