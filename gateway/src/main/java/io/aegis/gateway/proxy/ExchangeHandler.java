@@ -427,6 +427,11 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 continue;
             }
             int key = -1;
+            if (virtual && candidate.keys().size() == 0) {
+                // A failover target whose own keys are not set: not a target for this gateway.
+                candidate.breaker().abandoned(grant == CircuitBreaker.PROBE);
+                continue;
+            }
             if (virtual) {
                 key = candidate.keys().acquire(now, keyGrant);
                 if (key < 0) {

@@ -69,7 +69,7 @@ public final class ProviderUpstream {
         return retryBudget;
     }
 
-    /** Whether the primary target has any key (virtual mode needs one). */
+    /** Whether any target has a key (virtual mode needs one). */
     public boolean hasKeys() {
         for (UpstreamTarget target : targets) {
             if (target.keys().size() > 0) {
