@@ -54,11 +54,8 @@ public final class PiiScanCommand {
                 return 2;
             }
         }
-        PiiCatalogue catalogue;
-        try {
-            catalogue = CatalogueReader.read(catalogueFile);
-        } catch (CatalogueException e) {
-            err.println(e.getMessage());
+        PiiCatalogue catalogue = PiiScanCommand.catalogue(catalogueFile, err);
+        if (catalogue == null) {
             return 2;
         }
         try (PiiEngine engine = PiiEngines.best(catalogue); PiiScanner scanner = engine.newScanner()) {
@@ -153,6 +150,16 @@ public final class PiiScanCommand {
                 charOffset += length == 4 ? 2 : 1;
             }
             return charOffset;
+        }
+    }
+
+    /** The PII catalogue in {@code file}, or {@code null} after printing why it cannot be read (file, line). */
+    static PiiCatalogue catalogue(Path file, PrintStream err) {
+        try {
+            return CatalogueReader.read(file);
+        } catch (CatalogueException e) {
+            err.println(e.getMessage());
+            return null;
         }
     }
 }

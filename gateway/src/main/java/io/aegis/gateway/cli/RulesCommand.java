@@ -3,8 +3,6 @@ package io.aegis.gateway.cli;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.aegis.pii.CatalogueException;
-import io.aegis.pii.CatalogueReader;
 import io.aegis.pii.PiiCatalogue;
 import io.aegis.pii.PiiEngine;
 import io.aegis.pii.PiiEngines;
@@ -72,11 +70,8 @@ public final class RulesCommand {
                 return 2;
             }
         }
-        PiiCatalogue catalogue;
-        try {
-            catalogue = CatalogueReader.read(catalogueFile);
-        } catch (CatalogueException e) {
-            err.println(e.getMessage());
+        PiiCatalogue catalogue = PiiScanCommand.catalogue(catalogueFile, err);
+        if (catalogue == null) {
             return 2;
         }
         RuleSet rules;

@@ -32,13 +32,15 @@ public final class Exchange {
     /** How an exchange ended. */
     public enum Outcome { COMPLETED, REJECTED, UPSTREAM_FAILED, CLIENT_CLOSED }
 
-    static final byte HEDGE_NONE = 0;
-    static final byte HEDGE_SENT = 1;
-    static final byte HEDGE_LOST = 2;
-    static final byte HEDGE_WON = 3;
-    static final byte CIRCUIT_CLOSED = 0;
-    static final byte CIRCUIT_HALF_OPEN = 1;
-    static final byte CIRCUIT_OPEN = 2;
+    // The trace event's codes, so that a finished exchange's values go into its event as they are;
+    // SENT only lasts while a hedge races and never reaches an event.
+    static final byte HEDGE_NONE = TraceEvent.HEDGE_NONE;
+    static final byte HEDGE_LOST = TraceEvent.HEDGE_LOST;
+    static final byte HEDGE_WON = TraceEvent.HEDGE_WON;
+    static final byte HEDGE_SENT = 3;
+    static final byte CIRCUIT_CLOSED = TraceEvent.CIRCUIT_CLOSED;
+    static final byte CIRCUIT_HALF_OPEN = TraceEvent.CIRCUIT_HALF_OPEN;
+    static final byte CIRCUIT_OPEN = TraceEvent.CIRCUIT_OPEN;
     /** The attempt log's bound, that of a trace event's text field. */
     static final int MAX_ATTEMPT_LOG = 256;
 

@@ -50,8 +50,7 @@ final class TraceEvents {
         e.pricedKnown = exchange.pricing == null || exchange.pricing.known();
         e.attempts = exchange.attempts;
         e.retries = exchange.retries;
-        e.hedge = exchange.hedge == Exchange.HEDGE_WON ? TraceEvent.HEDGE_WON
-                : exchange.hedge == Exchange.HEDGE_NONE ? TraceEvent.HEDGE_NONE : TraceEvent.HEDGE_LOST;
+        e.hedge = exchange.hedge;
         e.circuit = exchange.circuit;
         TraceEvent.set(e.attemptLog, exchange.attemptLog);
         TraceEvent.set(e.upstream, exchange.upstream);

@@ -2,7 +2,6 @@ package io.aegis.gateway.upstream;
 
 import io.aegis.gateway.config.ProviderSettings;
 import io.aegis.gateway.config.RouteSettings;
-import io.aegis.gateway.config.Timeouts;
 import io.aegis.gateway.resilience.RetryBudget;
 import io.aegis.gateway.route.Provider;
 import java.util.List;
@@ -43,16 +42,6 @@ public final class ProviderUpstream {
     /** The targets in the order they are tried; the first is the provider's {@code base_url}. */
     public List<UpstreamTarget> targets() {
         return targets;
-    }
-
-    /** The primary endpoint. */
-    public UpstreamEndpoint endpoint() {
-        return targets.get(0).endpoint();
-    }
-
-    /** The provider's own time limits (a route may set others: see {@link #policy}). */
-    public Timeouts timeouts() {
-        return defaultPolicy.timeouts();
     }
 
     /** The policy of the first route matching {@code model} and {@code stream}, else the provider's. */

@@ -41,11 +41,10 @@ public final class UpstreamConnections {
             List<UpstreamTarget> targets = new ArrayList<>();
             KeyPool providerKeys = keyPool(provider.apiKeys(), provider.circuit());
             targets.add(new UpstreamTarget(0, endpoint(index++, provider.baseUrl(), provider), providerKeys,
-                    provider.apiKeySource(), new CircuitBreaker(provider.circuit())));
+                    new CircuitBreaker(provider.circuit())));
             for (FailoverTarget failover : provider.failover()) {
                 KeyPool keys = failover.apiKeys() == null ? providerKeys : keyPool(failover.apiKeys(), provider.circuit());
                 targets.add(new UpstreamTarget(targets.size(), endpoint(index++, failover.baseUrl(), provider), keys,
-                        failover.apiKeys() == null ? provider.apiKeySource() : failover.apiKeySource(),
                         new CircuitBreaker(provider.circuit())));
             }
             providers.put(provider.provider(), new ProviderUpstream(provider, targets));

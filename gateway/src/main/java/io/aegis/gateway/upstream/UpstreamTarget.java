@@ -13,15 +13,13 @@ public final class UpstreamTarget {
     private final int index;
     private final UpstreamEndpoint endpoint;
     private final KeyPool keys;
-    private final String keySource;
     private final CircuitBreaker breaker;
     private final FirstByteTimes firstByteTimes = new FirstByteTimes();
 
-    UpstreamTarget(int index, UpstreamEndpoint endpoint, KeyPool keys, String keySource, CircuitBreaker breaker) {
+    UpstreamTarget(int index, UpstreamEndpoint endpoint, KeyPool keys, CircuitBreaker breaker) {
         this.index = index;
         this.endpoint = endpoint;
         this.keys = keys;
-        this.keySource = keySource;
         this.breaker = breaker;
     }
 
@@ -36,11 +34,6 @@ public final class UpstreamTarget {
 
     public KeyPool keys() {
         return keys;
-    }
-
-    /** Where this target's keys come from, for messages. */
-    public String keySource() {
-        return keySource;
     }
 
     public CircuitBreaker breaker() {

@@ -116,6 +116,19 @@ class ResiliencePartsTest {
     }
 
     @Test
+    void aKeyBehindAnOpenCircuitIsPassedOver() {
+        KeyPool pool = new KeyPool(List.of("k-one", "k-two"), List.of("a", "b"), new CircuitSettings(1.0, 1, 10_000, 1_000, 1));
+        long t = 2_000 * MS;
+        pool.breaker(0).failure(t, false);
+        int[] grant = new int[1];
+        for (int i = 0; i < 4; i++) {
+            assertEquals(1, pool.acquire(t, grant), "key 0 is open: every attempt takes key 1");
+        }
+        assertEquals(0, pool.acquire(t + 1_000 * MS, grant), "after open_ms, key 0 (nothing in flight) takes a probe");
+        assertEquals(CircuitBreaker.PROBE, grant[0]);
+    }
+
+    @Test
     void theUpstreamsAdviceIsReadFromHeadersOrAGeminiBody() {
         HttpHeaders headers = new DefaultHttpHeaders();
         assertEquals(RetryAdvice.NONE, RetryAdvice.requestedDelayMs(headers, null, 0));

@@ -143,8 +143,11 @@ class ResilienceFaultSuiteTest {
             assertEquals("upstream_circuit_open", open.errorClass());
             assertEquals(0, open.attempts());
             assertEquals("open", open.circuit());
-            assertTrue(metrics(gateway).contains("aegis_upstream_circuit_state{provider=\"anthropic\",target=\"0\","
+            String whileOpen = metrics(gateway);
+            assertTrue(whileOpen.contains("aegis_upstream_circuit_state{provider=\"anthropic\",target=\"0\","
                     + "upstream=\"http://127.0.0.1:" + port + "\"} 2"), "open, in metrics");
+            assertTrue(whileOpen.contains("aegis_upstream_attempts_total{provider=\"anthropic\"} 4\n"), whileOpen);
+            assertTrue(whileOpen.contains("aegis_upstream_circuit_refusals_total{provider=\"anthropic\"} 1\n"), whileOpen);
 
             // The upstream comes back; once open_ms has passed, one probe goes through and closes the circuit.
             try (MockUpstream revived = MockUpstream.start(NetworkTransports.select("auto"),
