@@ -1,14 +1,11 @@
 package io.aegis.bench;
 
-import io.aegis.gateway.GatewayRuntime;
 import io.aegis.gateway.auth.KeyDigest;
-import io.aegis.gateway.config.AegisConfig;
 import io.aegis.gateway.config.ConfigLoader;
 import io.aegis.gateway.config.ListenAddress;
 import io.aegis.gateway.mock.FaultPlan;
 import io.aegis.gateway.mock.MockOptions;
 import io.aegis.gateway.mock.MockUpstream;
-import io.aegis.gateway.proxy.ExchangeListener;
 import io.aegis.natives.NetworkTransport;
 import io.aegis.natives.NetworkTransports;
 import io.netty.buffer.ByteBuf;
@@ -26,12 +23,15 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * The end-to-end latency benchmark: the mock upstream, the gateway in front of it and an open-loop
- * client in one JVM; the same load runs against the mock directly (the baseline) and through the
- * gateway, for non-stream and stream requests, and the through/direct ratios are printed.
+ * The end-to-end latency benchmark: the mock upstream and an open-loop client in this JVM, the
+ * gateway in front of the mock in a process of its own ({@code bin/aegis gateway}, as deployed); the
+ * same load runs against the mock directly (the baseline) and through the gateway, for non-stream
+ * and stream requests, and the through/direct ratios are printed.
  */
 public final class LoadBenchmark {
     private static final String VIRTUAL_KEY = "aegis-bench-key";
+    /** Warm-up alternates between the paths this many times. */
+    private static final int WARMUP_ROUNDS = 2;
     private static final String BODY = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":256,%s"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"Write a haiku about gateways that keep secrets, "
             + "count tokens exactly and never drop a trace event.\"}]}";
@@ -55,38 +55,62 @@ public final class LoadBenchmark {
         // The failover target: configured, healthy, and idle unless the first one fails.
         MockUpstream failover = MockUpstream.start(transport, mockLoops, false, new ListenAddress("127.0.0.1", 0),
                 mockOptions);
-        GatewayRuntime gateway = GatewayRuntime.start(config(mock.baseUrl(), failover.baseUrl(), options),
-                ExchangeListener.NONE);
+        Path dir = Files.createTempDirectory("aegis-bench");
+        Path home = Path.of(System.getProperty("aegis.home", ".")).toAbsolutePath().normalize();
+        GatewayProcess gateway;
+        try {
+            gateway = GatewayProcess.start(home, config(dir, home, mock.baseUrl(), failover.baseUrl(), options),
+                    options.gatewayJavaOptions, dir.resolve("gateway.log"));
+        } catch (Exception e) {
+            mock.close();
+            failover.close();
+            throw e;
+        }
         try {
             System.out.printf(Locale.ROOT, "aegis load benchmark: %d req/s, %d s warm-up + %d s measured per path "
                             + "in %d alternating rounds, "
-                            + "mock first-byte latency %d ms, %d output tokens, transport %s, gateway loops %d, "
-                            + "%d cores, stages: %s%n", options.rate, options.warmupSeconds, options.seconds, options.rounds,
+                            + "mock first-byte latency %d ms, %d output tokens, transport %s, gateway loops %d "
+                            + "(own process, JVM options '%s'), %d cores, stages: %s%n", options.rate, options.warmupSeconds, options.seconds, options.rounds,
                     options.mockLatencyMs,
-                    options.outputTokens, transport.name(), options.gatewayThreads,
+                    options.outputTokens, transport.name(), options.gatewayThreads, options.gatewayJavaOptions,
                     Runtime.getRuntime().availableProcessors(), options.allStages
                             ? "rules, PII, cost (budget and limits), trace queue, retries, circuit breaker, failover target"
                             : "proxy only");
             List<String[]> rows = new ArrayList<>();
+            List<String> perRound = new ArrayList<>();
             for (boolean stream : new boolean[] {false, true}) {
                 OpenLoopClient direct = new OpenLoopClient(clientLoop.next(), transport, mock.address());
-                OpenLoopClient through = new OpenLoopClient(clientLoop.next(), transport, gateway.server().address());
-                // Both paths are warmed before either is measured, then measured in alternating rounds
-                // so that drift (JIT, GC, neighbours) falls on both alike.
-                run(direct, "mock-provider-key", stream, options, options.warmupSeconds, 0);
-                run(through, VIRTUAL_KEY, stream, options, options.warmupSeconds, 0);
+                OpenLoopClient through = new OpenLoopClient(clientLoop.next(), transport, gateway.address());
+                // Both paths are warmed in the same alternating pattern they are then measured in, so the
+                // switch between paths (an idle gateway, fresh client connections, a pool that must grow
+                // again) has been compiled for before it counts; measuring in alternating rounds makes
+                // drift (GC, neighbours) fall on both alike.
+                int warmupRoundSeconds = Math.max(1, options.warmupSeconds / WARMUP_ROUNDS);
+                for (int round = 0; round < WARMUP_ROUNDS; round++) {
+                    run(direct, "mock-provider-key", stream, options, warmupRoundSeconds, 0);
+                    run(through, VIRTUAL_KEY, stream, options, warmupRoundSeconds, 0);
+                }
                 OpenLoopClient.Result baseline = null;
                 OpenLoopClient.Result proxied = null;
+                double[] roundRatios = new double[options.rounds];
                 int roundSeconds = Math.max(1, options.seconds / options.rounds);
                 for (int round = 0; round < options.rounds; round++) {
-                    baseline = merge(baseline, run(direct, "mock-provider-key", stream, options, 0, roundSeconds));
-                    proxied = merge(proxied, run(through, VIRTUAL_KEY, stream, options, 0, roundSeconds));
+                    OpenLoopClient.Result directRound = run(direct, "mock-provider-key", stream, options, 0, roundSeconds);
+                    OpenLoopClient.Result throughRound = run(through, VIRTUAL_KEY, stream, options, 0, roundSeconds);
+                    roundRatios[round] = ratio(throughRound.total(), directRound.total(), 99);
+                    baseline = merge(baseline, directRound);
+                    proxied = merge(proxied, throughRound);
                 }
+                perRound.add(String.format(Locale.ROOT, "%s p99 through/direct per round: %s",
+                        stream ? "stream" : "non-stream", formatRatios(roundRatios)));
                 String kind = stream ? "stream" : "non-stream";
                 rows.add(row(kind + " direct", baseline, null, stream));
                 rows.add(row(kind + " through gateway", proxied, baseline, stream));
             }
             print(rows);
+            // A single stall (a JIT recompilation, a GC, a neighbour on the host) moves a pooled p99; the
+            // rounds show whether the ratio is steady or one round carries it.
+            perRound.forEach(System.out::println);
             if (options.capacitySeconds > 0) {
                 capacity(options, transport, clientLoop, mock, gateway);
             }
@@ -101,14 +125,14 @@ public final class LoadBenchmark {
 
     /** Closed-loop capacity of the mock alone and through the gateway, non-stream. */
     private static void capacity(Options options, NetworkTransport transport, EventLoopGroup clientLoop,
-                                 MockUpstream mock, GatewayRuntime gateway) throws InterruptedException {
+                                 MockUpstream mock, GatewayProcess gateway) throws InterruptedException {
         ByteBuf body = Unpooled.copiedBuffer(String.format(Locale.ROOT, BODY, ""), StandardCharsets.UTF_8);
         try {
             ClosedLoopClient.Result direct = new ClosedLoopClient(clientLoop.next(), transport, mock.address())
                     .run("/v1/messages", headers("mock-provider-key", options), body, options.capacityConnections,
                             options.warmupSeconds, options.capacitySeconds);
             ClosedLoopClient.Result through = new ClosedLoopClient(clientLoop.next(), transport,
-                    gateway.server().address()).run("/v1/messages", headers(VIRTUAL_KEY, options), body,
+                    gateway.address()).run("/v1/messages", headers(VIRTUAL_KEY, options), body,
                     options.capacityConnections, options.warmupSeconds, options.capacitySeconds);
             System.out.printf(Locale.ROOT, "%ncapacity, closed loop, %d connections, %d s, non-stream "
                     + "(client, mock and gateway share the machine's cores):%n", options.capacityConnections,
@@ -154,14 +178,15 @@ public final class LoadBenchmark {
         }
     }
 
-    private static AegisConfig config(String mockUrl, String failoverUrl, Options options) throws Exception {
-        Path dir = Files.createTempDirectory("aegis-bench");
+    /** Writes the gateway's config into {@code dir} and returns its path. */
+    private static Path config(Path dir, Path home, String mockUrl, String failoverUrl, Options options)
+            throws Exception {
         Path file = dir.resolve("bench.yaml");
-        Path home = Path.of(System.getProperty("aegis.home", ".")).toAbsolutePath().normalize();
         String keyHash = "sha256:" + KeyDigest.hex(KeyDigest.current().sha256(VIRTUAL_KEY).clone());
         List<String> lines = new ArrayList<>(List.of(
                 "gateway: { listen: \"127.0.0.1:0\", event_loops: " + options.gatewayThreads
                         + ", transport: " + options.transport + " }",
+                "control: { listen: \"127.0.0.1:0\" }",
                 "data_dir: \"" + dir.resolve("data") + "\"",
                 "pii: \"" + home.resolve("configs/pii.yaml") + "\"",
                 "pricing: \"" + home.resolve("configs/pricing.yaml") + "\""));
@@ -215,7 +240,9 @@ public final class LoadBenchmark {
         }
         lines.add("");
         Files.writeString(file, String.join("\n", lines));
-        return ConfigLoader.load(file, dir, name -> null);
+        // Checked here so that a mistake is reported as the config's, not as a gateway that did not start.
+        ConfigLoader.load(file, home, name -> null);
+        return file;
     }
 
     private static String[] row(String name, OpenLoopClient.Result result, OpenLoopClient.Result baseline,
@@ -231,6 +258,14 @@ public final class LoadBenchmark {
         return new String[] {name, String.valueOf(h.getTotalCount()), ms(h.getValueAtPercentile(50)),
             ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), ttfb,
             String.valueOf(result.errors()), ratio};
+    }
+
+    private static String formatRatios(double[] ratios) {
+        StringBuilder out = new StringBuilder();
+        for (double r : ratios) {
+            out.append(out.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2fx", r));
+        }
+        return out.toString();
     }
 
     private static double ratio(Histogram through, Histogram direct, double percentile) {
@@ -253,17 +288,20 @@ public final class LoadBenchmark {
     /** Command-line options. */
     private static final class Options {
         static final String USAGE = "usage: LoadBenchmark [--rate N] [--seconds N] [--warmup-seconds N] "
-                + "[--mock-latency-ms N] [--output-tokens N] [--gateway-threads N] [--mock-threads N] "
+                + "[--mock-latency-ms N] [--output-tokens N] [--gateway-threads N] [--gateway-java-options \"FLAGS\"] "
+                + "[--mock-threads N] "
                 + "[--rounds N] [--transport auto|epoll|io_uring|nio] [--stages all|proxy] "
                 + "[--capacity-connections N] [--capacity-seconds N (0: skip)]";
         int rate = 1000;
-        int seconds = 20;
-        int warmupSeconds = 5;
+        int seconds = 30;
+        int warmupSeconds = 10;
         long mockLatencyMs = 0;
         int outputTokens = 32;
         int gatewayThreads = 1;
+        /** Added to the launcher's JVM flags for the gateway process; none by default: the product as shipped. */
+        String gatewayJavaOptions = "";
         int mockThreads = 1;
-        int rounds = 4;
+        int rounds = 6;
         String transport = "auto";
         boolean allStages = true;
         int capacityConnections = 64;
@@ -283,6 +321,7 @@ public final class LoadBenchmark {
                     case "--mock-latency-ms": options.mockLatencyMs = Long.parseLong(value); break;
                     case "--output-tokens": options.outputTokens = Integer.parseInt(value); break;
                     case "--gateway-threads": options.gatewayThreads = Integer.parseInt(value); break;
+                    case "--gateway-java-options": options.gatewayJavaOptions = value; break;
                     case "--mock-threads": options.mockThreads = Integer.parseInt(value); break;
                     case "--transport": options.transport = value; break;
                     case "--rounds": options.rounds = Math.max(1, Integer.parseInt(value)); break;

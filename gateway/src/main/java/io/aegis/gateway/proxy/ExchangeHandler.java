@@ -701,7 +701,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         }
         endKeepAliveIfDraining();
 
-        HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, head.status());
+        // The upstream's headers were validated as they were decoded; copying them needs no second check.
+        HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, head.status(), HeaderPolicy.UNVALIDATED);
         HeaderPolicy.copyResponseHeaders(head.headers(), out.headers(), exchange.trace.traceId());
         RateLimitHeaders.add(out.headers(), exchange.tenantCost, now);
         boolean lengthKnown = HttpUtil.isContentLengthSet(head) && !HttpUtil.isTransferEncodingChunked(head);
@@ -716,7 +717,9 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         }
         HttpUtil.setKeepAlive(out, exchange.keepAlive);
         exchange.headSent = true;
-        ctx.write(out);
+        // A void promise: nothing waits on this write, and the encoder then writes the head's pieces without
+        // a promise and a combiner each; a failed write reaches exceptionCaught, a closed caller channelInactive.
+        ctx.write(out, ctx.voidPromise());
         // The idle limit now applies, and may be due before whatever the timer was armed for.
         rearmIfSooner(now);
     }
@@ -730,7 +733,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             exchange.usageReader.feed(content.content());
         }
         if (!(content instanceof LastHttpContent)) {
-            ctx.write(content);
+            ctx.write(content, ctx.voidPromise()); // as for the head
             return;
         }
         exchange.lastByteNanos = now;

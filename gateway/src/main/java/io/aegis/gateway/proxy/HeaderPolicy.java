@@ -21,7 +21,8 @@ final class HeaderPolicy {
     private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
     private static final AsciiString X_AEGIS_TRACE_ID = AsciiString.cached("x-aegis-trace-id");
     private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
-    private static final DefaultHttpHeadersFactory UNVALIDATED =
+    /** For headers copied from ones the decoder has already validated. */
+    static final DefaultHttpHeadersFactory UNVALIDATED =
             DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
     private HeaderPolicy() {

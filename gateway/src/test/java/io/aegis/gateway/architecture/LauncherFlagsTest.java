@@ -23,5 +23,7 @@ class LauncherFlagsTest {
         assertTrue(launcherFlags.find(), "bin/aegis defines AEGIS_JVM_FLAGS");
         assertEquals(pomFlags.group(1).trim(), launcherFlags.group(1).trim());
         assertTrue(pomFlags.group(1).contains("-Dchronicle.analytics.disable=true"), "no phone-home");
+        assertTrue(pomFlags.group(1).contains("-Dorg.bytedeco.javacpp.maxPhysicalBytes=0"),
+                "JavaCPP's resident-memory limit off: it would sleep, then fail, a Hyperscan buffer on an event loop");
     }
 }
