@@ -39,6 +39,10 @@ public final class RequestEventView {
     private long costNanos;
     private long totalNanos;
     private long overheadNanos;
+    private int attempts;
+    private int retries;
+    private byte hedge;
+    private byte circuit;
     private int piiSize;
     private final int[] piiTypeOffset = new int[MAX_PII];
     private final int[] piiTypeLength = new int[MAX_PII];
@@ -86,7 +90,8 @@ public final class RequestEventView {
         cacheWriteTokens = nextLong();
         costNanos = nextLong();
         position++; // priced
-        position += Integer.BYTES; // attempts
+        attempts = buffer.getInt(position, ByteOrder.LITTLE_ENDIAN);
+        position += Integer.BYTES;
         skipText(); // upstream
         totalNanos = nextLong();
         overheadNanos = nextLong();
@@ -98,7 +103,27 @@ public final class RequestEventView {
             piiCount[i] = buffer.getInt(position, ByteOrder.LITTLE_ENDIAN);
             position += Integer.BYTES;
         }
-        // Tags and shadow rules are not read here; decode() has them.
+        // Tags and shadow rules are only stepped over; decode() has them.
+        for (int tags = buffer.getByte(position++) & 0xff; tags > 0; tags--) {
+            skipText();
+        }
+        for (int shadows = buffer.getByte(position++) & 0xff; shadows > 0; shadows--) {
+            skipText();
+        }
+        byte version = buffer.getByte(start + 1);
+        if (version >= 2) {
+            position += Long.BYTES; // config version
+        }
+        if (version >= 3) {
+            retries = buffer.getInt(position, ByteOrder.LITTLE_ENDIAN);
+            position += Integer.BYTES;
+            hedge = buffer.getByte(position++);
+            circuit = buffer.getByte(position++);
+        } else {
+            retries = 0;
+            hedge = TraceEvent.HEDGE_NONE;
+            circuit = TraceEvent.CIRCUIT_CLOSED;
+        }
         return true;
     }
 
@@ -211,6 +236,26 @@ public final class RequestEventView {
 
     public long overheadNanos() {
         return overheadNanos;
+    }
+
+    /** Upstream attempts made, hedges and retries included. */
+    public int attempts() {
+        return attempts;
+    }
+
+    /** Attempts that were retries, failover included (0 before layout version 3). */
+    public int retries() {
+        return retries;
+    }
+
+    /** {@link TraceEvent#HEDGE_NONE}, {@link TraceEvent#HEDGE_LOST} or {@link TraceEvent#HEDGE_WON}. */
+    public byte hedge() {
+        return hedge;
+    }
+
+    /** The worst circuit state the request met ({@link TraceEvent#CIRCUIT_CLOSED} and so on). */
+    public byte circuit() {
+        return circuit;
     }
 
     public int piiSize() {

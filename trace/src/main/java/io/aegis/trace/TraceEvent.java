@@ -68,6 +68,16 @@ public final class TraceEvent {
     public static final byte CIRCUIT_HALF_OPEN = 1;
     public static final byte CIRCUIT_OPEN = 2;
 
+    /** The hedge code as trace output names it: none, lost or won. */
+    public static String hedgeName(byte hedge) {
+        return hedge == HEDGE_WON ? "won" : hedge == HEDGE_LOST ? "lost" : "none";
+    }
+
+    /** The circuit code as trace output names it: closed, half_open or open. */
+    public static String circuitName(byte circuit) {
+        return circuit == CIRCUIT_OPEN ? "open" : circuit == CIRCUIT_HALF_OPEN ? "half_open" : "closed";
+    }
+
     private final StringBuilder[] piiTypes = builders();
     private final int[] piiCounts = new int[MAX_ITEMS];
     private int piiSize;

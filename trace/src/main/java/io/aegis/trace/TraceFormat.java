@@ -84,9 +84,8 @@ public final class TraceFormat {
         }
         out.append("],\"config_version\":").append(e.configVersion).append(',');
         number(out, "retries", e.retries);
-        field(out, "hedge", e.hedge == TraceEvent.HEDGE_WON ? "won" : e.hedge == TraceEvent.HEDGE_LOST ? "lost" : "none");
-        field(out, "circuit", e.circuit == TraceEvent.CIRCUIT_OPEN ? "open"
-                : e.circuit == TraceEvent.CIRCUIT_HALF_OPEN ? "half_open" : "closed");
+        field(out, "hedge", TraceEvent.hedgeName(e.hedge));
+        field(out, "circuit", TraceEvent.circuitName(e.circuit));
         string(out.append("\"attempt_log\":"), e.attemptLog);
         out.append('}');
     }

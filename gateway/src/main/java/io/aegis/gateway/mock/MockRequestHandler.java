@@ -64,6 +64,12 @@ final class MockRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                     keepAlive, n);
             return;
         }
+        String rejectedKeyId = request.headers().get("x-mock-reject-key-id");
+        if (rejectedKeyId != null && receivedAuth.endsWith(" " + rejectedKeyId.trim())) {
+            // A revoked key: the provider refuses it whatever the request.
+            play(ctx, error(provider, 401, "mock upstream: invalid x-api-key", n), MockFault.NONE, keepAlive, n);
+            return;
+        }
         JsonNode body;
         try (InputStream in = new ByteBufInputStream(request.content().duplicate())) {
             body = JSON.readTree(in);

@@ -118,6 +118,12 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private long hedgeDueNs;
     /** Set by {@link #pick} when a target was passed over because all its keys were cooling down. */
     private boolean keysCooling;
+    /**
+     * Keys of target {@link #refusedKeysTarget} that refused this request (401 or 403), a bit per key
+     * index: a retry takes another key of the pool, never one of these.
+     */
+    private long refusedKeys;
+    private int refusedKeysTarget;
     private int pickedKey;
     private int pickedTargetGrant;
     private int pickedKeyGrant;
@@ -200,6 +206,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         retryPending = false;
         hedgeArmed = false;
         keysCooling = false;
+        refusedKeys = 0;
+        refusedKeysTarget = -1;
         armTimer(now);
         firstAttempt(now);
     }
@@ -433,7 +441,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
                 continue;
             }
             if (virtual) {
-                key = candidate.keys().acquire(now, keyGrant);
+                key = candidate.keys().acquire(now, keyGrant, t == refusedKeysTarget ? refusedKeys : 0);
                 if (key < 0) {
                     candidate.breaker().abandoned(grant == CircuitBreaker.PROBE);
                     keysCooling = true;
@@ -602,7 +610,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         int status = head.status().code();
         int says = RetryAdvice.shouldRetry(head.headers());
         boolean retryable = winner == null
-                && (says == 1 ? status >= 400 : says != 0 && RetryAdvice.retryableStatus(status));
+                && (says == 1 ? status >= 400 : says != 0 && (RetryAdvice.retryableStatus(status) || anotherKey(slot, status)));
         slot.head = head;
         slot.reusable = HttpUtil.isKeepAlive(head);
         if (retryable) {
@@ -778,6 +786,14 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             slot.target.keys().coolDown(slot.keyIndex,
                     now + TimeUnit.MILLISECONDS.toNanos(requestedMs >= 0 ? requestedMs : DEFAULT_COOLDOWN_MS));
         }
+        boolean keyRefused = (status == 401 || status == 403) && slot.keyIndex >= 0;
+        if (keyRefused) {
+            if (slot.target.index() != refusedKeysTarget) {
+                refusedKeysTarget = slot.target.index();
+                refusedKeys = 0;
+            }
+            refusedKeys |= 1L << slot.keyIndex;
+        }
         UpstreamTarget failedTarget = slot.target;
         Channel channel = slot.channel;
         boolean reuse = slot.reusable && channel != null && channel.isActive();
@@ -789,7 +805,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         if (otherActive(slot)) {
             return;
         }
-        retryOrGiveUp(now, failedTarget, requestedMs, status == 429);
+        retryOrGiveUp(now, failedTarget, requestedMs, status == 429 || keyRefused);
     }
 
     /** The connection of {@code slot} failed, or its response broke off. */
@@ -846,9 +862,10 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
      * After a retryable failure with nothing sent to the caller: the same target again after a backoff
      * (or the wait the upstream asked for) while it has attempts left and its circuit is closed, else
      * the next failover target at once; never past the total deadline, and only while the provider's
-     * retry budget allows.
+     * retry budget allows. {@code keyAtFault}: the key failed (rate limited or refused), so another key
+     * of the pool that is free now is tried without a backoff.
      */
-    private void retryOrGiveUp(long now, UpstreamTarget failedTarget, long requestedMs, boolean rateLimited) {
+    private void retryOrGiveUp(long now, UpstreamTarget failedTarget, long requestedMs, boolean keyAtFault) {
         RetrySettings retries = policy.retries();
         boolean sameTarget = attemptsOnTarget < retries.maxAttempts() && failedTarget.breaker().wouldAllow(now)
                 && requestedMs <= retries.maxRetryAfterMs();
@@ -858,7 +875,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             next = failedTarget.index();
             long keyWaitNs = context.authenticator().mode() == AuthMode.VIRTUAL
                     ? failedTarget.keys().nanosUntilAvailable(now) : 0;
-            if (rateLimited && keyWaitNs == 0) {
+            if (keyAtFault && keyWaitNs == 0) {
                 delayMs = 0; // another key of the pool is free now
             } else {
                 delayMs = requestedMs >= 0 ? requestedMs : RetryAdvice.backoffMs(retries, exchange.retries + 1);
@@ -1037,6 +1054,19 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             return "upstream_tls";
         }
         return "upstream_reset";
+    }
+
+    /**
+     * Whether the gateway's key of {@code slot} was refused ({@code status} 401 or 403) while the pool
+     * has another key this request has not seen refused: the refusal is the key's, not the caller's, so
+     * it is retried on that key rather than passed on.
+     */
+    private boolean anotherKey(UpstreamAttempt slot, int status) {
+        if ((status != 401 && status != 403) || slot.keyIndex < 0) {
+            return false;
+        }
+        long seen = (slot.target.index() == refusedKeysTarget ? refusedKeys : 0) | (1L << slot.keyIndex);
+        return slot.target.keys().usableOutside(seen, System.nanoTime());
     }
 
     /** Whether an answer with {@code status} counts against the upstream's circuit (a 429 is the key's). */

@@ -45,15 +45,16 @@ public final class KeyPool {
 
     /**
      * Takes a key for an attempt starting now: its index, with its in-flight count raised; -1 when
-     * every key is cooling down or behind an open circuit. {@code grant} receives the key breaker's
+     * every key is cooling down, behind an open circuit or in {@code avoid} (a bit per key index: keys
+     * this request already saw refused). {@code grant} receives the key breaker's
      * {@link CircuitBreaker#GRANTED} or {@link CircuitBreaker#PROBE}.
      */
-    public int acquire(long nowNanos, int[] grant) {
+    public int acquire(long nowNanos, int[] grant, long avoid) {
         int n = keys.length;
         if (n == 0) {
             return -1;
         }
-        long tried = 0;
+        long tried = avoid;
         int start = n == 1 ? 0 : Math.floorMod(rotation.getAndIncrement(), n);
         for (int round = 0; round < n; round++) {
             int best = -1;
@@ -82,6 +83,16 @@ public final class KeyPool {
             tried |= 1L << best;
         }
         return -1;
+    }
+
+    /** Whether a key outside {@code avoid} could take an attempt now (no cooldown, circuit not open). */
+    public boolean usableOutside(long avoid, long nowNanos) {
+        for (int i = 0; i < keys.length; i++) {
+            if ((avoid & (1L << i)) == 0 && nowNanos - coolUntilNanos.get(i) >= 0 && breakers[i].wouldAllow(nowNanos)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Ends an attempt on key {@code i}. */

@@ -96,21 +96,21 @@ class ResiliencePartsTest {
                 CircuitSettings.DEFAULT);
         int[] grant = new int[1];
         long t = 1_000 * MS;
-        int first = pool.acquire(t, grant);
-        int second = pool.acquire(t, grant);
-        int third = pool.acquire(t, grant);
+        int first = pool.acquire(t, grant, 0);
+        int second = pool.acquire(t, grant, 0);
+        int third = pool.acquire(t, grant, 0);
         assertEquals(3, java.util.Set.of(first, second, third).size(), "each key takes one before any takes two");
         pool.release(second);
-        assertEquals(second, pool.acquire(t, grant), "the key with nothing in flight");
+        assertEquals(second, pool.acquire(t, grant, 0), "the key with nothing in flight");
         pool.release(first);
         pool.release(second);
         pool.release(third);
         pool.coolDown(0, t + 500 * MS);
         pool.coolDown(1, t + 800 * MS);
         pool.coolDown(2, t + 900 * MS);
-        assertEquals(-1, pool.acquire(t, grant), "every key resting");
+        assertEquals(-1, pool.acquire(t, grant, 0), "every key resting");
         assertEquals(500 * MS, pool.nanosUntilAvailable(t));
-        assertEquals(0, pool.acquire(t + 500 * MS, grant));
+        assertEquals(0, pool.acquire(t + 500 * MS, grant, 0));
         pool.coolDown(0, t + 100 * MS);
         assertEquals(500 * MS, pool.nanosUntilAvailable(t), "a shorter cooldown never shortens a longer one");
     }
@@ -122,10 +122,27 @@ class ResiliencePartsTest {
         pool.breaker(0).failure(t, false);
         int[] grant = new int[1];
         for (int i = 0; i < 4; i++) {
-            assertEquals(1, pool.acquire(t, grant), "key 0 is open: every attempt takes key 1");
+            assertEquals(1, pool.acquire(t, grant, 0), "key 0 is open: every attempt takes key 1");
         }
-        assertEquals(0, pool.acquire(t + 1_000 * MS, grant), "after open_ms, key 0 (nothing in flight) takes a probe");
+        assertEquals(0, pool.acquire(t + 1_000 * MS, grant, 0), "after open_ms, key 0 (nothing in flight) takes a probe");
         assertEquals(CircuitBreaker.PROBE, grant[0]);
+    }
+
+    @Test
+    void keysARequestSawRefusedAreAvoided() {
+        KeyPool pool = new KeyPool(List.of("k-one", "k-two", "k-three"), List.of("a", "b", "c"), CircuitSettings.DEFAULT);
+        int[] grant = new int[1];
+        long t = 3_000 * MS;
+        for (int i = 0; i < 3; i++) {
+            int key = pool.acquire(t, grant, 0b011);
+            assertEquals(2, key, "keys 0 and 1 refused this request: only key 2 is left to it");
+            pool.release(key);
+        }
+        assertEquals(-1, pool.acquire(t, grant, 0b111));
+        assertTrue(pool.usableOutside(0b011, t));
+        pool.coolDown(2, t + 500 * MS);
+        assertFalse(pool.usableOutside(0b011, t), "key 2 rests");
+        assertTrue(pool.usableOutside(0b011, t + 500 * MS));
     }
 
     @Test

@@ -276,6 +276,44 @@ class ResilienceFaultSuiteTest {
     }
 
     @Test
+    void aRevokedKeyIsRetriedOnAnotherKeyThenItsCircuitOpensAndItIsPassedOver() throws Exception {
+        String good = TestGateway.keyId("pool-key-good");
+        String revoked = TestGateway.keyId("pool-key-revoked");
+        String rejectRevoked = ACME + "x-mock-reject-key-id: " + revoked + "\r\n";
+        try (TestGateway gateway = TestGateway.builder().providerKeys("api_keys_env: [POOL_KEY_GOOD, POOL_KEY_REVOKED]")
+                .env("POOL_KEY_GOOD", "pool-key-good").env("POOL_KEY_REVOKED", "pool-key-revoked")
+                .providerExtra("circuit: { failure_ratio: 0.5, min_requests: 2, open_ms: 60000, half_open_probes: 1 }")
+                .control().start();
+             RawHttp http = new RawHttp(gateway.port())) {
+            int refusals = 0;
+            int afterOpen = 0;
+            for (int i = 0; i < 8; i++) {
+                RawHttp.Response response = http.send(RawHttp.post("/v1/messages", rejectRevoked,
+                        message(model(), false))).read();
+                assertEquals(200, response.status(), "the refusal was the gateway's key, not the caller's: "
+                        + response.body());
+                assertEquals("x-api-key " + good, response.header("x-mock-received-auth"));
+                TestGateway.Completed done = gateway.nextCompleted();
+                if (done.attemptLog().startsWith("t0/" + revoked + ":401")) {
+                    refusals++;
+                    assertEquals("t0/" + revoked + ":401 t0/" + good + ":200", done.attemptLog(),
+                            "retried at once on the other key");
+                    assertEquals(1, done.retries());
+                } else {
+                    assertEquals("t0/" + good + ":200", done.attemptLog());
+                    afterOpen += refusals == 2 ? 1 : 0;
+                }
+                assertFalse(done.attemptLog().contains("pool-key"), "keys are named by id only");
+            }
+            assertEquals(2, refusals, "min_requests refusals open the key's circuit; no request goes to it after");
+            assertTrue(afterOpen >= 4, "requests after the circuit opened went straight to the good key");
+            String metrics = metrics(gateway);
+            assertTrue(keyCircuit(revoked, 2).matcher(metrics).find(), "the revoked key's circuit is open: " + metrics);
+            assertTrue(keyCircuit(good, 0).matcher(metrics).find(), "the good key's is closed: " + metrics);
+        }
+    }
+
+    @Test
     void aHedgeToTheFasterTargetWinsTheSlowerIsCancelledAndOneAnswerIsBilled() throws Exception {
         Path queue = dir.resolve("trace");
         try (MockUpstream slow = MockUpstream.start(NetworkTransports.select("auto"), new ListenAddress("127.0.0.1", 0),
@@ -315,6 +353,12 @@ class ResilienceFaultSuiteTest {
                 assertTrue(event.attemptLog.toString().endsWith(":200"));
             }
         }
+    }
+
+    /** The key circuit gauge line of {@code keyId} with {@code state}. */
+    private static java.util.regex.Pattern keyCircuit(String keyId, int state) {
+        return java.util.regex.Pattern.compile("(?m)^aegis_upstream_key_circuit_state\\{[^}]*key_id=\"" + keyId + "\"} "
+                + state + "$");
     }
 
     private static long elapsedMs(TestGateway.Completed done) {

@@ -21,8 +21,8 @@ import java.nio.file.StandardOpenOption;
  */
 final class Checkpoint {
     private static final long MAGIC = 0x4145474953434b50L; // "AEGISCKP"
-    /** 2: decisions without a rule counted apart. */
-    private static final int VERSION = 3;
+    /** 2: decisions without a rule counted apart; 3: a variant byte per counter; 4: upstream counters per series. */
+    private static final int VERSION = 4;
     private static final String FILE = "drainer.checkpoint";
 
     final long index;
@@ -42,7 +42,7 @@ final class Checkpoint {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             long magic = in.readLong();
             int version = in.readInt();
-            // Version 2 wrote rule decisions as "rule\0decision" keys; it is still read.
+            // Versions 2 and 3 are still read (see Totals.read).
             if (magic != MAGIC || version < 2 || version > VERSION) {
                 throw new IOException(file + ": not a drainer checkpoint of this version; move it aside to rebuild"
                         + " the totals from the queue");

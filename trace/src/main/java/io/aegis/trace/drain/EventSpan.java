@@ -38,6 +38,11 @@ final class EventSpan implements SpanData {
     static final AttributeKey<String> RULE = AttributeKey.stringKey("aegis.rule");
     static final AttributeKey<Double> COST = AttributeKey.doubleKey("aegis.cost_usd");
     static final AttributeKey<Long> STATUS = AttributeKey.longKey("http.response.status_code");
+    static final AttributeKey<Long> ATTEMPTS = AttributeKey.longKey("aegis.upstream.attempts");
+    static final AttributeKey<Long> RETRIES = AttributeKey.longKey("aegis.upstream.retries");
+    static final AttributeKey<String> HEDGE = AttributeKey.stringKey("aegis.upstream.hedge");
+    static final AttributeKey<String> CIRCUIT = AttributeKey.stringKey("aegis.upstream.circuit");
+    static final AttributeKey<String> ATTEMPT_LOG = AttributeKey.stringKey("aegis.upstream.attempt_log");
 
     private final String name;
     private final SpanContext context;
@@ -75,6 +80,21 @@ final class EventSpan implements SpanData {
         String host = host(e.upstream.toString());
         if (host != null) {
             attributes.put(SERVER_ADDRESS, host);
+        }
+        // Upstream resilience: only what happened, so a plain first-try request carries just its attempt count.
+        attributes.put(ATTEMPTS, (long) e.attempts);
+        if (e.retries > 0) {
+            attributes.put(RETRIES, (long) e.retries);
+        }
+        if (e.hedge != TraceEvent.HEDGE_NONE) {
+            attributes.put(HEDGE, TraceEvent.hedgeName(e.hedge));
+        }
+        if (e.circuit != TraceEvent.CIRCUIT_CLOSED) {
+            attributes.put(CIRCUIT, TraceEvent.circuitName(e.circuit));
+        }
+        boolean eventful = e.attempts > 1 || e.circuit != TraceEvent.CIRCUIT_CLOSED;
+        if (eventful && e.attemptLog.length() > 0) {
+            attributes.put(ATTEMPT_LOG, e.attemptLog.toString()); // target indexes and key ids, never a key
         }
         boolean failed = e.status >= 400 || e.error.length() > 0;
         if (failed) {

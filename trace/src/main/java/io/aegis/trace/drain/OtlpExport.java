@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * OTLP/HTTP export for the drainer: sampled events as GenAI spans, and metrics
  * ({@code gen_ai.client.token.usage}, {@code gen_ai.client.operation.duration}, and the Aegis
- * totals {@code aegis.requests} and {@code aegis.cost}). Which events become spans is
+ * totals {@code aegis.requests}, {@code aegis.cost}, {@code aegis.upstream.retries} and
+ * {@code aegis.upstream.hedges}). Which events become spans is
  * {@link Sampling}'s call (errors and denials always). Spans wait in a bounded buffer for a thread of their own to
  * send; when the collector is down the drainer keeps draining and the spans that do not fit are
  * counted as dropped.
@@ -81,6 +82,18 @@ public final class OtlpExport implements AutoCloseable {
                 measurement.record(s.costNanos / 1e9, attributes(s)[0]);
             }
         });
+        meter.counterBuilder("aegis.upstream.retries").setUnit("{retry}")
+                .setDescription("Upstream retries, failover to another target included").buildWithCallback(measurement -> {
+                    for (Series s : published) {
+                        measurement.record(s.retries, attributes(s)[0]);
+                    }
+                });
+        meter.counterBuilder("aegis.upstream.hedges").setUnit("{request}")
+                .setDescription("Requests that sent a hedged second attempt").buildWithCallback(measurement -> {
+                    for (Series s : published) {
+                        measurement.record(s.hedges, attributes(s)[0]);
+                    }
+                });
         this.sender = new Thread(this::sendLoop, "aegis-otlp-spans");
         sender.setDaemon(true);
         sender.start();

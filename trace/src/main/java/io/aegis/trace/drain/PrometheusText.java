@@ -8,6 +8,8 @@ import org.HdrHistogram.Histogram;
 /**
  * The totals in the Prometheus text format (SPEC §7 names): {@code aegis_requests_total},
  * {@code aegis_cost_usd_total}, {@code aegis_pii_findings_total}, {@code aegis_rule_decisions_total},
+ * the upstream counters {@code aegis_retries_total}, {@code aegis_hedges_total} and
+ * {@code aegis_circuit_open_total},
  * {@code aegis_gateway_overhead_seconds}, and the GenAI histograms
  * {@code gen_ai_client_operation_duration_seconds} and {@code gen_ai_client_token_usage}.
  */
@@ -41,6 +43,20 @@ final class PrometheusText {
             line(out, "aegis_tokens_total", s, "type=\"output\"", Long.toString(s.outputTokens));
             line(out, "aegis_tokens_total", s, "type=\"cache_read\"", Long.toString(s.cacheReadTokens));
             line(out, "aegis_tokens_total", s, "type=\"cache_write\"", Long.toString(s.cacheWriteTokens));
+        }
+        header(out, "aegis_retries_total", "counter", "Upstream retries, failover to another target included.");
+        for (Series s : all) {
+            line(out, "aegis_retries_total", s, null, Long.toString(s.retries));
+        }
+        header(out, "aegis_hedges_total", "counter", "Hedged requests, by the attempt that answered first.");
+        for (Series s : all) {
+            line(out, "aegis_hedges_total", s, "winner=\"hedge\"", Long.toString(s.hedgesWon));
+            line(out, "aegis_hedges_total", s, "winner=\"first\"", Long.toString(s.hedges - s.hedgesWon));
+        }
+        header(out, "aegis_circuit_open_total", "counter",
+                "Requests that met an open circuit: a target passed over, or the request refused.");
+        for (Series s : all) {
+            line(out, "aegis_circuit_open_total", s, null, Long.toString(s.circuitOpen));
         }
         header(out, "aegis_pii_findings_total", "counter", "PII findings by type (counts only, never values).");
         for (Map.Entry<String, Long> entry : totals.piiFindings().entrySet()) {

@@ -23,6 +23,11 @@ final class Series {
     long cacheReadTokens;
     long cacheWriteTokens;
     long costNanos;
+    /** Upstream retries (failover included), hedges sent, hedges that won, requests that met an open circuit. */
+    long retries;
+    long hedges;
+    long hedgesWon;
+    long circuitOpen;
     final Histogram totalMicros;
     final Histogram overheadMicros;
 

@@ -1,6 +1,7 @@
 package io.aegis.trace.drain;
 
 import io.aegis.trace.RequestEventView;
+import io.aegis.trace.TraceEvent;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -59,6 +60,16 @@ final class Totals {
         s.cacheReadTokens += e.cacheReadTokens();
         s.cacheWriteTokens += e.cacheWriteTokens();
         s.costNanos += e.costNanos();
+        s.retries += e.retries();
+        if (e.hedge() != TraceEvent.HEDGE_NONE) {
+            s.hedges++;
+            if (e.hedge() == TraceEvent.HEDGE_WON) {
+                s.hedgesWon++;
+            }
+        }
+        if (e.circuit() == TraceEvent.CIRCUIT_OPEN) {
+            s.circuitOpen++;
+        }
         s.totalMicros.recordValue(Math.min(Series.HIGHEST_MICROS, Math.max(0, e.totalNanos() / 1000)));
         s.overheadMicros.recordValue(Math.min(Series.HIGHEST_MICROS, Math.max(0, e.overheadNanos() / 1000)));
         for (int i = 0; i < e.piiSize(); i++) {
@@ -89,6 +100,10 @@ final class Totals {
             copy.cacheReadTokens = s.cacheReadTokens;
             copy.cacheWriteTokens = s.cacheWriteTokens;
             copy.costNanos = s.costNanos;
+            copy.retries = s.retries;
+            copy.hedges = s.hedges;
+            copy.hedgesWon = s.hedgesWon;
+            copy.circuitOpen = s.circuitOpen;
             copies.add(copy);
         }
         return copies;
@@ -119,7 +134,7 @@ final class Totals {
         for (Series s : series.values()) {
             out.writeUTF(s.tenant + "\u0000" + s.provider + "\u0000" + s.model);
             for (long value : new long[] {s.requests, s.errors, s.denied, s.inputTokens, s.outputTokens, s.cacheReadTokens,
-                s.cacheWriteTokens, s.costNanos}) {
+                s.cacheWriteTokens, s.costNanos, s.retries, s.hedges, s.hedgesWon, s.circuitOpen}) {
                 out.writeLong(value);
             }
             histogram(out, s.totalMicros);
@@ -132,10 +147,10 @@ final class Totals {
     }
 
     static Totals read(DataInputStream in) throws IOException {
-        return read(in, 3);
+        return read(in, 4);
     }
 
-    /** Reads totals a checkpoint of {@code version} wrote (2 or 3). */
+    /** Reads totals a checkpoint of {@code version} wrote (2 to 4; before 4, no upstream counters). */
     static Totals read(DataInputStream in, int version) throws IOException {
         Totals totals = new Totals();
         totals.events = in.readLong();
@@ -143,7 +158,7 @@ final class Totals {
         for (int i = 0; i < count; i++) {
             String key = in.readUTF();
             String[] parts = key.split("\u0000", -1);
-            long[] values = new long[8];
+            long[] values = new long[version >= 4 ? 12 : 8];
             for (int v = 0; v < values.length; v++) {
                 values[v] = in.readLong();
             }
@@ -156,6 +171,12 @@ final class Totals {
             s.cacheReadTokens = values[5];
             s.cacheWriteTokens = values[6];
             s.costNanos = values[7];
+            if (version >= 4) {
+                s.retries = values[8];
+                s.hedges = values[9];
+                s.hedgesWon = values[10];
+                s.circuitOpen = values[11];
+            }
             totals.series.put(s);
         }
         readCounters(in, totals.piiFindings, version, false);

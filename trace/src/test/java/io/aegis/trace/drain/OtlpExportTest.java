@@ -72,6 +72,10 @@ class OtlpExportTest {
                 e.outputTokens = 20;
                 e.costNanos = 330_000;
                 e.totalNanos = 250_000_000;
+                e.attempts = i == 2 ? 3 : 1;
+                e.retries = i == 2 ? 2 : 0;
+                e.circuit = i == 2 ? TraceEvent.CIRCUIT_HALF_OPEN : TraceEvent.CIRCUIT_CLOSED;
+                TraceEvent.set(e.attemptLog, i == 2 ? "t0/k1:529 t0/k2:529 t1/k3:529" : "t0/k1:200");
                 writer.append(e);
             }
             // A fourth event that its rule asked to sample at 0: counted in metrics, never a span.
@@ -123,6 +127,13 @@ class OtlpExportTest {
         assertEquals("gcp.gemini", attributes(byName.get("generate_content gemini-2.5-flash")).get("gen_ai.provider.name"));
         Span failed = spans.get(2);
         assertEquals("upstream_overloaded", attributes(failed).get("error.type"));
+        assertEquals("2", attributes(failed).get("aegis.upstream.retries"));
+        assertEquals("3", attributes(failed).get("aegis.upstream.attempts"));
+        assertEquals("half_open", attributes(failed).get("aegis.upstream.circuit"));
+        assertEquals("t0/k1:529 t0/k2:529 t1/k3:529", attributes(failed).get("aegis.upstream.attempt_log"));
+        assertEquals("1", attributes.get("aegis.upstream.attempts"));
+        assertTrue(!attributes.containsKey("aegis.upstream.retries") && !attributes.containsKey("aegis.upstream.attempt_log"),
+                "a first-try request carries only its attempt count: " + attributes);
         assertEquals(io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR, failed.getStatus().getCode());
 
         Metric usage = metrics.get("gen_ai.client.token.usage");

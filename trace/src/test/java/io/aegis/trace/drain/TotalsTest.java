@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Aggregating events read in place (text compared as UTF-8 bytes, never decoded) gives the same
  * totals as aggregating fully decoded events, for multi-byte tenants, routed models, PII types and
- * rules; and the totals survive a checkpoint round trip.
+ * rules, with the upstream counters that lie past the variable-length tags and shadow rules; and
+ * the totals survive a checkpoint round trip.
  */
 class TotalsTest {
     private static final String[] TENANTS = {"acme", "société-générale", "東京-team", "emoji-😀", "a"};
@@ -61,7 +62,18 @@ class TotalsTest {
                 for (int p = random.nextInt(3); p > 0; p--) {
                     e.addPii(PII[random.nextInt(PII.length)], 1 + random.nextInt(3));
                 }
-                e.addTag("tag-" + random.nextInt(3));
+                for (int t = random.nextInt(3); t > 0; t--) {
+                    e.addTag("tag-ü-" + random.nextInt(3));
+                }
+                if (random.nextInt(5) == 0) {
+                    e.addShadowRule("shadow-" + random.nextInt(2));
+                }
+                e.configVersion = random.nextInt(50);
+                e.retries = random.nextInt(4) == 0 ? 1 + random.nextInt(3) : 0;
+                e.attempts = 1 + e.retries;
+                e.hedge = (byte) random.nextInt(3);
+                e.circuit = (byte) random.nextInt(3);
+                TraceEvent.set(e.attemptLog, "t0/k-" + random.nextInt(9) + ":200");
                 assertTrue(writer.append(e));
             }
             assertTrue(writer.sync(10_000));
@@ -86,7 +98,7 @@ class TotalsTest {
                 String model = (e.routedModel.length() > 0 ? e.routedModel : e.model).toString();
                 String key = e.tenant + "|" + (e.provider == TraceEvent.Provider.ANTHROPIC ? "anthropic" : "gemini") + "|"
                         + model;
-                long[] s = series.computeIfAbsent(key, k -> new long[9]);
+                long[] s = series.computeIfAbsent(key, k -> new long[13]);
                 s[0]++;
                 s[1] += e.status >= 400 || e.error.length() > 0 ? 1 : 0;
                 s[2] += e.denied ? 1 : 0;
@@ -96,6 +108,10 @@ class TotalsTest {
                 s[6] += e.cacheWriteTokens;
                 s[7] += e.costNanos;
                 s[8] += e.overheadNanos / 1000;
+                s[9] += e.retries;
+                s[10] += e.hedge != TraceEvent.HEDGE_NONE ? 1 : 0;
+                s[11] += e.hedge == TraceEvent.HEDGE_WON ? 1 : 0;
+                s[12] += e.circuit == TraceEvent.CIRCUIT_OPEN ? 1 : 0;
                 for (int i = 0; i < e.piiSize(); i++) {
                     pii.merge(e.piiType(i).toString(), (long) e.piiCount(i), Long::sum);
                 }
@@ -108,6 +124,22 @@ class TotalsTest {
         assertEquals(rules, new TreeMap<>(inPlace.ruleDecisions()));
         assertTrue(pii.containsKey("TÉLÉPHONE") && series.keySet().stream().anyMatch(k -> k.startsWith("東京-team|")),
                 "multi-byte keys were exercised");
+        assertTrue(series.values().stream().allMatch(s -> s[9] > 0 && s[11] > 0 && s[12] > 0),
+                "every series saw retries, won hedges and open circuits");
+
+        String prometheus = PrometheusText.render(inPlace);
+        long[] upstream = new long[4];
+        series.values().forEach(v -> {
+            upstream[0] += v[9];
+            upstream[1] += v[10];
+            upstream[2] += v[11];
+            upstream[3] += v[12];
+        });
+        assertEquals(upstream[0], DrainerTest.sum(prometheus, "aegis_retries_total"));
+        assertEquals(upstream[1], DrainerTest.sum(prometheus, "aegis_hedges_total"));
+        assertEquals(upstream[2], DrainerTest.sum(prometheus.replaceAll("(?m)^.*winner=\"first\".*$", ""),
+                "aegis_hedges_total"), "won by the hedge");
+        assertEquals(upstream[3], DrainerTest.sum(prometheus, "aegis_circuit_open_total"));
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         inPlace.write(new DataOutputStream(bytes));
@@ -142,6 +174,38 @@ class TotalsTest {
                 new TreeMap<>(totals.ruleDecisions()));
     }
 
+    @Test
+    void aVersionThreeCheckpointIsReadWithoutUpstreamCounters() throws Exception {
+        // Version 3: eight counters per series, then the two histograms; no upstream counters yet.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeLong(2);
+        out.writeInt(1);
+        out.writeUTF("acme\u0000anthropic\u0000claude-sonnet-4-5");
+        for (long value : new long[] {2, 1, 0, 100, 40, 0, 0, 990_000}) {
+            out.writeLong(value);
+        }
+        for (int h = 0; h < 2; h++) {
+            org.HdrHistogram.Histogram histogram = new org.HdrHistogram.Histogram(Series.HIGHEST_MICROS, 3);
+            histogram.recordValue(1500);
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
+            int length = histogram.encodeIntoCompressedByteBuffer(buffer);
+            out.writeInt(length);
+            out.write(buffer.array(), 0, length);
+        }
+        out.writeInt(0); // PII findings
+        out.writeInt(0); // rule decisions
+        out.writeLong(2);
+        out.writeLong(0);
+        out.flush();
+        Totals totals = Totals.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), 3);
+        Series s = totals.series().get(0);
+        assertEquals(java.util.List.of(2L, 1L, 100L, 40L, 990_000L, 0L, 0L, 0L),
+                java.util.List.of(s.requests, s.errors, s.inputTokens, s.outputTokens, s.costNanos, s.retries, s.hedges,
+                        s.circuitOpen));
+        assertEquals(1, s.totalMicros.getTotalCount());
+    }
+
     private static Map<String, java.util.List<Long>> lists(Map<String, long[]> series) {
         Map<String, java.util.List<Long>> out = new TreeMap<>();
         series.forEach((k, v) -> out.put(k, java.util.Arrays.stream(v).boxed().toList()));
@@ -160,7 +224,8 @@ class TotalsTest {
                 overheadMicros += value.getValueIteratedTo() * value.getCountAddedInThisIterationStep();
             }
             out.put(s.tenant + "|" + s.provider + "|" + s.model, new long[] {s.requests, s.errors, s.denied, s.inputTokens,
-                s.outputTokens, s.cacheReadTokens, s.cacheWriteTokens, s.costNanos, overheadMicros});
+                s.outputTokens, s.cacheReadTokens, s.cacheWriteTokens, s.costNanos, overheadMicros, s.retries, s.hedges,
+                s.hedgesWon, s.circuitOpen});
         }
         return new Summary(out);
     }
