@@ -30,7 +30,7 @@ public final class TraceWriter implements AutoCloseable {
     private static final int EVENT_TYPE = 1;
     /**
      * How long the idle writer sleeps: at least 1 ms, doubling to 8 ms while nothing comes. Nobody waits
-     * on a trace event, and even at a million events per second a 8 ms nap fills a fraction of the ring;
+     * on a trace event, and even at a million events per second an 8 ms nap fills a fraction of the ring;
      * a shorter nap costs a core-share in timer wake-ups (about 15% of a core at 100 µs on the
      * benchmark VM), which the event loops on a 2-core machine then lack.
      */
