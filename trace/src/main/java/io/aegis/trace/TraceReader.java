@@ -125,6 +125,15 @@ public final class TraceReader implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands this reader to another thread: the next thread to read owns it. Chronicle holds a tailer to
+     * the first thread that used it, so a reader set up on one thread (moved to a checkpoint) and read
+     * on another must be handed over, once, between the two.
+     */
+    public void handOff() {
+        tailer.singleThreadedCheckReset();
+    }
+
     @Override
     public void close() {
         tailer.close();

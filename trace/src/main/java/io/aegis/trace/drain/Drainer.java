@@ -61,6 +61,8 @@ public final class Drainer implements AutoCloseable {
             totals = new Totals();
         }
         prometheus = PrometheusText.render(totals);
+        // Built here, drained on a thread of its own (DrainerService): the reader changes hands once.
+        reader.handOff();
     }
 
     /** Aggregates every event available now (checkpointing on the way and at the end); returns how many. */

@@ -85,6 +85,27 @@ class DrainerTest {
     }
 
     @Test
+    void aDrainerResumedOnOneThreadDrainsOnAnother() throws Exception {
+        // As DrainerService does: built (and moved to its checkpoint) on the starting thread, then run on its own.
+        Path queue = dir.resolve("trace");
+        Path state = dir.resolve("drainer");
+        write(queue, 0, 300);
+        try (Drainer drainer = new Drainer(queue, state, 128)) {
+            assertEquals(300, drainer.drainAvailable());
+        }
+        write(queue, 300, 200);
+        try (Drainer restarted = new Drainer(queue, state, 128)) {
+            java.util.concurrent.ExecutorService own = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                assertEquals(200L, own.submit(restarted::drainAvailable).get(30, java.util.concurrent.TimeUnit.SECONDS));
+            } finally {
+                own.shutdown();
+            }
+            assertEquals(500, sum(restarted.prometheus(), "aegis_requests_total"));
+        }
+    }
+
+    @Test
     void aDrainerKilledMidRunLosesAndDoublesNothing() throws Exception {
         Path queue = dir.resolve("trace");
         Path state = dir.resolve("drainer");
