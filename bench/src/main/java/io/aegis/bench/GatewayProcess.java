@@ -44,7 +44,13 @@ final class GatewayProcess implements AutoCloseable {
         // A gateway left behind by an interrupted benchmark would hold the machine's cores.
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
         InetSocketAddress address = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
+        // readLine blocks: a gateway that hangs before it is ready is killed, which ends its output.
+        java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CompletableFuture.delayedExecutor(START_TIMEOUT_SECONDS, TimeUnit.SECONDS).execute(() -> {
+            if (!ready.get()) {
+                process.destroyForcibly();
+            }
+        });
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line;
         while ((line = out.readLine()) != null) {
@@ -54,14 +60,12 @@ final class GatewayProcess implements AutoCloseable {
             } else if (line.startsWith(CONTROL_READY) && address != null) {
                 break;
             }
-            if (System.nanoTime() > deadline) {
-                break;
-            }
         }
         if (address == null || line == null || !process.isAlive()) {
             process.destroyForcibly();
-            throw new IOException("the gateway did not start; see " + log);
+            throw new IOException("the gateway exited, or was not ready within " + START_TIMEOUT_SECONDS + " s; see " + log);
         }
+        ready.set(true);
         // Nothing more is read from its standard output; drain it so a chatty gateway never blocks on a full pipe.
         Thread drain = new Thread(() -> {
             try {

@@ -112,11 +112,8 @@ public final class AegisMain {
         }
         options.rejectLeftovers();
         Path configFile = configArg == null ? root.resolve("configs/aegis.yaml") : Path.of(configArg);
-        AegisConfig config;
-        try {
-            config = ConfigLoader.load(configFile, root, System::getenv);
-        } catch (ConfigException e) {
-            err.println(e.getMessage());
+        AegisConfig config = loadConfig(configFile, root, err);
+        if (config == null) {
             return EXIT_USAGE;
         }
         try {
@@ -245,6 +242,16 @@ public final class AegisMain {
     }
 
     /** The project root: {@code -Daegis.home} (set by bin/aegis), else the working directory. */
+    /** The config in {@code configFile}, or {@code null} after its problems were printed (with file and line). */
+    private static AegisConfig loadConfig(Path configFile, Path root, PrintStream err) {
+        try {
+            return ConfigLoader.load(configFile, root, System::getenv);
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return null;
+        }
+    }
+
     static Path projectRoot() {
         String home = System.getProperty("aegis.home");
         return Path.of(home == null || home.isBlank() ? "." : home).toAbsolutePath().normalize();
@@ -260,11 +267,8 @@ public final class AegisMain {
         options.rejectLeftovers();
         Path root = projectRoot();
         Path configFile = configArg == null ? root.resolve("configs/aegis.yaml") : Path.of(configArg);
-        AegisConfig config;
-        try {
-            config = ConfigLoader.load(configFile, root, System::getenv);
-        } catch (ConfigException e) {
-            err.println(e.getMessage());
+        AegisConfig config = loadConfig(configFile, root, err);
+        if (config == null) {
             return EXIT_USAGE;
         }
         try {

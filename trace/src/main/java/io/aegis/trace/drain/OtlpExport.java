@@ -74,24 +74,24 @@ public final class OtlpExport implements AutoCloseable {
                 .setDescription("Tokens per operation, by gen_ai.token.type").build();
         meter.counterBuilder("aegis.requests").setUnit("{request}").buildWithCallback(measurement -> {
             for (Series s : published) {
-                measurement.record(s.requests, attributes(s)[0]);
+                measurement.record(s.counts[Series.REQUESTS], attributes(s)[0]);
             }
         });
         meter.counterBuilder("aegis.cost").ofDoubles().setUnit("USD").buildWithCallback(measurement -> {
             for (Series s : published) {
-                measurement.record(s.costNanos / 1e9, attributes(s)[0]);
+                measurement.record(s.counts[Series.COST_NANOS] / 1e9, attributes(s)[0]);
             }
         });
         meter.counterBuilder("aegis.upstream.retries").setUnit("{retry}")
                 .setDescription("Upstream retries, failover to another target included").buildWithCallback(measurement -> {
                     for (Series s : published) {
-                        measurement.record(s.retries, attributes(s)[0]);
+                        measurement.record(s.counts[Series.RETRIES], attributes(s)[0]);
                     }
                 });
         meter.counterBuilder("aegis.upstream.hedges").setUnit("{request}")
                 .setDescription("Requests that sent a hedged second attempt").buildWithCallback(measurement -> {
                     for (Series s : published) {
-                        measurement.record(s.hedges, attributes(s)[0]);
+                        measurement.record(s.counts[Series.HEDGES], attributes(s)[0]);
                     }
                 });
         this.sender = new Thread(this::sendLoop, "aegis-otlp-spans");

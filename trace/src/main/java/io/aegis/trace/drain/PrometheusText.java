@@ -27,36 +27,36 @@ final class PrometheusText {
         all.sort(Comparator.comparing((Series s) -> s.tenant).thenComparing(s -> s.provider).thenComparing(s -> s.model));
         header(out, "aegis_requests_total", "counter", "Requests the gateway finished, by tenant, provider and model.");
         for (Series s : all) {
-            line(out, "aegis_requests_total", s, null, Long.toString(s.requests));
+            line(out, "aegis_requests_total", s, null, Long.toString(s.counts[Series.REQUESTS]));
         }
         header(out, "aegis_errors_total", "counter", "Requests that ended with an error status or an error.");
         for (Series s : all) {
-            line(out, "aegis_errors_total", s, null, Long.toString(s.errors));
+            line(out, "aegis_errors_total", s, null, Long.toString(s.counts[Series.ERRORS]));
         }
         header(out, "aegis_cost_usd_total", "counter", "Settled cost in US dollars.");
         for (Series s : all) {
-            line(out, "aegis_cost_usd_total", s, null, usd(s.costNanos));
+            line(out, "aegis_cost_usd_total", s, null, usd(s.counts[Series.COST_NANOS]));
         }
         header(out, "aegis_tokens_total", "counter", "Tokens by type (input is uncached input).");
         for (Series s : all) {
-            line(out, "aegis_tokens_total", s, "type=\"input\"", Long.toString(s.inputTokens));
-            line(out, "aegis_tokens_total", s, "type=\"output\"", Long.toString(s.outputTokens));
-            line(out, "aegis_tokens_total", s, "type=\"cache_read\"", Long.toString(s.cacheReadTokens));
-            line(out, "aegis_tokens_total", s, "type=\"cache_write\"", Long.toString(s.cacheWriteTokens));
+            line(out, "aegis_tokens_total", s, "type=\"input\"", Long.toString(s.counts[Series.INPUT_TOKENS]));
+            line(out, "aegis_tokens_total", s, "type=\"output\"", Long.toString(s.counts[Series.OUTPUT_TOKENS]));
+            line(out, "aegis_tokens_total", s, "type=\"cache_read\"", Long.toString(s.counts[Series.CACHE_READ_TOKENS]));
+            line(out, "aegis_tokens_total", s, "type=\"cache_write\"", Long.toString(s.counts[Series.CACHE_WRITE_TOKENS]));
         }
         header(out, "aegis_retries_total", "counter", "Upstream retries, failover to another target included.");
         for (Series s : all) {
-            line(out, "aegis_retries_total", s, null, Long.toString(s.retries));
+            line(out, "aegis_retries_total", s, null, Long.toString(s.counts[Series.RETRIES]));
         }
         header(out, "aegis_hedges_total", "counter", "Hedged requests, by the attempt that answered first.");
         for (Series s : all) {
-            line(out, "aegis_hedges_total", s, "winner=\"hedge\"", Long.toString(s.hedgesWon));
-            line(out, "aegis_hedges_total", s, "winner=\"first\"", Long.toString(s.hedges - s.hedgesWon));
+            line(out, "aegis_hedges_total", s, "winner=\"hedge\"", Long.toString(s.counts[Series.HEDGES_WON]));
+            line(out, "aegis_hedges_total", s, "winner=\"first\"", Long.toString(s.counts[Series.HEDGES] - s.counts[Series.HEDGES_WON]));
         }
         header(out, "aegis_circuit_open_total", "counter",
                 "Requests that met an open circuit: a target passed over, or the request refused.");
         for (Series s : all) {
-            line(out, "aegis_circuit_open_total", s, null, Long.toString(s.circuitOpen));
+            line(out, "aegis_circuit_open_total", s, null, Long.toString(s.counts[Series.CIRCUIT_OPEN]));
         }
         header(out, "aegis_pii_findings_total", "counter", "PII findings by type (counts only, never values).");
         for (Map.Entry<String, Long> entry : totals.piiFindings().entrySet()) {

@@ -15,19 +15,29 @@ final class Series {
     final byte[] tenantUtf8;
     final int providerOrdinal;
     final byte[] modelUtf8;
-    long requests;
-    long errors;
-    long denied;
-    long inputTokens;
-    long outputTokens;
-    long cacheReadTokens;
-    long cacheWriteTokens;
-    long costNanos;
+    /**
+     * The counters, indexed by the constants below; their order is the checkpoint's. Kept in one array
+     * so that a copy, a checkpoint write and its read each name no counter (a new one is a constant and
+     * a checkpoint version).
+     */
+    static final int REQUESTS = 0;
+    static final int ERRORS = 1;
+    static final int DENIED = 2;
+    static final int INPUT_TOKENS = 3;
+    static final int OUTPUT_TOKENS = 4;
+    static final int CACHE_READ_TOKENS = 5;
+    static final int CACHE_WRITE_TOKENS = 6;
+    static final int COST_NANOS = 7;
     /** Upstream retries (failover included), hedges sent, hedges that won, requests that met an open circuit. */
-    long retries;
-    long hedges;
-    long hedgesWon;
-    long circuitOpen;
+    static final int RETRIES = 8;
+    static final int HEDGES = 9;
+    static final int HEDGES_WON = 10;
+    static final int CIRCUIT_OPEN = 11;
+    static final int COUNTERS = 12;
+    /** How many counters checkpoints before version 4 held (no upstream ones). */
+    static final int COUNTERS_BEFORE_V4 = 8;
+
+    final long[] counts = new long[COUNTERS];
     final Histogram totalMicros;
     final Histogram overheadMicros;
 

@@ -48,27 +48,27 @@ final class Totals {
                     buffer.getStringWithoutLengthUtf8(e.effectiveModelOffset(), e.effectiveModelLength()));
             series.put(s);
         }
-        s.requests++;
+        s.counts[Series.REQUESTS]++;
         if (e.failed()) {
-            s.errors++;
+            s.counts[Series.ERRORS]++;
         }
         if (e.denied()) {
-            s.denied++;
+            s.counts[Series.DENIED]++;
         }
-        s.inputTokens += e.inputTokens();
-        s.outputTokens += e.outputTokens();
-        s.cacheReadTokens += e.cacheReadTokens();
-        s.cacheWriteTokens += e.cacheWriteTokens();
-        s.costNanos += e.costNanos();
-        s.retries += e.retries();
+        s.counts[Series.INPUT_TOKENS] += e.inputTokens();
+        s.counts[Series.OUTPUT_TOKENS] += e.outputTokens();
+        s.counts[Series.CACHE_READ_TOKENS] += e.cacheReadTokens();
+        s.counts[Series.CACHE_WRITE_TOKENS] += e.cacheWriteTokens();
+        s.counts[Series.COST_NANOS] += e.costNanos();
+        s.counts[Series.RETRIES] += e.retries();
         if (e.hedge() != TraceEvent.HEDGE_NONE) {
-            s.hedges++;
+            s.counts[Series.HEDGES]++;
             if (e.hedge() == TraceEvent.HEDGE_WON) {
-                s.hedgesWon++;
+                s.counts[Series.HEDGES_WON]++;
             }
         }
         if (e.circuit() == TraceEvent.CIRCUIT_OPEN) {
-            s.circuitOpen++;
+            s.counts[Series.CIRCUIT_OPEN]++;
         }
         s.totalMicros.recordValue(Math.min(Series.HIGHEST_MICROS, Math.max(0, e.totalNanos() / 1000)));
         s.overheadMicros.recordValue(Math.min(Series.HIGHEST_MICROS, Math.max(0, e.overheadNanos() / 1000)));
@@ -92,18 +92,7 @@ final class Totals {
         List<Series> copies = new ArrayList<>(series.size());
         for (Series s : series.values()) {
             Series copy = new Series(s.tenant, s.provider, s.model, null, null);
-            copy.requests = s.requests;
-            copy.errors = s.errors;
-            copy.denied = s.denied;
-            copy.inputTokens = s.inputTokens;
-            copy.outputTokens = s.outputTokens;
-            copy.cacheReadTokens = s.cacheReadTokens;
-            copy.cacheWriteTokens = s.cacheWriteTokens;
-            copy.costNanos = s.costNanos;
-            copy.retries = s.retries;
-            copy.hedges = s.hedges;
-            copy.hedgesWon = s.hedgesWon;
-            copy.circuitOpen = s.circuitOpen;
+            System.arraycopy(s.counts, 0, copy.counts, 0, Series.COUNTERS);
             copies.add(copy);
         }
         return copies;
@@ -133,8 +122,7 @@ final class Totals {
         out.writeInt(series.size());
         for (Series s : series.values()) {
             out.writeUTF(s.tenant + "\u0000" + s.provider + "\u0000" + s.model);
-            for (long value : new long[] {s.requests, s.errors, s.denied, s.inputTokens, s.outputTokens, s.cacheReadTokens,
-                s.cacheWriteTokens, s.costNanos, s.retries, s.hedges, s.hedgesWon, s.circuitOpen}) {
+            for (long value : s.counts) {
                 out.writeLong(value);
             }
             histogram(out, s.totalMicros);
@@ -158,25 +146,12 @@ final class Totals {
         for (int i = 0; i < count; i++) {
             String key = in.readUTF();
             String[] parts = key.split("\u0000", -1);
-            long[] values = new long[version >= 4 ? 12 : 8];
+            long[] values = new long[version >= 4 ? Series.COUNTERS : Series.COUNTERS_BEFORE_V4];
             for (int v = 0; v < values.length; v++) {
                 values[v] = in.readLong();
             }
             Series s = new Series(parts[0], parts[1], parts[2], histogram(in), histogram(in));
-            s.requests = values[0];
-            s.errors = values[1];
-            s.denied = values[2];
-            s.inputTokens = values[3];
-            s.outputTokens = values[4];
-            s.cacheReadTokens = values[5];
-            s.cacheWriteTokens = values[6];
-            s.costNanos = values[7];
-            if (version >= 4) {
-                s.retries = values[8];
-                s.hedges = values[9];
-                s.hedgesWon = values[10];
-                s.circuitOpen = values[11];
-            }
+            System.arraycopy(values, 0, s.counts, 0, values.length);
             totals.series.put(s);
         }
         readCounters(in, totals.piiFindings, version, false);

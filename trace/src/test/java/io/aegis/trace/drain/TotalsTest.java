@@ -201,8 +201,8 @@ class TotalsTest {
         Totals totals = Totals.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), 3);
         Series s = totals.series().get(0);
         assertEquals(java.util.List.of(2L, 1L, 100L, 40L, 990_000L, 0L, 0L, 0L),
-                java.util.List.of(s.requests, s.errors, s.inputTokens, s.outputTokens, s.costNanos, s.retries, s.hedges,
-                        s.circuitOpen));
+                java.util.List.of(s.counts[Series.REQUESTS], s.counts[Series.ERRORS], s.counts[Series.INPUT_TOKENS], s.counts[Series.OUTPUT_TOKENS], s.counts[Series.COST_NANOS], s.counts[Series.RETRIES], s.counts[Series.HEDGES],
+                        s.counts[Series.CIRCUIT_OPEN]));
         assertEquals(1, s.totalMicros.getTotalCount());
     }
 
@@ -223,9 +223,9 @@ class TotalsTest {
             for (var value : s.overheadMicros.recordedValues()) {
                 overheadMicros += value.getValueIteratedTo() * value.getCountAddedInThisIterationStep();
             }
-            out.put(s.tenant + "|" + s.provider + "|" + s.model, new long[] {s.requests, s.errors, s.denied, s.inputTokens,
-                s.outputTokens, s.cacheReadTokens, s.cacheWriteTokens, s.costNanos, overheadMicros, s.retries, s.hedges,
-                s.hedgesWon, s.circuitOpen});
+            out.put(s.tenant + "|" + s.provider + "|" + s.model, new long[] {s.counts[Series.REQUESTS], s.counts[Series.ERRORS], s.counts[Series.DENIED], s.counts[Series.INPUT_TOKENS],
+                s.counts[Series.OUTPUT_TOKENS], s.counts[Series.CACHE_READ_TOKENS], s.counts[Series.CACHE_WRITE_TOKENS], s.counts[Series.COST_NANOS], overheadMicros, s.counts[Series.RETRIES], s.counts[Series.HEDGES],
+                s.counts[Series.HEDGES_WON], s.counts[Series.CIRCUIT_OPEN]});
         }
         return new Summary(out);
     }
