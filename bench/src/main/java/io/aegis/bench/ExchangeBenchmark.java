@@ -1,13 +1,12 @@
 package io.aegis.bench;
 
 import io.aegis.gateway.GatewayRuntime;
-import io.aegis.gateway.auth.KeyDigest;
+import io.aegis.wire.KeyDigest;
 import io.aegis.gateway.config.AegisConfig;
 import io.aegis.gateway.config.ConfigLoader;
-import io.aegis.gateway.config.ListenAddress;
-import io.aegis.gateway.mock.FaultPlan;
-import io.aegis.gateway.mock.MockOptions;
-import io.aegis.gateway.mock.MockUpstream;
+import io.aegis.mock.FaultPlan;
+import io.aegis.mock.MockOptions;
+import io.aegis.mock.MockUpstream;
 import io.aegis.gateway.proxy.ExchangeListener;
 import io.aegis.natives.NetworkTransport;
 import io.aegis.natives.NetworkTransports;
@@ -94,7 +93,7 @@ public class ExchangeBenchmark {
         dir = Files.createTempDirectory("aegis-exchange-bench");
         NetworkTransport transport = NetworkTransports.select("auto");
         loops = transport.newEventLoopGroup(1, "bench-client-mock");
-        mock = MockUpstream.start(transport, loops, false, new ListenAddress("127.0.0.1", 0),
+        mock = MockUpstream.start(transport, loops, false, new InetSocketAddress("127.0.0.1", 0),
                 new MockOptions(0, 0, MockOptions.DEFAULT_RETRY_AFTER_MS, FaultPlan.none()));
         Path home = Path.of(System.getProperty("aegis.home", ".")).toAbsolutePath().normalize();
         AegisConfig config = ConfigLoader.load(config(home), home, name -> null);

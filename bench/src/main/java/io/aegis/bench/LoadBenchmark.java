@@ -1,11 +1,10 @@
 package io.aegis.bench;
 
-import io.aegis.gateway.auth.KeyDigest;
+import io.aegis.wire.KeyDigest;
 import io.aegis.gateway.config.ConfigLoader;
-import io.aegis.gateway.config.ListenAddress;
-import io.aegis.gateway.mock.FaultPlan;
-import io.aegis.gateway.mock.MockOptions;
-import io.aegis.gateway.mock.MockUpstream;
+import io.aegis.mock.FaultPlan;
+import io.aegis.mock.MockOptions;
+import io.aegis.mock.MockUpstream;
 import io.aegis.natives.NetworkTransport;
 import io.aegis.natives.NetworkTransports;
 import io.netty.buffer.ByteBuf;
@@ -13,6 +12,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,9 +51,9 @@ public final class LoadBenchmark {
         EventLoopGroup clientLoop = transport.newEventLoopGroup(1, "bench-client");
         MockOptions mockOptions = new MockOptions(options.mockLatencyMs, 0, MockOptions.DEFAULT_RETRY_AFTER_MS,
                 FaultPlan.none());
-        MockUpstream mock = MockUpstream.start(transport, mockLoops, false, new ListenAddress("127.0.0.1", 0), mockOptions);
+        MockUpstream mock = MockUpstream.start(transport, mockLoops, false, new InetSocketAddress("127.0.0.1", 0), mockOptions);
         // The failover target: configured, healthy, and idle unless the first one fails.
-        MockUpstream failover = MockUpstream.start(transport, mockLoops, false, new ListenAddress("127.0.0.1", 0),
+        MockUpstream failover = MockUpstream.start(transport, mockLoops, false, new InetSocketAddress("127.0.0.1", 0),
                 mockOptions);
         Path dir = Files.createTempDirectory("aegis-bench");
         Path home = Path.of(System.getProperty("aegis.home", ".")).toAbsolutePath().normalize();

@@ -18,7 +18,7 @@ import com.gliwka.hyperscan.jni.match_event_handler;
 import io.aegis.gateway.request.MessageText;
 import io.aegis.gateway.request.RequestBodyParser;
 import io.aegis.gateway.request.RequestFacts;
-import io.aegis.gateway.route.Operation;
+import io.aegis.wire.Operation;
 import io.aegis.pii.CatalogueReader;
 import io.aegis.pii.Findings;
 import io.aegis.pii.PiiCatalogue;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.aegis.gateway.request.RequestBodyParser;
 import io.aegis.gateway.request.RequestFacts;
-import io.aegis.gateway.route.Operation;
+import io.aegis.wire.Operation;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;

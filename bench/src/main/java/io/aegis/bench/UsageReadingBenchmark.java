@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
-import io.aegis.gateway.route.Provider;
+import io.aegis.wire.Provider;
 import io.aegis.gateway.usage.ResponseUsageReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -1,8 +1,6 @@
 package io.aegis.control;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.HexFormat;
+import io.aegis.wire.KeyDigest;
 
 /**
  * A newly issued virtual key: {@code aeg-} and 32 random bytes in base 62. Only its SHA-256 is
@@ -20,16 +18,12 @@ public record VirtualKey(String key, String sha256Hex, String id) {
     }
 
     public static String sha256Hex(String key) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return KeyDigest.hex(KeyDigest.current().sha256(key));
     }
 
     /** The id of a key given by its hex hash (the gateway shows the same in traces). */
     public static String idOf(String sha256Hex) {
-        return sha256Hex.substring(0, 12);
+        return KeyDigest.keyIdFromHex(sha256Hex);
     }
 
     @Override

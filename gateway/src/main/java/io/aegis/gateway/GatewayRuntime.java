@@ -1,10 +1,6 @@
 package io.aegis.gateway;
 
 import io.aegis.gateway.config.AegisConfig;
-import io.aegis.gateway.config.MockUpstreamSettings;
-import io.aegis.gateway.mock.FaultPlan;
-import io.aegis.gateway.mock.MockOptions;
-import io.aegis.gateway.mock.MockUpstream;
 import io.aegis.gateway.proxy.ExchangeListener;
 import io.aegis.gateway.proxy.GatewayServer;
 import io.aegis.natives.NetworkTransport;
@@ -44,12 +40,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLException;
 
-/** A running gateway: its event loops, the optional in-process mock upstream and the listener. */
+/** A running gateway: its event loops, the listener and the services every exchange uses. */
 public final class GatewayRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayRuntime.class);
 
     private final EventLoopGroup group;
-    private final MockUpstream mock;
     private final GatewayServer server;
     private final NetworkTransport transport;
     private final PiiInspector pii;
@@ -60,7 +55,7 @@ public final class GatewayRuntime implements AutoCloseable {
     private final TraceWriter trace;
     private final LiveMetrics metrics;
 
-    private GatewayRuntime(EventLoopGroup group, MockUpstream mock, GatewayServer server,
+    private GatewayRuntime(EventLoopGroup group, GatewayServer server,
                            NetworkTransport transport, PiiInspector pii, ActiveRules rules, CostControls costs,
                            SpendSnapshots spend, java.nio.file.Path dataDir, TraceWriter trace, LiveMetrics metrics) {
         this.metrics = metrics;
@@ -71,7 +66,6 @@ public final class GatewayRuntime implements AutoCloseable {
         this.costs = costs;
         this.spend = spend;
         this.group = group;
-        this.mock = mock;
         this.server = server;
         this.transport = transport;
     }
@@ -106,24 +100,14 @@ public final class GatewayRuntime implements AutoCloseable {
         int loops = config.gateway().eventLoops() > 0
                 ? config.gateway().eventLoops() : Runtime.getRuntime().availableProcessors();
         EventLoopGroup group = transport.newEventLoopGroup(loops, "aegis-io");
-        MockUpstream mock = null;
         try {
-            MockUpstreamSettings mockSettings = config.mockUpstream();
-            if (mockSettings != null) {
-                MockOptions options = new MockOptions(mockSettings.latencyMs(), mockSettings.chunkDelayMs(),
-                        MockOptions.DEFAULT_RETRY_AFTER_MS, FaultPlan.parse(mockSettings.faults(), 1));
-                mock = MockUpstream.start(transport, group, false, mockSettings.listen(), options);
-            }
             LiveMetrics metrics = new LiveMetrics(pii.catalogue());
             GatewayServer server = GatewayServer.start(config, transport, group, listener, pii, rules, costs, trace,
                     metrics);
             metrics.sources(server::openConnections, trace::dropped);
-            return new GatewayRuntime(group, mock, server, transport, pii, rules, costs, spend, config.dataDir(), trace,
+            return new GatewayRuntime(group, server, transport, pii, rules, costs, spend, config.dataDir(), trace,
                     metrics);
         } catch (InterruptedException | SSLException | RuntimeException e) {
-            if (mock != null) {
-                mock.close();
-            }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             pii.close();
             spend.close();
@@ -237,11 +221,6 @@ public final class GatewayRuntime implements AutoCloseable {
         return server;
     }
 
-    /** The in-process mock upstream, or {@code null}. */
-    public MockUpstream mock() {
-        return mock;
-    }
-
     public NetworkTransport transport() {
         return transport;
     }
@@ -249,9 +228,6 @@ public final class GatewayRuntime implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-        if (mock != null) {
-            mock.close();
-        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         // After the event loops: every exchange has settled, so the last snapshot is complete.
         spend.close();

@@ -1,5 +1,6 @@
 package io.aegis.gateway.auth;
 
+import io.aegis.wire.KeyDigest;
 import io.aegis.gateway.config.AuthMode;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;

@@ -1,5 +1,6 @@
 package io.aegis.gateway.auth;
 
+import io.aegis.wire.KeyDigest;
 import java.util.Arrays;
 import java.util.Map;
 

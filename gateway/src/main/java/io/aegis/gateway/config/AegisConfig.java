@@ -1,6 +1,6 @@
 package io.aegis.gateway.config;
 
-import io.aegis.gateway.route.Provider;
+import io.aegis.wire.Provider;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.aegis.gateway.config;
 
-import io.aegis.gateway.route.Provider;
+import io.aegis.wire.Provider;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;

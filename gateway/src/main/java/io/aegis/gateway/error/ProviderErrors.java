@@ -2,7 +2,7 @@ package io.aegis.gateway.error;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.aegis.gateway.route.Provider;
+import io.aegis.wire.Provider;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;

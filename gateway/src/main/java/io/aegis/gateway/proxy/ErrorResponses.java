@@ -2,7 +2,7 @@ package io.aegis.gateway.proxy;
 
 import io.aegis.gateway.error.GatewayError;
 import io.aegis.gateway.error.ProviderErrors;
-import io.aegis.gateway.route.Provider;
+import io.aegis.wire.Provider;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;

@@ -12,7 +12,7 @@ import io.aegis.gateway.cost.TenantCost;
 import io.aegis.gateway.error.GatewayError;
 import io.aegis.gateway.error.ProviderErrors;
 import io.aegis.gateway.pii.PiiInspector;
-import io.aegis.gateway.route.Provider;
+import io.aegis.wire.Provider;
 import io.aegis.gateway.rules.ActiveRules;
 import io.aegis.gateway.upstream.MalformedUpstreamResponse;
 import io.aegis.gateway.config.HedgeSettings;

@@ -1,6 +1,6 @@
 package io.aegis.gateway.proxy;
 
-import io.aegis.gateway.route.Provider;
+import io.aegis.wire.Provider;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;

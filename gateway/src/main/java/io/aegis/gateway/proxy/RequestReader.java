@@ -2,7 +2,7 @@ package io.aegis.gateway.proxy;
 
 import io.aegis.gateway.auth.CallerKeySource;
 import io.aegis.gateway.error.GatewayError;
-import io.aegis.gateway.route.RouteResolver;
+import io.aegis.wire.RouteResolver;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -19,7 +19,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
-import io.aegis.gateway.route.Provider;
+import io.aegis.wire.Provider;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;

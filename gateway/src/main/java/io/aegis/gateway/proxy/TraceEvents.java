@@ -1,6 +1,6 @@
 package io.aegis.gateway.proxy;
 
-import io.aegis.gateway.route.Provider;
+import io.aegis.wire.Provider;
 import io.aegis.gateway.usage.Usage;
 import io.aegis.pii.PiiCatalogue;
 import io.aegis.rules.ActionKind;

@@ -1,7 +1,7 @@
 package io.aegis.gateway.request;
 
-import io.aegis.gateway.route.Operation;
-import io.aegis.gateway.route.Provider;
+import io.aegis.wire.Operation;
+import io.aegis.wire.Provider;
 import java.util.Arrays;
 
 /**

@@ -3,7 +3,7 @@ package io.aegis.gateway.upstream;
 import io.aegis.gateway.config.ProviderSettings;
 import io.aegis.gateway.config.RouteSettings;
 import io.aegis.gateway.resilience.RetryBudget;
-import io.aegis.gateway.route.Provider;
+import io.aegis.wire.Provider;
 import java.util.List;
 
 /**

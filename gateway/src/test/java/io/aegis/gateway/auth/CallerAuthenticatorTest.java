@@ -1,5 +1,6 @@
 package io.aegis.gateway.auth;
 
+import io.aegis.wire.KeyDigest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

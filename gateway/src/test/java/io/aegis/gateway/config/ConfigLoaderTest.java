@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.aegis.gateway.route.Provider;
+import io.aegis.wire.Provider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

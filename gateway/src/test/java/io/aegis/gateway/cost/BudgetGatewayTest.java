@@ -161,8 +161,8 @@ class BudgetGatewayTest {
 
     @Test
     void budgetsPerModelAndPerKeyHoldOnlyTheirOwnRequests() throws Exception {
-        String keyId = io.aegis.gateway.auth.KeyDigest.keyId(
-                io.aegis.gateway.auth.KeyDigest.current().sha256(TestGateway.ACME_KEY).clone());
+        String keyId = io.aegis.wire.KeyDigest.keyId(
+                io.aegis.wire.KeyDigest.current().sha256(TestGateway.ACME_KEY).clone());
         // Opus 4.1 with max_tokens 20: each worst case is ~6.9M nano-dollars (body bytes at the 1-hour
         // cache-write rate 30,000, plus 20 × 75,000); each settles to 10 × 15,000 + 20 × 75,000 = 1.65M.
         String opus = "{\"model\":\"claude-opus-4-1-20250805\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\","

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.aegis.gateway.auth.CallerAuthenticator;
-import io.aegis.gateway.auth.KeyDigest;
+import io.aegis.wire.KeyDigest;
 import io.aegis.gateway.auth.VirtualKeyTable;
 import io.aegis.gateway.config.AuthMode;
 import io.aegis.gateway.request.RequestBodyParser;

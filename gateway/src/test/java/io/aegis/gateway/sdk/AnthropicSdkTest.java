@@ -14,7 +14,7 @@ import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import io.aegis.gateway.proxy.Exchange;
-import io.aegis.gateway.route.Provider;
+import io.aegis.wire.Provider;
 import io.aegis.gateway.testing.TestGateway;
 import java.time.Duration;
 import java.util.ArrayList;

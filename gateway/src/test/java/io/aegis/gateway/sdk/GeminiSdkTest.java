@@ -13,7 +13,7 @@ import com.google.genai.types.GenerateContentResponseUsageMetadata;
 import com.google.genai.types.HttpOptions;
 import com.google.genai.types.Part;
 import com.google.genai.types.ThinkingConfig;
-import io.aegis.gateway.route.Provider;
+import io.aegis.wire.Provider;
 import io.aegis.gateway.testing.TestGateway;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;

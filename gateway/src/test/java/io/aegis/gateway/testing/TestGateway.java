@@ -1,15 +1,15 @@
 package io.aegis.gateway.testing;
 
 import io.aegis.gateway.GatewayRuntime;
-import io.aegis.gateway.auth.KeyDigest;
+import io.aegis.wire.KeyDigest;
 import io.aegis.gateway.config.AegisConfig;
 import io.aegis.gateway.config.ConfigLoader;
-import io.aegis.gateway.config.ListenAddress;
-import io.aegis.gateway.mock.MockOptions;
-import io.aegis.gateway.mock.MockUpstream;
+import io.aegis.mock.MockOptions;
+import io.aegis.mock.MockUpstream;
 import io.aegis.gateway.proxy.Exchange;
-import io.aegis.gateway.route.Provider;
+import io.aegis.wire.Provider;
 import io.aegis.natives.NetworkTransports;
+import java.net.InetSocketAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -279,7 +279,7 @@ public final class TestGateway implements AutoCloseable {
         public TestGateway start() {
             MockUpstream mock = null;
             try {
-                mock = MockUpstream.start(NetworkTransports.select(transport), new ListenAddress("127.0.0.1", 0),
+                mock = MockUpstream.start(NetworkTransports.select(transport), new InetSocketAddress("127.0.0.1", 0),
                         mockOptions, 1);
                 Path dir = Files.createTempDirectory("aegis-test");
                 Path file = dir.resolve("aegis.yaml");

@@ -4,15 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.aegis.gateway.config.ListenAddress;
-import io.aegis.gateway.mock.MockOptions;
-import io.aegis.gateway.mock.MockUpstream;
+import io.aegis.mock.MockOptions;
+import io.aegis.mock.MockUpstream;
 import io.aegis.gateway.proxy.Exchange;
 import io.aegis.gateway.testing.RawHttp;
 import io.aegis.gateway.testing.TestGateway;
 import io.aegis.natives.NetworkTransports;
 import io.aegis.trace.TraceEvent;
 import io.aegis.trace.TraceReader;
+import java.net.InetSocketAddress;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -151,7 +151,7 @@ class ResilienceFaultSuiteTest {
 
             // The upstream comes back; once open_ms has passed, one probe goes through and closes the circuit.
             try (MockUpstream revived = MockUpstream.start(NetworkTransports.select("auto"),
-                    new ListenAddress("127.0.0.1", port), MockOptions.defaults(), 1)) {
+                    new InetSocketAddress("127.0.0.1", port), MockOptions.defaults(), 1)) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 TestGateway.Completed probe;
                 while (true) {
@@ -230,7 +230,7 @@ class ResilienceFaultSuiteTest {
             closed = probe.getLocalPort();
         }
         try (MockUpstream second = MockUpstream.start(NetworkTransports.select("auto"),
-                new ListenAddress("127.0.0.1", 0), MockOptions.defaults(), 1);
+                new InetSocketAddress("127.0.0.1", 0), MockOptions.defaults(), 1);
              TestGateway gateway = TestGateway.builder().anthropicBaseUrl("http://127.0.0.1:" + closed)
                      .providerExtra("retries: { max_attempts: 2, initial_backoff_ms: 10 }\n"
                              + "failover: [ { base_url: \"" + second.baseUrl() + "\", api_keys_env: [SECOND_REGION_KEY] } ]")
@@ -316,9 +316,9 @@ class ResilienceFaultSuiteTest {
     @Test
     void aHedgeToTheFasterTargetWinsTheSlowerIsCancelledAndOneAnswerIsBilled() throws Exception {
         Path queue = dir.resolve("trace");
-        try (MockUpstream slow = MockUpstream.start(NetworkTransports.select("auto"), new ListenAddress("127.0.0.1", 0),
-                new MockOptions(3_000, 0, MockOptions.DEFAULT_RETRY_AFTER_MS, io.aegis.gateway.mock.FaultPlan.none()), 1);
-             MockUpstream fast = MockUpstream.start(NetworkTransports.select("auto"), new ListenAddress("127.0.0.1", 0),
+        try (MockUpstream slow = MockUpstream.start(NetworkTransports.select("auto"), new InetSocketAddress("127.0.0.1", 0),
+                new MockOptions(3_000, 0, MockOptions.DEFAULT_RETRY_AFTER_MS, io.aegis.mock.FaultPlan.none()), 1);
+             MockUpstream fast = MockUpstream.start(NetworkTransports.select("auto"), new InetSocketAddress("127.0.0.1", 0),
                      MockOptions.defaults(), 1);
              TestGateway gateway = TestGateway.builder().anthropicBaseUrl(slow.baseUrl())
                      .providerExtra("failover: [\"" + fast.baseUrl() + "\"]\n"

@@ -3,9 +3,8 @@ package io.aegis.gateway.upstream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.aegis.gateway.config.ListenAddress;
-import io.aegis.gateway.mock.MockOptions;
-import io.aegis.gateway.mock.MockUpstream;
+import io.aegis.mock.MockOptions;
+import io.aegis.mock.MockUpstream;
 import io.aegis.gateway.testing.RawHttp;
 import io.aegis.gateway.testing.TestGateway;
 import io.aegis.natives.NetworkTransport;
@@ -15,6 +14,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
+import java.net.InetSocketAddress;
 import java.io.File;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -49,7 +49,7 @@ class UpstreamTlsTest {
         SslContext serverTls = SslContextBuilder.forServer(server.toKeyManagerFactory()).build();
         NetworkTransport transport = NetworkTransports.select("auto");
         group = transport.newEventLoopGroup(1, "tls-mock");
-        httpsMock = MockUpstream.start(transport, group, false, new ListenAddress("127.0.0.1", 0),
+        httpsMock = MockUpstream.start(transport, group, false, new InetSocketAddress("127.0.0.1", 0),
                 MockOptions.defaults(), serverTls);
     }
 

@@ -1,0 +1,92 @@
+package io.aegis.wire;
+
+/**
+ * Where one request goes: provider, operation, the path to send upstream and the query string.
+ * One instance lives per client connection and is refilled for each request.
+ */
+public final class Route {
+    private Provider provider;
+    private Operation operation;
+    private String pathModel;
+    private String upstreamPath;
+    private String query;
+    private boolean wantsSse;
+
+    void set(Operation operation, String pathModel, String upstreamPath, String query) {
+        this.operation = operation;
+        this.provider = operation.provider();
+        this.pathModel = pathModel;
+        this.upstreamPath = upstreamPath;
+        this.query = query;
+        this.wantsSse = query != null && hasParam(query, "alt", "sse");
+    }
+
+    /** Marks the route unresolved, answering in {@code likelyProvider}'s error shape. */
+    public void clear(Provider likelyProvider) {
+        this.operation = null;
+        this.provider = likelyProvider;
+        this.pathModel = null;
+        this.upstreamPath = null;
+        this.query = null;
+        this.wantsSse = false;
+    }
+
+    /** The provider; for an unresolved path, the provider whose error shape fits the path best. */
+    public Provider provider() {
+        return provider;
+    }
+
+    /** The operation, or {@code null} when the path was not resolved. */
+    public Operation operation() {
+        return operation;
+    }
+
+    /** Sends a path-model request (Gemini) to {@code model} instead: the upstream path names it. */
+    public void routeToModel(String model) {
+        int at = upstreamPath.indexOf("/models/" + pathModel + ":");
+        if (at >= 0) {
+            int from = at + "/models/".length();
+            upstreamPath = upstreamPath.substring(0, from) + model + upstreamPath.substring(from + pathModel.length());
+            pathModel = model;
+        }
+    }
+
+    /** The model named in the path (Gemini), or {@code null}. */
+    public String pathModel() {
+        return pathModel;
+    }
+
+    /** The provider path without any Aegis prefix and without the query, e.g. {@code /v1/messages}. */
+    public String upstreamPath() {
+        return upstreamPath;
+    }
+
+    /** The raw query string without {@code ?}, or {@code null}. */
+    public String query() {
+        return query;
+    }
+
+    /** True when the caller asked Gemini for server-sent events ({@code alt=sse}). */
+    public boolean wantsSse() {
+        return wantsSse;
+    }
+
+    static boolean hasParam(String query, String name, String value) {
+        int from = 0;
+        while (from <= query.length()) {
+            int amp = query.indexOf('&', from);
+            int end = amp < 0 ? query.length() : amp;
+            int eq = query.indexOf('=', from);
+            if (eq > from && eq < end
+                    && query.regionMatches(from, name, 0, name.length()) && eq - from == name.length()
+                    && query.regionMatches(eq + 1, value, 0, value.length()) && end - eq - 1 == value.length()) {
+                return true;
+            }
+            if (amp < 0) {
+                return false;
+            }
+            from = amp + 1;
+        }
+        return false;
+    }
+}
