@@ -14,8 +14,6 @@ public final class TraceEvent {
 
     public enum Provider { ANTHROPIC, GEMINI }
 
-    public enum Outcome { COMPLETED, REJECTED, UPSTREAM_FAILED, CLIENT_CLOSED }
-
     /** Wall-clock time the request was accepted, epoch nanoseconds. */
     public long timestampNanos;
     public final StringBuilder traceId = new StringBuilder(32);

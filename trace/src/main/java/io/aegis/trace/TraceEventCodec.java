@@ -97,7 +97,7 @@ final class TraceEventCodec {
         e.status = in.getShort();
         e.denied = in.getBoolean();
         in.getText(e.rule);
-        e.outcome = TraceEvent.Outcome.values()[in.getByte()];
+        e.outcome = Outcome.values()[in.getByte()];
         in.getText(e.error);
         e.inputTokens = in.getLong();
         e.outputTokens = in.getLong();

@@ -1,5 +1,6 @@
 package io.aegis.gateway.metrics;
 
+import io.aegis.gateway.error.ErrorClass;
 import io.aegis.pii.PiiCatalogue;
 import java.util.Map;
 import java.util.TreeMap;
@@ -76,15 +77,15 @@ public final class LiveMetrics {
      * @param decidingRule  the rule id that decided, or {@code null}
      * @param denied        whether the request was denied
      */
-    public void request(int status, boolean failed, String errorClass, long overheadNanos, String decidingRule,
+    public void request(int status, boolean failed, ErrorClass errorClass, long overheadNanos, String decidingRule,
             boolean denied) {
         byStatusClass[Math.max(0, Math.min(5, status / 100))].increment();
         if (failed) {
             errors.increment();
         }
-        if ("budget_exhausted".equals(errorClass)) {
+        if (errorClass == ErrorClass.BUDGET_EXHAUSTED) {
             budgetRefusals.increment();
-        } else if ("rate_limited".equals(errorClass)) {
+        } else if (errorClass == ErrorClass.RATE_LIMITED) {
             rateRefusals.increment();
         }
         int bucket = 0;

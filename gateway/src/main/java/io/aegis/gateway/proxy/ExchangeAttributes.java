@@ -9,7 +9,7 @@ import io.aegis.rules.RequestView;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One connection's exchange as rule attributes (SPEC §5). Everything is read from state the
+ * One connection's exchange as rule attributes (the README's Rules section). Everything is read from state the
  * exchange already holds; only {@code prompt.matches} decodes the message text to a string, and
  * only for rule sets that use it, once per request.
  */
@@ -118,7 +118,7 @@ final class ExchangeAttributes implements RequestView {
 
     @Override
     public int piiCount(int piiType) {
-        return exchange.piiFindings.count(piiType);
+        return exchange.policy.piiFindings.count(piiType);
     }
 
     @Override
@@ -130,7 +130,7 @@ final class ExchangeAttributes implements RequestView {
                 promptMatches = new boolean[count];
             }
             String text = exchange.facts.textSpanCount() == 0 ? ""
-                    : new String(exchange.messageText.bytes(), 0, exchange.messageText.length(), StandardCharsets.UTF_8);
+                    : new String(exchange.policy.messageText.bytes(), 0, exchange.policy.messageText.length(), StandardCharsets.UTF_8);
             for (int i = 0; i < count; i++) {
                 promptMatches[i] = version.promptPatterns()[i].matcher(text).find();
             }

@@ -82,7 +82,8 @@ public final class GatewayServer implements AutoCloseable {
                 rules,
                 costs,
                 trace,
-                metrics);
+                metrics,
+                NanoClock.SYSTEM);
         FrontendInitializer frontend = new FrontendInitializer(context, config.gateway().maxHeaderBytes());
         Channel channel = new ServerBootstrap()
                 .group(group)

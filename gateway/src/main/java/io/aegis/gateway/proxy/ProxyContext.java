@@ -20,6 +20,7 @@ import io.aegis.gateway.upstream.UpstreamConnections;
  * @param costs           pricing, budgets and per-minute limits
  * @param trace           where each finished request's trace event is appended, or {@code null}
  * @param metrics         live counters for the control API's {@code /metrics}, or {@code null}
+ * @param clock           the time exchanges read and their timers run on ({@link NanoClock#SYSTEM})
  */
 public record ProxyContext(
         CallerAuthenticator authenticator,
@@ -34,7 +35,8 @@ public record ProxyContext(
         io.aegis.gateway.rules.ActiveRules rules,
         io.aegis.gateway.cost.CostControls costs,
         io.aegis.trace.TraceWriter trace,
-        io.aegis.gateway.metrics.LiveMetrics metrics) {
+        io.aegis.gateway.metrics.LiveMetrics metrics,
+        NanoClock clock) {
 
     /** The shutdown signal every connection reads: once set, no connection is kept alive. */
     public static final class Drain {

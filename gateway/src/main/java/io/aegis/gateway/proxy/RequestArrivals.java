@@ -17,7 +17,7 @@ final class RequestArrivals extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        reader.bytesArrived(System.nanoTime());
+        reader.bytesArrived();
         ctx.fireChannelRead(msg);
     }
 }

@@ -1,7 +1,10 @@
 package io.aegis.gateway.proxy;
 
 import io.aegis.gateway.auth.CallerKeySource;
+import io.aegis.gateway.config.AuthMode;
+import io.aegis.gateway.error.ErrorClass;
 import io.aegis.gateway.error.GatewayError;
+import io.aegis.gateway.upstream.ProviderUpstream;
 import io.aegis.wire.RouteResolver;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -25,10 +28,12 @@ import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reads one request: checks the head (decoding, route, method, caller key, declared length), then
- * gathers the body up to {@code max_request_bytes}, and passes the {@link Exchange} on when the
- * request is complete, refused or not. Reads are explicit (AUTO_READ is off): while an exchange is
- * in flight, input of a pipelined next request is held here, and reading stops until it is served.
+ * The first stage: reads one request. Checks the head (decoding, route, method, caller key, declared
+ * length), gathers the body up to {@code max_request_bytes}, parses it into the exchange's facts and
+ * checks that its provider is configured with a key; then passes the {@link Exchange} on, with a
+ * {@link Refusal} set when any check said no. Reads are explicit (AUTO_READ is off): while an
+ * exchange is in flight, input of a pipelined next request is held here, and reading stops until it
+ * is served.
  */
 final class RequestReader extends ChannelInboundHandlerAdapter {
     private static final AsciiString ALLOW_POST = AsciiString.cached("POST");
@@ -59,7 +64,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        idleSinceNs = System.nanoTime();
+        idleSinceNs = context.clock().nanoTime();
         long periodNs = Math.max(TimeUnit.MILLISECONDS.toNanos(50),
                 Math.min(context.requestTimeoutNs(), context.keepAliveTimeoutNs()) / 4);
         clientClock = ctx.executor().scheduleAtFixedRate(this::checkClientTimeouts, periodNs, periodNs,
@@ -69,9 +74,9 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
     }
 
     /** Raw bytes arrived (called from before the decoder). */
-    void bytesArrived(long nowNs) {
+    void bytesArrived() {
         if (requestStartNs == 0 && !exchange.inFlight) {
-            requestStartNs = nowNs;
+            requestStartNs = context.clock().nanoTime();
         }
     }
 
@@ -84,7 +89,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
         if (exchange.inFlight || discarding || !ctx.channel().isActive()) {
             return;
         }
-        long now = System.nanoTime();
+        long now = context.clock().nanoTime();
         if (context.drain().draining() && requestStartNs == 0 && held.isEmpty()) {
             ctx.close();
             return;
@@ -98,7 +103,8 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
                     exchange.route.clear(Provider.ANTHROPIC);
                     reading = true;
                 }
-                refuseAndClose(ctx, GatewayError.REQUEST_TIMEOUT, "the request did not arrive within "
+                refuseAndClose(ctx, GatewayError.REQUEST_TIMEOUT, ErrorClass.REQUEST_TIMEOUT,
+                        "the request did not arrive within "
                         + TimeUnit.NANOSECONDS.toMillis(context.requestTimeoutNs()) + " ms");
             }
         } else if (held.isEmpty() && now - idleSinceNs >= context.keepAliveTimeoutNs()) {
@@ -160,7 +166,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
 
     /** Called when the previous exchange has finished and the connection stays open. */
     void resume() {
-        idleSinceNs = System.nanoTime();
+        idleSinceNs = context.clock().nanoTime();
         requestStartNs = held.isEmpty() ? 0 : idleSinceNs;
         while (!held.isEmpty() && !exchange.inFlight && !discarding) {
             handle(ctx, held.pollFirst());
@@ -186,7 +192,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
     }
 
     private void head(ChannelHandlerContext ctx, HttpRequest request) {
-        exchange.begin(System.nanoTime(), request.protocolVersion(), HttpUtil.isKeepAlive(request));
+        exchange.begin(context.clock().nanoTime(), request.protocolVersion(), HttpUtil.isKeepAlive(request));
         reading = true;
         exchange.requestHeaders = request.headers();
         exchange.trace.begin(request.headers().get("traceparent"));
@@ -194,29 +200,30 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
         DecoderResult decoded = request.decoderResult();
         RouteResolver.Outcome outcome = RouteResolver.resolve(request.method(), request.uri(), exchange.route);
         if (decoded.isFailure()) {
-            refuseAndClose(ctx, decoderError(decoded.cause()), decoderMessage(decoded.cause()));
+            Throwable cause = decoded.cause();
+            refuseAndClose(ctx, decoderError(cause), decoderErrorClass(cause), decoderMessage(cause));
             return;
         }
         if (outcome == RouteResolver.Outcome.NOT_FOUND) {
-            exchange.reject(GatewayError.NOT_FOUND, "no such endpoint: " + request.method() + " "
-                    + pathOnly(request.uri()));
+            exchange.refuse(GatewayError.NOT_FOUND, "no such endpoint: " + request.method() + " "
+                    + pathOnly(request.uri()), ErrorClass.NOT_FOUND);
         } else if (outcome == RouteResolver.Outcome.METHOD_NOT_ALLOWED) {
-            exchange.reject(GatewayError.METHOD_NOT_ALLOWED, request.method() + " is not allowed here; use POST");
-            exchange.allowHeader = ALLOW_POST;
+            exchange.refuse(GatewayError.METHOD_NOT_ALLOWED, request.method() + " is not allowed here; use POST",
+                    ErrorClass.METHOD_NOT_ALLOWED).allow(ALLOW_POST);
         } else if (!context.authenticator().authenticate(request.headers(), exchange.route.query(), exchange.caller)) {
-            exchange.reject(GatewayError.UNAUTHENTICATED, exchange.caller.source() == CallerKeySource.NONE
+            exchange.refuse(GatewayError.UNAUTHENTICATED, exchange.caller.source() == CallerKeySource.NONE
                     ? "no API key: send it in x-api-key, Authorization: Bearer, x-goog-api-key or ?key="
-                    : "the API key is not valid for this gateway");
+                    : "the API key is not valid for this gateway", ErrorClass.UNAUTHENTICATED);
         }
 
         long declared = HttpUtil.getContentLength(request, -1L);
         if (declared > context.maxRequestBytes()) {
-            refuseAndClose(ctx, GatewayError.TOO_LARGE, "request body of " + declared
+            refuseAndClose(ctx, GatewayError.TOO_LARGE, ErrorClass.TOO_LARGE, "request body of " + declared
                     + " bytes is over the limit of " + context.maxRequestBytes() + " bytes");
             return;
         }
         if (HttpUtil.is100ContinueExpected(request)) {
-            if (exchange.rejection != null) {
+            if (exchange.refusal() != null) {
                 // The caller has not sent the body; refusing now and closing spares it the upload.
                 exchange.keepAlive = false;
                 discarding = true;
@@ -225,7 +232,7 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
             }
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
-        if (exchange.rejection == null) {
+        if (exchange.refusal() == null) {
             int initial = (int) Math.min(declared >= 0 ? declared : 8192, context.maxRequestBytes());
             exchange.body = ctx.alloc().heapBuffer(Math.max(initial, 256), context.maxRequestBytes());
         }
@@ -240,8 +247,8 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
             if (body != null) {
                 ByteBuf chunk = content.content();
                 if (body.readableBytes() + chunk.readableBytes() > context.maxRequestBytes()) {
-                    refuseAndClose(ctx, GatewayError.TOO_LARGE, "request body is over the limit of "
-                            + context.maxRequestBytes() + " bytes");
+                    refuseAndClose(ctx, GatewayError.TOO_LARGE, ErrorClass.TOO_LARGE,
+                            "request body is over the limit of " + context.maxRequestBytes() + " bytes");
                     return;
                 }
                 body.writeBytes(chunk);
@@ -255,9 +262,8 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
     }
 
     /** Refuses the request and closes the connection once the error is written. */
-    private void refuseAndClose(ChannelHandlerContext ctx, GatewayError error, String message) {
-        exchange.rejection = null;
-        exchange.reject(error, message);
+    private void refuseAndClose(ChannelHandlerContext ctx, GatewayError error, ErrorClass errorClass, String message) {
+        exchange.refuseInstead(error, message, errorClass);
         exchange.keepAlive = false;
         discarding = true;
         passOn(ctx);
@@ -266,11 +272,38 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
     private void passOn(ChannelHandlerContext ctx) {
         reading = false;
         requestStartNs = 0;
-        if (exchange.rejection != null) {
+        if (exchange.refusal() == null) {
+            check();
+        }
+        if (exchange.refusal() != null) {
             exchange.releaseBody();
         }
         exchange.inFlight = true;
         ctx.fireChannelRead(exchange);
+    }
+
+    /**
+     * The whole request is here: parses the body into the exchange's facts, then checks that the gateway
+     * has the provider the route names, and a key for it when it sends its own.
+     */
+    private void check() {
+        String problem = context.parser().parse(exchange.body, exchange.route.operation(),
+                exchange.route.pathModel(), exchange.facts);
+        if (problem != null) {
+            exchange.refuse(GatewayError.BAD_REQUEST, problem, ErrorClass.BAD_REQUEST);
+            return;
+        }
+        String name = exchange.route.provider().configName();
+        ProviderUpstream provider = context.upstreams().provider(exchange.route.provider());
+        if (provider == null) {
+            exchange.refuse(GatewayError.NOT_FOUND, "this gateway has no " + name + " provider configured",
+                    ErrorClass.PROVIDER_NOT_CONFIGURED);
+        } else if (context.authenticator().mode() == AuthMode.VIRTUAL && !provider.hasKeys()) {
+            exchange.refuse(GatewayError.INTERNAL, "no " + name + " provider key is configured on the gateway ("
+                    + provider.apiKeySource() + ")", ErrorClass.PROVIDER_KEY_MISSING);
+        } else {
+            exchange.upstreamProvider = provider;
+        }
     }
 
     private void releaseHeld() {
@@ -288,6 +321,16 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
             return GatewayError.HEADERS_TOO_LARGE;
         }
         return GatewayError.BAD_REQUEST;
+    }
+
+    private static ErrorClass decoderErrorClass(Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return ErrorClass.URI_TOO_LONG;
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return ErrorClass.HEADERS_TOO_LARGE;
+        }
+        return ErrorClass.BAD_REQUEST;
     }
 
     private static String decoderMessage(Throwable cause) {

@@ -18,7 +18,7 @@ import io.netty.handler.codec.http.HttpResponse;
  * given back exactly once.
  */
 final class UpstreamAttempt implements UpstreamListener {
-    private final ExchangeHandler owner;
+    private final AttemptScheduler owner;
     /** Numbers the uses of this slot; a completion for an earlier use is stale and ignored. */
     long sequence;
     boolean active;
@@ -42,7 +42,7 @@ final class UpstreamAttempt implements UpstreamListener {
     boolean drainingError;
     ByteBuf errorBody;
 
-    UpstreamAttempt(ExchangeHandler owner) {
+    UpstreamAttempt(AttemptScheduler owner) {
         this.owner = owner;
     }
 
@@ -129,21 +129,21 @@ final class UpstreamAttempt implements UpstreamListener {
 
     @Override
     public void upstreamHead(HttpResponse head) {
-        owner.attemptHead(this, head);
+        owner.head(this, head);
     }
 
     @Override
     public void upstreamContent(HttpContent content) {
-        owner.attemptContent(this, content);
+        owner.content(this, content);
     }
 
     @Override
     public void upstreamReadComplete() {
-        owner.attemptReadComplete(this);
+        owner.readComplete(this);
     }
 
     @Override
     public void upstreamFailed(Throwable cause) {
-        owner.attemptFailed(this, cause);
+        owner.failed(this, cause);
     }
 }

@@ -30,12 +30,35 @@ public final class UpstreamConnections {
     static final String RELAY = "relay";
     static final AttributeKey<Boolean> REUSED = AttributeKey.valueOf("aegis.upstream.reused");
 
-    private final Map<EventExecutor, UpstreamPool> pools = new IdentityHashMap<>();
+    private final Map<EventExecutor, UpstreamChannels> pools = new IdentityHashMap<>();
     private final Map<Provider, ProviderUpstream> providers = new EnumMap<>(Provider.class);
+    /** The channels every loop uses instead of pools, or {@code null} (a test's). */
+    private final UpstreamChannels shared;
 
     /** Pools for every loop of {@code group} and a target for every configured provider. */
     public UpstreamConnections(EventLoopGroup group, NetworkTransport transport,
                                Map<Provider, ProviderSettings> settings) throws SSLException {
+        int endpoints = targets(settings);
+        for (EventExecutor executor : group) {
+            pools.put(executor, new UpstreamPool((EventLoop) executor, transport, endpoints));
+        }
+        this.shared = null;
+    }
+
+    private UpstreamConnections(Map<Provider, ProviderSettings> settings, UpstreamChannels channels)
+            throws SSLException {
+        targets(settings);
+        this.shared = channels;
+    }
+
+    /** The configured targets with every connection taken from {@code channels}, whatever the loop (tests). */
+    public static UpstreamConnections over(Map<Provider, ProviderSettings> settings, UpstreamChannels channels)
+            throws SSLException {
+        return new UpstreamConnections(settings, channels);
+    }
+
+    /** Builds each provider's targets; returns how many endpoints they have in all. */
+    private int targets(Map<Provider, ProviderSettings> settings) throws SSLException {
         int index = 0;
         for (ProviderSettings provider : settings.values()) {
             List<UpstreamTarget> targets = new ArrayList<>();
@@ -49,9 +72,7 @@ public final class UpstreamConnections {
             }
             providers.put(provider.provider(), new ProviderUpstream(provider, targets));
         }
-        for (EventExecutor executor : group) {
-            pools.put(executor, new UpstreamPool((EventLoop) executor, transport, index));
-        }
+        return index;
     }
 
     private static UpstreamEndpoint endpoint(int index, URI baseUrl, ProviderSettings provider) throws SSLException {
@@ -78,13 +99,21 @@ public final class UpstreamConnections {
         return providers.get(provider);
     }
 
-    /** The pool of the given event loop. */
-    public UpstreamPool pool(EventExecutor loop) {
-        UpstreamPool pool = pools.get(loop);
+    /** The connections of the given event loop: its pool. */
+    public UpstreamChannels channels(EventExecutor loop) {
+        if (shared != null) {
+            return shared;
+        }
+        UpstreamChannels pool = pools.get(loop);
         if (pool == null) {
             throw new IllegalStateException("no upstream pool for " + loop + ": not one of the gateway's loops");
         }
         return pool;
+    }
+
+    /** Adds the response relay as the last handler of a new upstream connection's pipeline. */
+    public static void installRelay(Channel channel) {
+        channel.pipeline().addLast(RELAY, new UpstreamRelay());
     }
 
     /** Routes the next response on {@code channel} to {@code listener}. */

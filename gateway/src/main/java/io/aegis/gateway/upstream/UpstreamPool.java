@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * only touched from, that loop, so the pool needs no locks; a client connection on the same loop
  * relays to an upstream connection without crossing threads.
  */
-public final class UpstreamPool {
+public final class UpstreamPool implements UpstreamChannels {
     /** Idle connections kept per endpoint and loop. */
     public static final int MAX_IDLE_PER_ENDPOINT = 256;
     /** A pooled connection unused this long is closed (upstreams drop idle ones at about a minute). */
@@ -45,6 +45,7 @@ public final class UpstreamPool {
      * A connection to {@code endpoint}: a pooled idle one when there is one, else a new one. The
      * future's channel has the relay installed; call from this pool's event loop only.
      */
+    @Override
     public ChannelFuture acquire(UpstreamEndpoint endpoint, int connectTimeoutMs) {
         ArrayDeque<Channel> deque = idle[endpoint.index()];
         Channel channel;
@@ -58,6 +59,7 @@ public final class UpstreamPool {
     }
 
     /** Returns a connection whose response completed cleanly; closes it when the pool is full. */
+    @Override
     public void release(UpstreamEndpoint endpoint, Channel channel) {
         UpstreamConnections.relay(channel).unbind();
         ArrayDeque<Channel> deque = idle[endpoint.index()];

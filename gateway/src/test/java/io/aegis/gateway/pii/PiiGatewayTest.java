@@ -1,5 +1,6 @@
 package io.aegis.gateway.pii;
 
+import io.aegis.gateway.error.ErrorClass;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -84,7 +85,7 @@ class PiiGatewayTest {
         assertTrue(error.path("message").asText().contains("CREDIT_CARD"), response.body());
         assertFalse(response.body().contains("4111"), "the value never appears in an error: " + response.body());
         TestGateway.Completed done = gateway.nextCompleted();
-        assertEquals("pii_blocked", done.errorClass());
+        assertEquals(ErrorClass.PII_BLOCKED, done.errorClass());
         assertEquals(0, done.attempts(), "nothing went upstream");
 
         RawHttp.Response gemini = send("/v1beta/models/gemini-2.5-flash:generateContent",

@@ -1,5 +1,6 @@
 package io.aegis.gateway.proxy;
 
+import io.aegis.trace.Outcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,7 +76,7 @@ class BackpressureTest {
             long received = drainBody(caller.getInputStream());
             assertEquals(TOTAL_BYTES, received);
             assertTrue(upstreamDone.await(10, TimeUnit.SECONDS));
-            assertEquals(Exchange.Outcome.COMPLETED, gateway.nextCompleted().outcome());
+            assertEquals(Outcome.COMPLETED, gateway.nextCompleted().outcome());
         }
     }
 

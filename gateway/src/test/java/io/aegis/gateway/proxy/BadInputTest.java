@@ -1,5 +1,6 @@
 package io.aegis.gateway.proxy;
 
+import io.aegis.gateway.error.ErrorClass;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,7 +69,7 @@ class BadInputTest {
         assertAnthropicError(exchange(RawHttp.post("/v1/messages", ACME,
                 "{\"model\":\"a\",\"model\":\"b\",\"max_tokens\":5,\"messages\":[]}")), 400, "invalid_request_error");
         for (int i = 0; i < 3; i++) {
-            assertEquals("bad_request", gateway.nextCompleted().errorClass());
+            assertEquals(ErrorClass.BAD_REQUEST, gateway.nextCompleted().errorClass());
         }
     }
 
@@ -165,7 +166,7 @@ class BadInputTest {
         RawHttp.Response response = exchange(RawHttp.post("/v1/messages", ACME + "x-mock-fault: reset_before\r\n",
                 MESSAGE));
         assertAnthropicError(response, 502, "api_error");
-        assertEquals("upstream_reset", gateway.nextCompleted().errorClass());
+        assertEquals(ErrorClass.UPSTREAM_RESET, gateway.nextCompleted().errorClass());
         RawHttp.Response gemini = exchange(RawHttp.post(GEMINI_PATH, ACME_GOOG + "x-mock-fault: reset_before\r\n",
                 "{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}]}"));
         assertGeminiError(gemini, 502, "UNAVAILABLE");

@@ -1,5 +1,6 @@
 package io.aegis.gateway.proxy;
 
+import io.aegis.gateway.error.ErrorClass;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,7 +27,7 @@ class ClientTimeoutTest {
             assertEquals("close", response.header("connection"));
             assertTrue(http.closedByServer());
         }
-        assertEquals("request_timeout", gateway.nextCompleted().errorClass());
+        assertEquals(ErrorClass.REQUEST_TIMEOUT, gateway.nextCompleted().errorClass());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.aegis.gateway.proxy;
 
+import io.aegis.trace.Outcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class FrontendPipelineTest {
     private static final String KEY = "embedded-key";
-    private final List<Exchange.Outcome> outcomes = new ArrayList<>();
+    private final List<Outcome> outcomes = new ArrayList<>();
     private EmbeddedChannel channel;
 
     @BeforeEach
@@ -54,7 +55,8 @@ class FrontendPipelineTest {
                         new io.aegis.cost.ModelPricing("default", new io.aegis.cost.Price(1, 1, 1, 1, 1), null, 200_000,
                                 100, false)), List.of(), Map.of(), Map.of(), null, null, 0, 0),
                 null,
-                null);
+                null,
+                NanoClock.SYSTEM);
         channel.pipeline().addLast(new FrontendInitializer(context, 4096));
         channel.pipeline().fireChannelActive();
     }
@@ -99,8 +101,8 @@ class FrontendPipelineTest {
                 "{\"model\":\"m\",\"max_tokens\":1,\"messages\":[]}"));
         assertTrue(response.startsWith("HTTP/1.1 404"), response);
         assertTrue(response.contains("no anthropic provider configured"), response);
-        assertEquals(List.of(Exchange.Outcome.REJECTED, Exchange.Outcome.REJECTED, Exchange.Outcome.REJECTED,
-                Exchange.Outcome.REJECTED), outcomes);
+        assertEquals(List.of(Outcome.REJECTED, Outcome.REJECTED, Outcome.REJECTED,
+                Outcome.REJECTED), outcomes);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.aegis.gateway.proxy;
 
+import io.aegis.trace.Outcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,7 +42,7 @@ class GracefulShutdownTest {
             assertTrue(idle.closedByServer(), "the idle connection was closed");
             // Well before the 10 s drain limit: the drain ends when the last exchange does, not at its deadline.
             closing.get(5, TimeUnit.SECONDS);
-            assertEquals(Exchange.Outcome.COMPLETED, gateway.nextCompleted().outcome());
+            assertEquals(Outcome.COMPLETED, gateway.nextCompleted().outcome());
             assertFalse(canConnect(port), "no new connections once stopped");
         }
     }

@@ -1,5 +1,7 @@
 package io.aegis.gateway.proxy;
 
+import io.aegis.gateway.error.ErrorClass;
+import io.aegis.trace.Outcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,7 +42,7 @@ class UpstreamFailureTest {
             RawHttp.Response response = http.send(RawHttp.post("/v1/messages", ACME, MESSAGE)).read();
             assertEquals(502, response.status());
             assertTrue(response.body().contains("\"api_error\""), response.body());
-            assertEquals("upstream_refused", gateway.nextCompleted().errorClass());
+            assertEquals(ErrorClass.UPSTREAM_REFUSED, gateway.nextCompleted().errorClass());
         }
     }
 
@@ -68,7 +70,7 @@ class UpstreamFailureTest {
                     RawHttp.Response response = http.send(RawHttp.post("/v1/messages", ACME, MESSAGE)).read();
                     assertEquals(504, response.status(), response.body());
                     assertTrue(response.body().contains("\"timeout_error\""), response.body());
-                    assertEquals("upstream_connect_timeout", gateway.nextCompleted().errorClass());
+                    assertEquals(ErrorClass.UPSTREAM_CONNECT_TIMEOUT, gateway.nextCompleted().errorClass());
                 }
             } finally {
                 for (Socket filler : fillers) {
@@ -87,7 +89,7 @@ class UpstreamFailureTest {
                 assertEquals(504, response.status());
                 assertTrue(response.body().contains("\"timeout_error\""), response.body());
             }
-            assertEquals("upstream_timeout_first_byte", gateway.nextCompleted().errorClass());
+            assertEquals(ErrorClass.UPSTREAM_TIMEOUT_FIRST_BYTE, gateway.nextCompleted().errorClass());
             try (RawHttp http = new RawHttp(gateway.port())) {
                 RawHttp.Response response = http.send(RawHttp.post(
                         "/v1beta/models/gemini-2.5-flash:generateContent",
@@ -110,7 +112,7 @@ class UpstreamFailureTest {
             assertTrue(response.body().contains("event: error"), response.body());
             assertFalse(response.complete(), "no terminating chunk: a cut stream must not look complete");
             assertTrue(http.closedByServer());
-            assertEquals(Exchange.Outcome.UPSTREAM_FAILED, gateway.nextCompleted().outcome());
+            assertEquals(Outcome.UPSTREAM_FAILED, gateway.nextCompleted().outcome());
         }
     }
 
@@ -135,7 +137,7 @@ class UpstreamFailureTest {
                     ACME + "x-mock-fault: reset_mid_stream\r\n", MESSAGE)).read();
             assertEquals(200, response.status());
             assertFalse(response.complete(), "content-length not met: the caller sees a truncated body");
-            assertEquals(Exchange.Outcome.UPSTREAM_FAILED, gateway.nextCompleted().outcome());
+            assertEquals(Outcome.UPSTREAM_FAILED, gateway.nextCompleted().outcome());
         }
     }
 
@@ -148,7 +150,7 @@ class UpstreamFailureTest {
             assertEquals(200, response.status());
             assertTrue(response.body().contains("\"timeout_error\""), response.body());
             assertFalse(response.complete());
-            assertEquals("upstream_timeout_idle", gateway.nextCompleted().errorClass());
+            assertEquals(ErrorClass.UPSTREAM_TIMEOUT_IDLE, gateway.nextCompleted().errorClass());
         }
     }
 
@@ -177,7 +179,7 @@ class UpstreamFailureTest {
                 assertTrue(socket.getInputStream().read(new byte[64]) > 0, "the stream had begun");
             }
             assertTrue(upstreamClosed.await(10, TimeUnit.SECONDS), "the upstream connection was closed");
-            assertEquals(Exchange.Outcome.CLIENT_CLOSED, gateway.nextCompleted().outcome());
+            assertEquals(Outcome.CLIENT_CLOSED, gateway.nextCompleted().outcome());
         }
     }
 }

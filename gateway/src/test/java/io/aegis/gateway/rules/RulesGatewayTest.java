@@ -1,5 +1,7 @@
 package io.aegis.gateway.rules;
 
+import io.aegis.gateway.error.ErrorClass;
+import io.aegis.trace.Outcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -96,8 +98,8 @@ class RulesGatewayTest {
         assertFalse(response.body().contains("AKIA"), "the value never appears in the answer");
         TestGateway.Completed done = gateway.nextCompleted();
         assertEquals("no-keys", done.decidingRule());
-        assertEquals(Exchange.Outcome.REJECTED, done.outcome());
-        assertEquals("rule_denied", done.errorClass());
+        assertEquals(Outcome.REJECTED, done.outcome());
+        assertEquals(ErrorClass.RULE_DENIED, done.errorClass());
         assertEquals(0, done.attempts(), "nothing was sent upstream");
     }
 

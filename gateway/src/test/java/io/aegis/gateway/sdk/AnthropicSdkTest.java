@@ -1,5 +1,7 @@
 package io.aegis.gateway.sdk;
 
+import io.aegis.gateway.error.ErrorClass;
+import io.aegis.trace.Outcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -66,7 +68,7 @@ class AnthropicSdkTest {
         assertEquals(Provider.ANTHROPIC, done.provider());
         assertEquals("acme", done.tenant());
         assertEquals(200, done.status());
-        assertEquals(Exchange.Outcome.COMPLETED, done.outcome());
+        assertEquals(Outcome.COMPLETED, done.outcome());
         assertEquals(INPUT_TOKENS, done.inputTokens());
         assertEquals(OUTPUT_TOKENS, done.outputTokens());
     }
@@ -139,7 +141,7 @@ class AnthropicSdkTest {
         assertFalse(error.headers().values("retry-after-ms").isEmpty(), "retry-after-ms reaches the caller");
         TestGateway.Completed done = gateway.nextCompleted();
         assertEquals(3, done.attempts(), "max_attempts is 3 by default");
-        assertEquals("upstream_retries_exhausted", done.errorClass());
+        assertEquals(ErrorClass.UPSTREAM_RETRIES_EXHAUSTED, done.errorClass());
     }
 
     @Test
@@ -154,8 +156,8 @@ class AnthropicSdkTest {
         });
         assertFalse(seen.isEmpty(), "events before the reset reached the caller");
         TestGateway.Completed done = gateway.nextCompleted();
-        assertEquals(Exchange.Outcome.UPSTREAM_FAILED, done.outcome());
-        assertEquals("upstream_reset", done.errorClass());
+        assertEquals(Outcome.UPSTREAM_FAILED, done.outcome());
+        assertEquals(ErrorClass.UPSTREAM_RESET, done.errorClass());
         assertEquals(INPUT_TOKENS, done.inputTokens(), "usage seen before the cut is kept");
     }
 

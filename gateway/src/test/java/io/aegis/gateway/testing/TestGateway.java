@@ -1,5 +1,7 @@
 package io.aegis.gateway.testing;
 
+import io.aegis.trace.Outcome;
+import io.aegis.gateway.error.ErrorClass;
 import io.aegis.gateway.GatewayRuntime;
 import io.aegis.wire.KeyDigest;
 import io.aegis.gateway.config.AegisConfig;
@@ -45,7 +47,7 @@ public final class TestGateway implements AutoCloseable {
 
     /** What a test can check about a finished exchange (a copy: the exchange itself is reused). */
     public record Completed(Provider provider, String model, String tenant, String keyId, int status,
-                            Exchange.Outcome outcome, String errorClass, long inputTokens, long outputTokens,
+                            Outcome outcome, ErrorClass errorClass, long inputTokens, long outputTokens,
                             long cacheReadTokens, long cacheWriteTokens, long thoughtsTokens, boolean usageSeen,
                             boolean streamError, int attempts, String upstream, String traceId,
                             int piiFindings, boolean redacted, String decidingRule, List<String> ruleActions,
@@ -366,23 +368,26 @@ public final class TestGateway implements AutoCloseable {
     private static Completed snapshot(Exchange exchange) {
         var usage = exchange.usage();
         var tenant = exchange.tenant();
+        var policy = exchange.policy();
+        var attempts = exchange.attempts();
+        var timings = exchange.timings();
         return new Completed(exchange.provider(), exchange.facts().model(), tenant == null ? null : tenant.id(),
                 tenant == null ? null : tenant.keyId(), exchange.status(), exchange.outcome(), exchange.errorClass(),
                 usage.inputTokens(), usage.outputTokens(), usage.cacheReadTokens(), usage.cacheWriteTokens(),
-                usage.thoughtsTokens(), usage.seen(), usage.streamError(), exchange.attempts(), exchange.upstream(),
-                exchange.traceId(), exchange.piiFindings().size(), exchange.redacted(),
-                exchange.decidingRule() == null ? null : exchange.decidingRule().id(), ruleIds(exchange, false),
-                ruleIds(exchange, true), exchange.routedModel(), exchange.costNanos(),
-                exchange.pricing() != null && exchange.pricing().known(), exchange.retries(), exchange.hedge(),
-                exchange.circuit(), exchange.attemptLog().toString(),
-                java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(exchange.lastByteNanos() - exchange.acceptedNanos()));
+                usage.thoughtsTokens(), usage.seen(), usage.streamError(), attempts.count(), attempts.upstream(),
+                exchange.traceId(), policy.piiFindings().size(), policy.redacted(),
+                policy.decidingRule() == null ? null : policy.decidingRule().id(), ruleIds(policy, false),
+                ruleIds(policy, true), policy.routedModel(), exchange.cost().costNanos(),
+                exchange.cost().pricing() != null && exchange.cost().pricing().known(), attempts.retries(),
+                attempts.hedge(), attempts.circuit(), attempts.log().toString(),
+                java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(timings.lastByteNanos() - timings.acceptedNanos()));
     }
 
-    private static List<String> ruleIds(Exchange exchange, boolean shadow) {
+    private static List<String> ruleIds(io.aegis.gateway.proxy.PolicyRecord policy, boolean shadow) {
         List<String> ids = new java.util.ArrayList<>();
-        int count = shadow ? exchange.shadowRuleCount() : exchange.ruleActionCount();
+        int count = shadow ? policy.shadowRuleCount() : policy.ruleActionCount();
         for (int i = 0; i < count; i++) {
-            ids.add((shadow ? exchange.shadowRule(i) : exchange.ruleAction(i)).id());
+            ids.add((shadow ? policy.shadowRule(i) : policy.ruleAction(i)).id());
         }
         return ids;
     }

@@ -1,5 +1,7 @@
 package io.aegis.gateway.upstream;
 
+import io.aegis.gateway.error.ErrorClass;
+import io.aegis.trace.Outcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -102,7 +104,7 @@ class ResilienceFaultSuiteTest {
             assertTrue(response.body().contains("\"overloaded_error\""), response.body());
             TestGateway.Completed done = gateway.nextCompleted();
             assertEquals(3, done.attempts(), "max_attempts 3");
-            assertEquals("upstream_retries_exhausted", done.errorClass());
+            assertEquals(ErrorClass.UPSTREAM_RETRIES_EXHAUSTED, done.errorClass());
         }
     }
 
@@ -116,7 +118,7 @@ class ResilienceFaultSuiteTest {
             assertEquals(529, response.status());
             TestGateway.Completed done = gateway.nextCompleted();
             assertEquals(1, done.attempts());
-            assertEquals("upstream_retry_budget_exhausted", done.errorClass());
+            assertEquals(ErrorClass.UPSTREAM_RETRY_BUDGET_EXHAUSTED, done.errorClass());
         }
     }
 
@@ -134,13 +136,13 @@ class ResilienceFaultSuiteTest {
             for (int i = 0; i < 4; i++) {
                 RawHttp.Response refused = http.send(RawHttp.post("/v1/messages", ACME, message(model(), false))).read();
                 assertEquals(502, refused.status());
-                assertEquals("upstream_refused", gateway.nextCompleted().errorClass());
+                assertEquals(ErrorClass.UPSTREAM_REFUSED, gateway.nextCompleted().errorClass());
             }
             RawHttp.Response fast = http.send(RawHttp.post("/v1/messages", ACME, message(model(), false))).read();
             assertEquals(503, fast.status(), "the circuit is open: no connection is tried");
             assertTrue(fast.body().contains("\"overloaded_error\""), fast.body());
             TestGateway.Completed open = gateway.nextCompleted();
-            assertEquals("upstream_circuit_open", open.errorClass());
+            assertEquals(ErrorClass.UPSTREAM_CIRCUIT_OPEN, open.errorClass());
             assertEquals(0, open.attempts());
             assertEquals("open", open.circuit());
             String whileOpen = metrics(gateway);
@@ -184,7 +186,7 @@ class ResilienceFaultSuiteTest {
             assertEquals(504, response.status(), "the upstream's 200 head was held: the caller gets a clean 504");
             assertTrue(response.body().contains("\"timeout_error\""), response.body());
             TestGateway.Completed done = gateway.nextCompleted();
-            assertEquals("upstream_timeout_first_byte", done.errorClass());
+            assertEquals(ErrorClass.UPSTREAM_TIMEOUT_FIRST_BYTE, done.errorClass());
             assertEquals(1, done.attempts(), "a first-byte timeout is not retried");
             assertTrue(done.attemptLog().matches("t0/" + KEY_ID + ":first_byte_timeout"), done.attemptLog());
         }
@@ -202,7 +204,7 @@ class ResilienceFaultSuiteTest {
             assertTrue(response.body().contains("\"timeout_error\""), response.body());
             assertFalse(response.complete());
             TestGateway.Completed done = gateway.nextCompleted();
-            assertEquals("upstream_timeout_idle", done.errorClass());
+            assertEquals(ErrorClass.UPSTREAM_TIMEOUT_IDLE, done.errorClass());
             assertEquals(1, done.attempts());
         }
     }
@@ -216,8 +218,8 @@ class ResilienceFaultSuiteTest {
             assertTrue(response.body().contains("event: error"), response.body());
             assertFalse(response.complete());
             TestGateway.Completed done = gateway.nextCompleted();
-            assertEquals(Exchange.Outcome.UPSTREAM_FAILED, done.outcome());
-            assertEquals("upstream_reset", done.errorClass());
+            assertEquals(Outcome.UPSTREAM_FAILED, done.outcome());
+            assertEquals(ErrorClass.UPSTREAM_RESET, done.errorClass());
             assertEquals(1, done.attempts(), "never retried once the caller has bytes");
             assertEquals(0, done.retries());
         }

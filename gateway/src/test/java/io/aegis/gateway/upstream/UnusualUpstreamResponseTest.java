@@ -1,5 +1,6 @@
 package io.aegis.gateway.upstream;
 
+import io.aegis.gateway.error.ErrorClass;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,7 +38,7 @@ class UnusualUpstreamResponseTest {
             RawHttp.Response response = call(gateway);
             assertEquals(502, response.status());
             assertTrue(response.body().contains("malformed response"), response.body());
-            assertEquals("upstream_protocol", gateway.nextCompleted().errorClass());
+            assertEquals(ErrorClass.UPSTREAM_PROTOCOL, gateway.nextCompleted().errorClass());
         }
     }
 
@@ -103,7 +104,7 @@ class UnusualUpstreamResponseTest {
             assertTrue(response.body().contains("event: ping"), "what came before was relayed");
             assertTrue(response.body().contains("event: error"), response.body());
             assertFalse(response.complete(), "a cut stream must not look complete");
-            assertEquals("upstream_protocol", gateway.nextCompleted().errorClass());
+            assertEquals(ErrorClass.UPSTREAM_PROTOCOL, gateway.nextCompleted().errorClass());
         }
     }
 }

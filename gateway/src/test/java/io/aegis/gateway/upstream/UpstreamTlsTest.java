@@ -1,5 +1,6 @@
 package io.aegis.gateway.upstream;
 
+import io.aegis.gateway.error.ErrorClass;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,7 +94,7 @@ class UpstreamTlsTest {
             RawHttp.Response response = call(gateway);
             assertEquals(502, response.status());
             assertTrue(response.body().contains("TLS"), response.body());
-            assertEquals("upstream_tls", gateway.nextCompleted().errorClass());
+            assertEquals(ErrorClass.UPSTREAM_TLS, gateway.nextCompleted().errorClass());
         }
     }
 
@@ -104,7 +105,7 @@ class UpstreamTlsTest {
                 .start()) {
             RawHttp.Response response = call(gateway);
             assertEquals(502, response.status(), "host name verification is on");
-            assertEquals("upstream_tls", gateway.nextCompleted().errorClass());
+            assertEquals(ErrorClass.UPSTREAM_TLS, gateway.nextCompleted().errorClass());
         }
     }
 
@@ -112,7 +113,7 @@ class UpstreamTlsTest {
     void theJdkTrustStoreDoesNotTrustTheTestCa() throws Exception {
         try (TestGateway gateway = TestGateway.builder().anthropicBaseUrl(httpsMock.baseUrl()).start()) {
             assertEquals(502, call(gateway).status());
-            assertEquals("upstream_tls", gateway.nextCompleted().errorClass());
+            assertEquals(ErrorClass.UPSTREAM_TLS, gateway.nextCompleted().errorClass());
         }
     }
 }

@@ -1,0 +1,145 @@
+package io.aegis.gateway.proxy;
+
+import io.aegis.gateway.error.ErrorClass;
+import io.aegis.gateway.error.GatewayError;
+import io.aegis.gateway.error.ProviderErrors;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+
+/**
+ * The relay stage: writes the winning attempt's answer to the caller as it arrives. Commits the
+ * head (the upstream's end-to-end headers, the gateway's trace id and rate-limit headers), passes
+ * each chunk on and reads usage from it on the side, and reads the upstream only while the caller's
+ * channel is writable. A failure after the head went out becomes the provider's in-stream error
+ * event (for event streams) and a close without the final chunk, so that no caller mistakes a cut
+ * stream for a complete one. Either end goes to {@link ExchangeCompletion}.
+ */
+final class ResponseRelay {
+    private final Exchange exchange;
+    private final ProxyContext context;
+    private final ExchangeCompletion completion;
+    private ChannelHandlerContext ctx;
+    /** The winner's connection while its answer is relayed. */
+    private Channel upstream;
+
+    ResponseRelay(Exchange exchange, ProxyContext context, ExchangeCompletion completion) {
+        this.exchange = exchange;
+        this.context = context;
+        this.completion = completion;
+    }
+
+    void attach(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** The caller gets this answer: its head goes out now, and the body follows from {@code upstreamChannel}. */
+    void commit(HttpResponse head, Channel upstreamChannel, long nowNanos) {
+        ResponseState response = exchange.response;
+        upstream = upstreamChannel;
+        exchange.timings.firstByteNanos = nowNanos;
+        response.status = head.status().code();
+        String contentType = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        response.eventStream = contentType != null && contentType.regionMatches(true, 0, "text/event-stream", 0, 17);
+        response.readingUsage = response.status >= 200 && response.status < 300;
+        if (response.readingUsage) {
+            response.usageReader.begin(exchange.route.provider(), response.eventStream);
+        }
+        exchange.endKeepAliveIf(context.drain().draining());
+
+        // The upstream's headers were validated as they were decoded; copying them needs no second check.
+        HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, head.status(), HeaderPolicy.UNVALIDATED);
+        HeaderPolicy.copyResponseHeaders(head.headers(), out.headers(), exchange.trace.traceId());
+        RateLimitHeaders.add(out.headers(), exchange.cost.tenant, nowNanos);
+        boolean lengthKnown = HttpUtil.isContentLengthSet(head) && !HttpUtil.isTransferEncodingChunked(head);
+        if (!lengthKnown) {
+            out.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+            if (exchange.clientVersion == HttpVersion.HTTP_1_0) {
+                // HTTP/1.0 has no chunked coding: the end of the body is the end of the connection.
+                exchange.keepAlive = false;
+            } else {
+                HttpUtil.setTransferEncodingChunked(out, true);
+            }
+        }
+        HttpUtil.setKeepAlive(out, exchange.keepAlive);
+        response.headSent = true;
+        // A void promise: nothing waits on this write, and the encoder then writes the head's pieces without
+        // a promise and a combiner each; a failed write reaches exceptionCaught, a closed caller channelInactive.
+        ctx.write(out, ctx.voidPromise());
+    }
+
+    /** Passes one chunk (not the last) to the caller. */
+    void relay(HttpContent content) {
+        ResponseState response = exchange.response;
+        response.bytes += content.content().readableBytes();
+        if (response.readingUsage) {
+            response.usageReader.feed(content.content());
+        }
+        ctx.write(content, ctx.voidPromise()); // as for the head
+    }
+
+    /** The last chunk: written and flushed, the connection closed after it unless kept alive; the exchange completes. */
+    void relayLast(LastHttpContent content, long nowNanos) {
+        ResponseState response = exchange.response;
+        response.bytes += content.content().readableBytes();
+        if (response.readingUsage) {
+            response.usageReader.feed(content.content());
+        }
+        exchange.timings.lastByteNanos = nowNanos;
+        response.finishUsage();
+        upstream = null;
+        // The head may have gone out before the drain began; the connection still ends here.
+        exchange.endKeepAliveIf(context.drain().draining());
+        boolean keepAlive = exchange.keepAlive;
+        ChannelFuture written = ctx.writeAndFlush(content);
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+        completion.completed();
+    }
+
+    /** The end of an upstream read batch: flush, and read on while the caller keeps up. */
+    void readComplete() {
+        ctx.flush();
+        if (upstream != null && ctx.channel().isWritable()) {
+            upstream.read();
+        }
+    }
+
+    /** The caller's channel drained below its water mark (or filled above it). */
+    void writabilityChanged() {
+        if (upstream != null && ctx.channel().isWritable()) {
+            upstream.read();
+        }
+    }
+
+    /** After the head went out: tell the caller in-stream (event streams), then close without the last chunk. */
+    void failInStream(GatewayError error, String message, ErrorClass errorClass) {
+        upstream = null;
+        exchange.timings.lastByteNanos = context.clock().nanoTime();
+        exchange.response.finishUsage();
+        if (exchange.response.eventStream) {
+            ctx.write(new DefaultHttpContent(
+                    ProviderErrors.streamEvent(ctx.alloc(), exchange.route.provider(), error, message)));
+        }
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        exchange.keepAlive = false;
+        completion.failedInStream(errorClass);
+    }
+
+    /** The caller left: nothing more is relayed, and the usage seen so far is what is billed. */
+    void abandon() {
+        upstream = null;
+        exchange.response.finishUsage();
+    }
+}
