@@ -135,7 +135,7 @@ public final class GatewayRuntime implements AutoCloseable {
     }
 
     /** The pricing table the config names; every problem in it stops the start. */
-    static Pricing pricing(AegisConfig config) throws ConfigException {
+    public static Pricing pricing(AegisConfig config) throws ConfigException {
         try {
             return PricingReader.read(config.pricingFile());
         } catch (PricingException e) {
@@ -178,7 +178,7 @@ public final class GatewayRuntime implements AutoCloseable {
     }
 
     /** The PII catalogue, engine and per-tenant policies; every problem in them stops the start. */
-    static PiiInspector piiInspector(AegisConfig config) throws ConfigException {
+    public static PiiInspector piiInspector(AegisConfig config) throws ConfigException {
         PiiCatalogue catalogue;
         try {
             catalogue = CatalogueReader.read(config.piiFile());

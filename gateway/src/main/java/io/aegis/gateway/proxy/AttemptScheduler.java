@@ -523,18 +523,20 @@ final class AttemptScheduler {
      * with neither, 503 or 429 as the picker says, or 502.
      */
     private void giveUp(ErrorClass reason) {
-        end();
         if (failed.isResponse()) {
             HttpResponse head = failed.head;
-            completion.passThrough(head, failed.takeBody(), reason);
+            ByteBuf body = failed.takeBody();
+            end();
+            completion.passThrough(head, body, reason);
             return;
         }
         if (failed.isError()) {
             Refusal refusal = exchange.refuse(failed.error, failed.message, failed.errorClass, Outcome.UPSTREAM_FAILED);
-            failed.release();
+            end();
             completion.refuse(refusal);
             return;
         }
+        end();
         if (picker.keysResting() || reason == ErrorClass.UPSTREAM_CIRCUIT_OPEN) {
             completion.refuse(picker.unavailable(clock.nanoTime()));
             return;
@@ -704,6 +706,7 @@ final class AttemptScheduler {
         hedgeSlot.end(false);
         main.releaseErrorBody();
         hedgeSlot.releaseErrorBody();
+        failed.release();
         retryPending = false;
         hedgeArmed = false;
         winner = null;

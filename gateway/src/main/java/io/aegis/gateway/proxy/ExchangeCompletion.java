@@ -55,11 +55,9 @@ final class ExchangeCompletion {
         boolean keepAlive = exchange.keepAlive;
         ChannelFuture written = ErrorResponses.send(ctx, exchange.route.provider(), refusal.error, refusal.status,
                 refusal.message, keepAlive, exchange.trace.traceId(), refusal.allow, refusal.retryAfterSeconds);
-        if (!keepAlive) {
-            written.addListener(ChannelFutureListener.CLOSE);
-        }
         exchange.timings.lastByteNanos = context.clock().nanoTime();
         finish(refusal.outcome, refusal.errorClass);
+        closeAfter(written, keepAlive);
     }
 
     /**
@@ -81,21 +79,32 @@ final class ExchangeCompletion {
         exchange.response.bytes = body.readableBytes();
         boolean keepAlive = exchange.keepAlive;
         ChannelFuture written = ctx.writeAndFlush(out);
+        exchange.timings.lastByteNanos = now;
+        finish(Outcome.UPSTREAM_FAILED, reason);
+        closeAfter(written, keepAlive);
+    }
+
+    /** The answer was relayed whole; {@code written} is its last write. */
+    void completed(ChannelFuture written, boolean keepAlive) {
+        finish(Outcome.COMPLETED, null);
+        closeAfter(written, keepAlive);
+    }
+
+    /** The answer broke off after its head went out (the relay told the caller in-stream); the connection ends. */
+    void failedInStream(ChannelFuture written, ErrorClass errorClass) {
+        finish(Outcome.UPSTREAM_FAILED, errorClass);
+        closeAfter(written, false);
+    }
+
+    /**
+     * Closes the connection once {@code written} is out, unless it stays alive. Always after
+     * {@link #finish}: a close that completes at once must find the exchange already finished, not
+     * take it for a caller that left.
+     */
+    private void closeAfter(ChannelFuture written, boolean keepAlive) {
         if (!keepAlive) {
             written.addListener(ChannelFutureListener.CLOSE);
         }
-        exchange.timings.lastByteNanos = now;
-        finish(Outcome.UPSTREAM_FAILED, reason);
-    }
-
-    /** The answer was relayed whole. */
-    void completed() {
-        finish(Outcome.COMPLETED, null);
-    }
-
-    /** The answer broke off after its head went out (the relay told the caller in-stream). */
-    void failedInStream(ErrorClass errorClass) {
-        finish(Outcome.UPSTREAM_FAILED, errorClass);
     }
 
     /** The caller left before the answer was complete. */

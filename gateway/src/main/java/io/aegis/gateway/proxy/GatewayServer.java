@@ -1,10 +1,7 @@
 package io.aegis.gateway.proxy;
 
 import io.aegis.gateway.auth.CallerAuthenticator;
-import io.aegis.gateway.auth.VirtualKeyTable;
 import io.aegis.gateway.config.AegisConfig;
-import io.aegis.gateway.config.TenantSettings;
-import io.aegis.gateway.request.RequestBodyParser;
 import io.aegis.gateway.upstream.UpstreamConnections;
 import io.aegis.gateway.upstream.UpstreamStateMetrics;
 import io.aegis.natives.NetworkTransport;
@@ -17,9 +14,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
@@ -56,34 +50,15 @@ public final class GatewayServer implements AutoCloseable {
                                       io.aegis.trace.TraceWriter trace,
                                       io.aegis.gateway.metrics.LiveMetrics metrics)
             throws InterruptedException, SSLException {
-        Map<String, String> tenantByKey = new HashMap<>();
-        for (TenantSettings tenant : config.tenants()) {
-            for (String hash : tenant.keySha256Hex()) {
-                tenantByKey.put(hash, tenant.id());
-            }
-        }
         ProxyContext.Drain drain = new ProxyContext.Drain();
         ChannelGroup clients = new DefaultChannelGroup("aegis-clients", GlobalEventExecutor.INSTANCE);
-        CallerAuthenticator callers = new CallerAuthenticator(config.authMode(), new VirtualKeyTable(tenantByKey));
         UpstreamConnections upstreams = new UpstreamConnections(group, transport, config.providers());
         if (metrics != null) {
             metrics.upstreamState(out -> UpstreamStateMetrics.write(upstreams.providers(), out));
         }
-        ProxyContext context = new ProxyContext(
-                callers,
-                new RequestBodyParser(config.gateway().maxRequestBytes()),
-                upstreams,
-                listener,
-                config.gateway().maxRequestBytes(),
-                TimeUnit.MILLISECONDS.toNanos(config.gateway().requestTimeoutMs()),
-                TimeUnit.MILLISECONDS.toNanos(config.gateway().keepAliveTimeoutMs()),
-                drain,
-                pii,
-                rules,
-                costs,
-                trace,
-                metrics,
+        ProxyContext context = ProxyContext.of(config, upstreams, drain, listener, pii, rules, costs, trace, metrics,
                 NanoClock.SYSTEM);
+        CallerAuthenticator callers = context.authenticator();
         FrontendInitializer frontend = new FrontendInitializer(context, config.gateway().maxHeaderBytes());
         Channel channel = new ServerBootstrap()
                 .group(group)

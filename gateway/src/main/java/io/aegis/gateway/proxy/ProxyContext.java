@@ -1,8 +1,19 @@
 package io.aegis.gateway.proxy;
 
 import io.aegis.gateway.auth.CallerAuthenticator;
+import io.aegis.gateway.auth.VirtualKeyTable;
+import io.aegis.gateway.config.AegisConfig;
+import io.aegis.gateway.config.TenantSettings;
+import io.aegis.gateway.cost.CostControls;
+import io.aegis.gateway.metrics.LiveMetrics;
+import io.aegis.gateway.pii.PiiInspector;
 import io.aegis.gateway.request.RequestBodyParser;
+import io.aegis.gateway.rules.ActiveRules;
 import io.aegis.gateway.upstream.UpstreamConnections;
+import io.aegis.trace.TraceWriter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What every connection of the gateway shares: read-mostly services built at start-up.
@@ -31,12 +42,42 @@ public record ProxyContext(
         long requestTimeoutNs,
         long keepAliveTimeoutNs,
         Drain drain,
-        io.aegis.gateway.pii.PiiInspector pii,
-        io.aegis.gateway.rules.ActiveRules rules,
-        io.aegis.gateway.cost.CostControls costs,
-        io.aegis.trace.TraceWriter trace,
-        io.aegis.gateway.metrics.LiveMetrics metrics,
+        PiiInspector pii,
+        ActiveRules rules,
+        CostControls costs,
+        TraceWriter trace,
+        LiveMetrics metrics,
         NanoClock clock) {
+
+    /**
+     * What {@code config} asks for, over the given services: the key table from its tenants, the body
+     * parser and the limits from its {@code gateway} block.
+     */
+    public static ProxyContext of(AegisConfig config, UpstreamConnections upstreams, Drain drain,
+                                  ExchangeListener listener, PiiInspector pii, ActiveRules rules, CostControls costs,
+                                  TraceWriter trace, LiveMetrics metrics, NanoClock clock) {
+        Map<String, String> tenantByKey = new HashMap<>();
+        for (TenantSettings tenant : config.tenants()) {
+            for (String hash : tenant.keySha256Hex()) {
+                tenantByKey.put(hash, tenant.id());
+            }
+        }
+        return new ProxyContext(
+                new CallerAuthenticator(config.authMode(), new VirtualKeyTable(tenantByKey)),
+                new RequestBodyParser(config.gateway().maxRequestBytes()),
+                upstreams,
+                listener,
+                config.gateway().maxRequestBytes(),
+                TimeUnit.MILLISECONDS.toNanos(config.gateway().requestTimeoutMs()),
+                TimeUnit.MILLISECONDS.toNanos(config.gateway().keepAliveTimeoutMs()),
+                drain,
+                pii,
+                rules,
+                costs,
+                trace,
+                metrics,
+                clock);
+    }
 
     /** The shutdown signal every connection reads: once set, no connection is kept alive. */
     public static final class Drain {

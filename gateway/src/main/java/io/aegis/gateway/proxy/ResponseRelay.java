@@ -5,8 +5,6 @@ import io.aegis.gateway.error.GatewayError;
 import io.aegis.gateway.error.ProviderErrors;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -100,12 +98,7 @@ final class ResponseRelay {
         upstream = null;
         // The head may have gone out before the drain began; the connection still ends here.
         exchange.endKeepAliveIf(context.drain().draining());
-        boolean keepAlive = exchange.keepAlive;
-        ChannelFuture written = ctx.writeAndFlush(content);
-        if (!keepAlive) {
-            written.addListener(ChannelFutureListener.CLOSE);
-        }
-        completion.completed();
+        completion.completed(ctx.writeAndFlush(content), exchange.keepAlive);
     }
 
     /** The end of an upstream read batch: flush, and read on while the caller keeps up. */
@@ -132,9 +125,8 @@ final class ResponseRelay {
             ctx.write(new DefaultHttpContent(
                     ProviderErrors.streamEvent(ctx.alloc(), exchange.route.provider(), error, message)));
         }
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         exchange.keepAlive = false;
-        completion.failedInStream(errorClass);
+        completion.failedInStream(ctx.writeAndFlush(Unpooled.EMPTY_BUFFER), errorClass);
     }
 
     /** The caller left: nothing more is relayed, and the usage seen so far is what is billed. */

@@ -19,15 +19,15 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 8's fault suite: each fault injected by the mock upstream, and what the caller sees and what
- * the gateway recorded about its attempts (exchange, trace event and metrics).
+ * The resilience fault suite over real sockets: each fault injected by the mock upstream, and what
+ * the caller sees and what the gateway recorded about its attempts (exchange, trace event and
+ * metrics). When each move happens (waits, hedge delays, half-open after {@code open_ms}) is
+ * {@code AttemptSchedulerTest}'s, on a manual clock, not asserted here against a wall clock.
  */
 class ResilienceFaultSuiteTest {
     private static final String ACME = "x-api-key: " + TestGateway.ACME_KEY + "\r\n";
@@ -58,7 +58,6 @@ class ResilienceFaultSuiteTest {
             assertEquals(2, done.attempts());
             assertEquals(1, done.retries());
             assertTrue(done.attemptLog().matches("t0/" + KEY_ID + ":429 t0/" + KEY_ID + ":200"), done.attemptLog());
-            assertTrue(elapsedMs(done) >= 400, "retry-after-ms 400 was honoured, took " + elapsedMs(done) + " ms");
         }
     }
 
@@ -72,8 +71,6 @@ class ResilienceFaultSuiteTest {
             assertEquals(200, response.status(), response.body());
             TestGateway.Completed done = gateway.nextCompleted();
             assertEquals(2, done.attempts());
-            assertTrue(elapsedMs(done) >= 1000, "RetryInfo.retryDelay 1s was honoured (Gemini sends no "
-                    + "retry-after header), took " + elapsedMs(done) + " ms");
         }
     }
 
@@ -123,7 +120,7 @@ class ResilienceFaultSuiteTest {
     }
 
     @Test
-    void aHardDownUpstreamOpensTheCircuitFailsFastAndRecoversThroughHalfOpen() throws Exception {
+    void aHardDownUpstreamOpensTheCircuitAndFailsFast() throws Exception {
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
@@ -151,29 +148,9 @@ class ResilienceFaultSuiteTest {
             assertTrue(whileOpen.contains("aegis_upstream_attempts_total{provider=\"anthropic\"} 4\n"), whileOpen);
             assertTrue(whileOpen.contains("aegis_upstream_circuit_refusals_total{provider=\"anthropic\"} 1\n"), whileOpen);
 
-            // The upstream comes back; once open_ms has passed, one probe goes through and closes the circuit.
-            try (MockUpstream revived = MockUpstream.start(NetworkTransports.select("auto"),
-                    new InetSocketAddress("127.0.0.1", port), MockOptions.defaults(), 1)) {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                TestGateway.Completed probe;
-                while (true) {
-                    RawHttp.Response r = http.send(RawHttp.post("/v1/messages", ACME, message(model(), false))).read();
-                    probe = gateway.nextCompleted();
-                    if (r.status() != 503) {
-                        assertEquals(200, r.status(), r.body());
-                        break;
-                    }
-                    assertEquals(0, probe.attempts(), "fails fast while open");
-                    assertTrue(System.nanoTime() < deadline, "the circuit never half-opened");
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-                }
-                assertEquals("half_open", probe.circuit(), "the first request after open_ms is the probe");
-                RawHttp.Response after = http.send(RawHttp.post("/v1/messages", ACME, message(model(), false))).read();
-                assertEquals(200, after.status());
-                assertEquals("closed", gateway.nextCompleted().circuit());
-                assertTrue(metrics(gateway).contains("aegis_upstream_circuit_opened_total{provider=\"anthropic\","
-                        + "target=\"0\",upstream=\"http://127.0.0.1:" + port + "\"} 1"));
-            }
+            assertTrue(whileOpen.contains("aegis_upstream_circuit_opened_total{provider=\"anthropic\","
+                    + "target=\"0\",upstream=\"http://127.0.0.1:" + port + "\"} 1"), whileOpen);
+            // Recovery through half open after open_ms is AttemptSchedulerTest's, on a manual clock.
         }
     }
 
@@ -265,7 +242,6 @@ class ResilienceFaultSuiteTest {
             String limitedKey = entries[0].substring(3, 15);
             String otherKey = entries[1].substring(3, 15);
             assertFalse(limitedKey.equals(otherKey), "the retry took the other key: " + done.attemptLog());
-            assertTrue(elapsedMs(done) < 30_000, "no wait for the rate-limited key's 30 s");
             // The limited key rests for its 30 s: the next requests all go out on the other one.
             for (int i = 0; i < 3; i++) {
                 RawHttp.Response next = http.send(RawHttp.post("/v1/messages", ACME, message(model(), false))).read();
@@ -337,7 +313,6 @@ class ResilienceFaultSuiteTest {
             assertEquals(2, done.attempts());
             assertEquals(0, done.retries(), "a hedge is not a retry");
             assertTrue(done.attemptLog().matches("t0/" + KEY_ID + ":cancelled ht1/" + KEY_ID + ":200"), done.attemptLog());
-            assertTrue(elapsedMs(done) < 3_000, "the slow target's 3 s were not waited for");
             assertTrue(done.costNanos() > 0);
             assertEquals(1, countOccurrences(response.body(), "event: message_start"), "one answer relayed");
 
@@ -361,10 +336,6 @@ class ResilienceFaultSuiteTest {
     private static java.util.regex.Pattern keyCircuit(String keyId, int state) {
         return java.util.regex.Pattern.compile("(?m)^aegis_upstream_key_circuit_state\\{[^}]*key_id=\"" + keyId + "\"} "
                 + state + "$");
-    }
-
-    private static long elapsedMs(TestGateway.Completed done) {
-        return done.totalMillis();
     }
 
     private static int countOccurrences(String text, String part) {
