@@ -15,11 +15,8 @@ import io.aegis.trace.Outcome;
 import io.aegis.trace.TraceEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
@@ -29,10 +26,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.ssl.SslHandshakeTimeoutException;
-import java.net.ConnectException;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
 
 /**
  * The attempts stage: sends an admitted request upstream and decides, until the first byte of an
@@ -153,49 +147,22 @@ final class AttemptScheduler {
     }
 
     private void connect(UpstreamAttempt slot) {
-        long sequence = slot.sequence;
-        ChannelFuture connect = context.upstreams().channels(ctx.executor())
-                .acquire(slot.target.endpoint(), deadlines.connectMillis());
-        if (connect.isDone()) {
-            connected(slot, sequence, connect);
-        } else {
-            connect.addListener((ChannelFutureListener) f -> connected(slot, sequence, f));
-        }
+        slot.connect(context.upstreams().channels(ctx.executor()), deadlines.connectMillis());
     }
 
-    private void connected(UpstreamAttempt slot, long sequence, ChannelFuture future) {
-        if (sequence != slot.sequence || !slot.active || !exchange.inFlight) {
-            // The attempt ended (caller left, timed out, lost a hedge) while it was connecting.
-            if (future.isSuccess()) {
-                future.channel().close();
-            }
-            return;
-        }
-        if (!future.isSuccess()) {
-            failed(slot, future.cause());
-            return;
-        }
-        Channel channel = future.channel();
-        slot.channel = channel;
+    /** {@code slot} has its connection: the request goes out, and its first-byte limit (and a hedge's delay) runs. */
+    void connected(UpstreamAttempt slot, Channel channel) {
         long now = clock.nanoTime();
         if (exchange.timings.upstreamConnectedNanos == 0) {
             exchange.timings.upstreamConnectedNanos = now;
         }
-        UpstreamConnections.bind(channel, slot);
-        channel.writeAndFlush(slot.request.retainedDuplicate()).addListener(f -> {
-            if (!f.isSuccess() && slot.channel == channel && slot.sequence == sequence) {
-                failed(slot, f.cause());
-            }
-        });
-        slot.sentNanos = now;
-        slot.firstByteDueNanos = now + deadlines.firstByteNanos();
+        slot.send(channel, now, now + deadlines.firstByteNanos());
         if (!slot.hedge && policy.hedge() != null && exchange.attempts.hedge == TraceEvent.HEDGE_NONE && !hedgeArmed
                 && exchange.attempts.count == 1) {
             hedgeArmed = true;
             hedgeDueNanos = now + hedgeDelayNanos(slot.target, now);
         }
         timer.armIfSooner(now, nextDueNanos());
-        channel.read();
     }
 
     /** The configured delay, or the target's recent percentile of time to first byte (not below the floor). */
@@ -400,7 +367,7 @@ final class AttemptScheduler {
             connect(slot);
             return;
         }
-        ErrorClass errorClass = connectionErrorClass(cause);
+        ErrorClass errorClass = FailedAnswer.classify(cause);
         slot.verdict(now, true, false);
         logAttempt(slot, errorClass.wireName());
         failed.connectionFailed(errorClass, deadlines.connectMillis());
@@ -543,22 +510,6 @@ final class AttemptScheduler {
         }
         completion.refuse(exchange.refuse(GatewayError.UPSTREAM_FAILED, "upstream failed",
                 reason, Outcome.UPSTREAM_FAILED));
-    }
-
-    private static ErrorClass connectionErrorClass(Throwable cause) {
-        if (cause instanceof ConnectTimeoutException || cause instanceof SslHandshakeTimeoutException) {
-            return ErrorClass.UPSTREAM_CONNECT_TIMEOUT;
-        }
-        if (cause instanceof ConnectException) {
-            return ErrorClass.UPSTREAM_REFUSED;
-        }
-        if (cause instanceof MalformedUpstreamResponse) {
-            return ErrorClass.UPSTREAM_PROTOCOL;
-        }
-        if (cause instanceof SSLException || cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
-            return ErrorClass.UPSTREAM_TLS;
-        }
-        return ErrorClass.UPSTREAM_RESET;
     }
 
     /** Whether an answer with {@code status} counts against the upstream's circuit (a 429 is the key's). */

@@ -2,8 +2,14 @@ package io.aegis.gateway.proxy;
 
 import io.aegis.gateway.error.ErrorClass;
 import io.aegis.gateway.error.GatewayError;
+import io.aegis.gateway.upstream.MalformedUpstreamResponse;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import java.net.ConnectException;
+import javax.net.ssl.SSLException;
 
 /**
  * The last failure of an exchange's attempts before anything reached the caller, kept in case no
@@ -16,6 +22,23 @@ final class FailedAnswer {
     GatewayError error;
     String message;
     ErrorClass errorClass;
+
+    /** How a connection failure is recorded: the error class of {@code cause}. */
+    static ErrorClass classify(Throwable cause) {
+        if (cause instanceof ConnectTimeoutException || cause instanceof SslHandshakeTimeoutException) {
+            return ErrorClass.UPSTREAM_CONNECT_TIMEOUT;
+        }
+        if (cause instanceof ConnectException) {
+            return ErrorClass.UPSTREAM_REFUSED;
+        }
+        if (cause instanceof MalformedUpstreamResponse) {
+            return ErrorClass.UPSTREAM_PROTOCOL;
+        }
+        if (cause instanceof SSLException || cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
+            return ErrorClass.UPSTREAM_TLS;
+        }
+        return ErrorClass.UPSTREAM_RESET;
+    }
 
     /** An error response, held with its body; this takes over the body. */
     void response(HttpResponse head, ByteBuf body) {

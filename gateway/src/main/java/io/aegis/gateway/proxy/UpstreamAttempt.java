@@ -1,11 +1,14 @@
 package io.aegis.gateway.proxy;
 
 import io.aegis.gateway.resilience.CircuitBreaker;
+import io.aegis.gateway.upstream.UpstreamChannels;
 import io.aegis.gateway.upstream.UpstreamConnections;
 import io.aegis.gateway.upstream.UpstreamListener;
 import io.aegis.gateway.upstream.UpstreamTarget;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
@@ -117,6 +120,47 @@ final class UpstreamAttempt implements UpstreamListener {
         channel = null;
         head = null;
         drainingError = false;
+    }
+
+    /** Asks {@code channels} for a connection; the scheduler hears of it, unless this attempt ended meanwhile. */
+    void connect(UpstreamChannels channels, int connectTimeoutMs) {
+        long use = sequence;
+        ChannelFuture connect = channels.acquire(target.endpoint(), connectTimeoutMs);
+        if (connect.isDone()) {
+            connected(use, connect);
+        } else {
+            connect.addListener((ChannelFutureListener) f -> connected(use, f));
+        }
+    }
+
+    private void connected(long use, ChannelFuture future) {
+        if (use != sequence || !active) {
+            // The attempt ended (caller left, timed out, lost a hedge) while it was connecting.
+            if (future.isSuccess()) {
+                future.channel().close();
+            }
+            return;
+        }
+        if (future.isSuccess()) {
+            owner.connected(this, future.channel());
+        } else {
+            owner.failed(this, future.cause());
+        }
+    }
+
+    /** Writes the request on {@code connection}, whose response now comes to this attempt, and reads for it. */
+    void send(Channel connection, long nowNanos, long firstByteDueNanos) {
+        long use = sequence;
+        channel = connection;
+        UpstreamConnections.bind(connection, this);
+        connection.writeAndFlush(request.retainedDuplicate()).addListener(f -> {
+            if (!f.isSuccess() && channel == connection && sequence == use) {
+                owner.failed(this, f.cause());
+            }
+        });
+        sentNanos = nowNanos;
+        this.firstByteDueNanos = firstByteDueNanos;
+        connection.read();
     }
 
     /** Drops a kept error body. */
