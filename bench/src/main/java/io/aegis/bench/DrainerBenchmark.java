@@ -1,5 +1,6 @@
 package io.aegis.bench;
 
+import io.aegis.trace.TraceField;
 import io.aegis.trace.TraceEvent;
 import io.aegis.trace.TraceWriter;
 import io.aegis.trace.drain.Drainer;
@@ -56,25 +57,25 @@ public final class DrainerBenchmark {
             TraceEvent e = new TraceEvent();
             for (int i = 0; i < events; i++) {
                 e.clear();
-                e.timestampNanos = i;
-                TraceEvent.set(e.traceId, "4bf92f3577b34da6a3ce929d0e0e4736");
-                TraceEvent.set(e.spanId, "00f067aa0ba902b7");
-                TraceEvent.set(e.tenant, "tenant-" + (i % 20));
-                TraceEvent.set(e.keyId, "6decf9e7ca2d");
-                e.provider = i % 8 >= 3 && i % 8 <= 5 ? TraceEvent.Provider.GEMINI : TraceEvent.Provider.ANTHROPIC;
-                TraceEvent.set(e.model, models[i % models.length]);
-                TraceEvent.set(e.path, "/v1/messages");
-                TraceEvent.set(e.upstream, "https://api.anthropic.com");
-                e.status = i % 50 == 0 ? 403 : 200;
-                e.denied = i % 50 == 0;
-                TraceEvent.set(e.rule, i % 50 == 0 ? "no-cards-or-keys-to-any-provider" : "");
-                e.inputTokens = 1000 + i % 500;
-                e.outputTokens = 200 + i % 100;
-                e.costNanos = 3_000_000 + i % 1000;
-                e.attempts = 1;
-                e.totalNanos = 500_000_000L + (i % 1000) * 1_000_000L;
-                e.overheadNanos = 30_000 + i % 20_000;
-                e.ttfbNanos = 200_000_000;
+                e.set(TraceField.TIMESTAMP, i);
+                e.set(TraceField.TRACE_ID, "4bf92f3577b34da6a3ce929d0e0e4736");
+                e.set(TraceField.SPAN_ID, "00f067aa0ba902b7");
+                e.set(TraceField.TENANT, "tenant-" + (i % 20));
+                e.set(TraceField.KEY_ID, "6decf9e7ca2d");
+                e.provider(i % 8 >= 3 && i % 8 <= 5 ? TraceEvent.Provider.GEMINI : TraceEvent.Provider.ANTHROPIC);
+                e.set(TraceField.MODEL, models[i % models.length]);
+                e.set(TraceField.PATH, "/v1/messages");
+                e.set(TraceField.UPSTREAM, "https://api.anthropic.com");
+                e.set(TraceField.STATUS, i % 50 == 0 ? 403 : 200);
+                e.set(TraceField.DENIED, i % 50 == 0);
+                e.set(TraceField.RULE, i % 50 == 0 ? "no-cards-or-keys-to-any-provider" : "");
+                e.set(TraceField.INPUT_TOKENS, 1000 + i % 500);
+                e.set(TraceField.OUTPUT_TOKENS, 200 + i % 100);
+                e.set(TraceField.COST_NANOS, 3_000_000 + i % 1000);
+                e.set(TraceField.ATTEMPTS, 1);
+                e.set(TraceField.TOTAL_NANOS, 500_000_000L + (i % 1000) * 1_000_000L);
+                e.set(TraceField.OVERHEAD_NANOS, 30_000 + i % 20_000);
+                e.set(TraceField.TTFB_NANOS, 200_000_000);
                 if (i % 7 == 0) {
                     e.addPii("EMAIL", 1);
                 }

@@ -1,5 +1,6 @@
 package io.aegis.bench;
 
+import io.aegis.trace.TraceField;
 import io.aegis.trace.TraceEvent;
 import io.aegis.trace.TraceWriter;
 import java.io.IOException;
@@ -49,22 +50,22 @@ public class TraceAppendBenchmark {
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("aegis-trace-bench");
         writer = new TraceWriter(dir.resolve("events"));
-        event.timestampNanos = System.currentTimeMillis() * 1_000_000L;
-        TraceEvent.set(event.traceId, "4bf92f3577b34da6a3ce929d0e0e4736");
-        TraceEvent.set(event.spanId, "00f067aa0ba902b7");
-        TraceEvent.set(event.tenant, "acme");
-        TraceEvent.set(event.keyId, "6decf9e7ca2d");
-        TraceEvent.set(event.model, "claude-sonnet-4-5");
-        TraceEvent.set(event.path, "/v1/messages");
-        TraceEvent.set(event.upstream, "https://api.anthropic.com");
-        event.status = 200;
-        event.inputTokens = 1200;
-        event.outputTokens = 300;
-        event.costNanos = 8_100_000;
-        event.attempts = 1;
-        event.totalNanos = 900_000_000;
-        event.overheadNanos = 40_000;
-        event.ttfbNanos = 400_000_000;
+        event.set(TraceField.TIMESTAMP, System.currentTimeMillis() * 1_000_000L);
+        event.set(TraceField.TRACE_ID, "4bf92f3577b34da6a3ce929d0e0e4736");
+        event.set(TraceField.SPAN_ID, "00f067aa0ba902b7");
+        event.set(TraceField.TENANT, "acme");
+        event.set(TraceField.KEY_ID, "6decf9e7ca2d");
+        event.set(TraceField.MODEL, "claude-sonnet-4-5");
+        event.set(TraceField.PATH, "/v1/messages");
+        event.set(TraceField.UPSTREAM, "https://api.anthropic.com");
+        event.set(TraceField.STATUS, 200);
+        event.set(TraceField.INPUT_TOKENS, 1200);
+        event.set(TraceField.OUTPUT_TOKENS, 300);
+        event.set(TraceField.COST_NANOS, 8_100_000);
+        event.set(TraceField.ATTEMPTS, 1);
+        event.set(TraceField.TOTAL_NANOS, 900_000_000);
+        event.set(TraceField.OVERHEAD_NANOS, 40_000);
+        event.set(TraceField.TTFB_NANOS, 400_000_000);
         event.addPii("EMAIL", 1);
         event.addTag("personal-data");
         rawQueue = ChronicleQueue.singleBuilder(dir.resolve("raw").toFile()).rollCycle(RollCycles.FAST_HOURLY).build();

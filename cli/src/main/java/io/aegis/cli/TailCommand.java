@@ -13,10 +13,10 @@ import io.aegis.gateway.config.AegisConfig;
 import io.aegis.gateway.config.ConfigException;
 import io.aegis.gateway.config.ConfigLoader;
 import io.aegis.trace.TraceEvent;
+import io.aegis.trace.TraceField;
 import io.aegis.trace.TraceFormat;
 import io.aegis.trace.TraceReader;
 import java.io.PrintStream;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -27,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
- * {@code aegis tail [--queue DIR] [--config F] [--follow] [--where EXPR] [--json]} (SPEC §2): trace
+ * {@code aegis tail [--queue DIR] [--config F] [--follow] [--where EXPR] [--json]} (README, Commands): trace
  * events as lines (time, tenant, model, status, tokens, cost, latency, decision) or as SPEC §7 JSON,
  * read with a tailer of its own, so the writer and the drainer are never disturbed. {@code --where}
  * is a CEL condition over the event's fields by their JSON names ({@code status >= 500 &&
@@ -110,21 +110,9 @@ public final class TailCommand {
         return 0;
     }
 
-    /** A CEL condition over an event's fields, by their SPEC §7 JSON names. */
+    /** A CEL condition over an event's fields, by their JSON names (every field {@link TraceField} shows). */
     private static final class Filter {
-        private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
-                .addVar("tenant", SimpleType.STRING).addVar("key_id", SimpleType.STRING)
-                .addVar("provider", SimpleType.STRING).addVar("model", SimpleType.STRING)
-                .addVar("routed_model", SimpleType.STRING).addVar("path", SimpleType.STRING)
-                .addVar("stream", SimpleType.BOOL).addVar("status", SimpleType.INT)
-                .addVar("decision", SimpleType.STRING).addVar("rule", SimpleType.STRING)
-                .addVar("error", SimpleType.STRING).addVar("outcome", SimpleType.STRING)
-                .addVar("pii", MapType.create(SimpleType.STRING, SimpleType.INT))
-                .addVar("input_tokens", SimpleType.INT).addVar("output_tokens", SimpleType.INT)
-                .addVar("cache_read_tokens", SimpleType.INT).addVar("cache_write_tokens", SimpleType.INT)
-                .addVar("cost_usd", SimpleType.DOUBLE).addVar("attempts", SimpleType.INT)
-                .addVar("t_total_us", SimpleType.INT).addVar("t_overhead_us", SimpleType.INT)
-                .build();
+        private static final CelCompiler COMPILER = declarations(CelCompilerFactory.standardCelCompilerBuilder());
         private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
 
         private final CelRuntime.Program program;
@@ -140,33 +128,30 @@ public final class TailCommand {
             }
         }
 
+        /** One variable per shown field, typed by its JSON shape. */
+        private static CelCompiler declarations(dev.cel.compiler.CelCompilerBuilder builder) {
+            for (TraceField field : TraceField.values()) {
+                if (field.jsonName() != null) {
+                    builder.addVar(field.jsonName(), celType(field.json()));
+                }
+            }
+            return builder.build();
+        }
+
+        private static dev.cel.common.types.CelType celType(TraceField.Json json) {
+            return switch (json) {
+                case NUMBER, MICROS, MICROS_OR_NULL -> SimpleType.INT;
+                case BOOL -> SimpleType.BOOL;
+                case USD -> SimpleType.DOUBLE;
+                case PII_COUNTS -> MapType.create(SimpleType.STRING, SimpleType.INT);
+                case TEXT_LIST -> dev.cel.common.types.ListType.create(SimpleType.STRING);
+                default -> SimpleType.STRING;
+            };
+        }
+
         boolean accepts(TraceEvent e) {
             Map<String, Object> vars = new HashMap<>();
-            vars.put("tenant", e.tenant.toString());
-            vars.put("key_id", e.keyId.toString());
-            vars.put("provider", e.provider == TraceEvent.Provider.ANTHROPIC ? "anthropic" : "gemini");
-            vars.put("model", e.model.toString());
-            vars.put("routed_model", e.routedModel.toString());
-            vars.put("path", e.path.toString());
-            vars.put("stream", e.stream);
-            vars.put("status", (long) e.status);
-            vars.put("decision", e.denied ? "deny" : "allow");
-            vars.put("rule", e.rule.toString());
-            vars.put("error", e.error.toString());
-            vars.put("outcome", e.outcome.name().toLowerCase(java.util.Locale.ROOT));
-            Map<String, Long> pii = new HashMap<>();
-            for (int i = 0; i < e.piiSize(); i++) {
-                pii.put(e.piiType(i).toString(), (long) e.piiCount(i));
-            }
-            vars.put("pii", pii);
-            vars.put("input_tokens", e.inputTokens);
-            vars.put("output_tokens", e.outputTokens);
-            vars.put("cache_read_tokens", e.cacheReadTokens);
-            vars.put("cache_write_tokens", e.cacheWriteTokens);
-            vars.put("cost_usd", BigDecimal.valueOf(e.costNanos, 9).doubleValue());
-            vars.put("attempts", (long) e.attempts);
-            vars.put("t_total_us", e.totalNanos / 1000);
-            vars.put("t_overhead_us", e.overheadNanos / 1000);
+            TraceFormat.values(e, vars::put);
             try {
                 return Boolean.TRUE.equals(program.eval(vars));
             } catch (CelEvaluationException failed) {

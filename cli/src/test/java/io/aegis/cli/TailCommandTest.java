@@ -1,5 +1,6 @@
 package io.aegis.cli;
 
+import io.aegis.trace.TraceField;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,17 +26,17 @@ class TailCommandTest {
 
     private static TraceEvent event(TraceEvent e, String tenant, int status, int emails) {
         e.clear();
-        e.timestampNanos = 1_795_000_000_000_000_000L;
-        TraceEvent.set(e.traceId, "4bf92f3577b34da6a3ce929d0e0e4736");
-        TraceEvent.set(e.spanId, "00f067aa0ba902b7");
-        TraceEvent.set(e.tenant, tenant);
-        TraceEvent.set(e.model, "claude-sonnet-4-5");
-        TraceEvent.set(e.path, "/v1/messages");
-        e.status = status;
-        e.inputTokens = 10;
-        e.outputTokens = 20;
-        e.costNanos = 330_000;
-        e.totalNanos = 5_000_000;
+        e.set(TraceField.TIMESTAMP, 1_795_000_000_000_000_000L);
+        e.set(TraceField.TRACE_ID, "4bf92f3577b34da6a3ce929d0e0e4736");
+        e.set(TraceField.SPAN_ID, "00f067aa0ba902b7");
+        e.set(TraceField.TENANT, tenant);
+        e.set(TraceField.MODEL, "claude-sonnet-4-5");
+        e.set(TraceField.PATH, "/v1/messages");
+        e.set(TraceField.STATUS, status);
+        e.set(TraceField.INPUT_TOKENS, 10);
+        e.set(TraceField.OUTPUT_TOKENS, 20);
+        e.set(TraceField.COST_NANOS, 330_000);
+        e.set(TraceField.TOTAL_NANOS, 5_000_000);
         e.addPii("EMAIL", emails);
         return e;
     }

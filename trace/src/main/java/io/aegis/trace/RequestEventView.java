@@ -4,11 +4,11 @@ import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
 
 /**
- * A request event read in place, over the queue's own memory: the numbers an aggregate needs,
- * and where each text field's UTF-8 bytes lie, so a reader can count by tenant or model without
- * decoding a character or copying the document (the drainer's fast path). Valid only inside
- * {@link TraceReader#next(RequestEventView, Runnable)}'s callback. {@link #decode} fills a full
- * {@link TraceEvent} when one is needed (spans). Not thread-safe.
+ * A request event read in place, over the queue's own memory: where each {@link TraceField} lies,
+ * numbers read from there on demand, and each text field as an offset and a length of UTF-8 bytes,
+ * so a reader can count by tenant or model without decoding a character or copying the document
+ * (the drainer's fast path). Valid only inside {@link TraceReader#next(RequestEventView, Runnable)}'s
+ * callback. {@link #decode} fills a full {@link TraceEvent} when one is needed (spans). Not thread-safe.
  */
 public final class RequestEventView {
     private static final int MAX_PII = 256;
@@ -16,43 +16,21 @@ public final class RequestEventView {
     private DirectBuffer buffer;
     private int start;
     private int length;
-
-    private int position;
-    private int textLength;
-
-    private int tenantOffset;
-    private int tenantLength;
-    private int provider;
-    private int modelOffset;
-    private int modelLength;
-    private int routedModelOffset;
-    private int routedModelLength;
-    private int status;
-    private boolean denied;
-    private int ruleOffset;
-    private int ruleLength;
-    private int errorLength;
-    private long inputTokens;
-    private long outputTokens;
-    private long cacheReadTokens;
-    private long cacheWriteTokens;
-    private long costNanos;
-    private long totalNanos;
-    private long overheadNanos;
-    private int attempts;
-    private int retries;
-    private byte hedge;
-    private byte circuit;
+    /** Where each field's value starts (for text: its bytes, after the length), or -1 when the event predates it. */
+    private final int[] offsets = new int[TraceField.COUNT];
+    private final int[] textLengths = new int[TraceField.COUNT];
     private int piiSize;
     private final int[] piiTypeOffset = new int[MAX_PII];
     private final int[] piiTypeLength = new int[MAX_PII];
     private final int[] piiCount = new int[MAX_PII];
+    /** Where the last varint read ended. */
+    private int varintEnd;
 
     private final EventBytes copy = new EventBytes();
 
     /**
      * Reads the document at {@code [start, start + length)}; false (nothing read) when it is not a
-     * request event of the version this build knows.
+     * request event of a version this build knows.
      */
     boolean wrap(DirectBuffer buffer, int start, int length) {
         if (length < 2 || buffer.getByte(start) != TraceEventCodec.KIND_REQUEST
@@ -62,79 +40,54 @@ public final class RequestEventView {
         this.buffer = buffer;
         this.start = start;
         this.length = length;
-        // The field order of TraceEventCodec.write.
-        position = start + 2 + Long.BYTES;
-        skipText(); // trace id
-        skipText(); // span id
-        tenantOffset = text();
-        tenantLength = textLength;
-        skipText(); // key id
-        provider = buffer.getByte(position++);
-        modelOffset = text();
-        modelLength = textLength;
-        routedModelOffset = text();
-        routedModelLength = textLength;
-        skipText(); // path
-        position++; // stream
-        status = buffer.getShort(position, ByteOrder.LITTLE_ENDIAN);
-        position += Short.BYTES;
-        denied = buffer.getByte(position++) != 0;
-        ruleOffset = text();
-        ruleLength = textLength;
-        position++; // outcome
-        text();
-        errorLength = textLength;
-        inputTokens = nextLong();
-        outputTokens = nextLong();
-        cacheReadTokens = nextLong();
-        cacheWriteTokens = nextLong();
-        costNanos = nextLong();
-        position++; // priced
-        attempts = buffer.getInt(position, ByteOrder.LITTLE_ENDIAN);
-        position += Integer.BYTES;
-        skipText(); // upstream
-        totalNanos = nextLong();
-        overheadNanos = nextLong();
-        position += Long.BYTES * 2; // time to first byte, sample rate
-        piiSize = buffer.getByte(position++) & 0xff;
-        for (int i = 0; i < piiSize; i++) {
-            piiTypeOffset[i] = text();
-            piiTypeLength[i] = textLength;
-            piiCount[i] = buffer.getInt(position, ByteOrder.LITTLE_ENDIAN);
-            position += Integer.BYTES;
-        }
-        // Tags and shadow rules are only stepped over; decode() has them.
-        for (int tags = buffer.getByte(position++) & 0xff; tags > 0; tags--) {
-            skipText();
-        }
-        for (int shadows = buffer.getByte(position++) & 0xff; shadows > 0; shadows--) {
-            skipText();
-        }
         byte version = buffer.getByte(start + 1);
-        if (version >= 2) {
-            position += Long.BYTES; // config version
-        }
-        if (version >= 3) {
-            retries = buffer.getInt(position, ByteOrder.LITTLE_ENDIAN);
-            position += Integer.BYTES;
-            hedge = buffer.getByte(position++);
-            circuit = buffer.getByte(position++);
-        } else {
-            retries = 0;
-            hedge = TraceEvent.HEDGE_NONE;
-            circuit = TraceEvent.CIRCUIT_CLOSED;
+        int position = start + 2;
+        for (TraceField field : TraceField.ALL) {
+            int i = field.ordinal();
+            if (field.since() > version) {
+                offsets[i] = -1;
+                textLengths[i] = 0;
+                continue;
+            }
+            TraceField.Kind kind = field.kind();
+            if (kind.numeric()) {
+                offsets[i] = position;
+                position += kind.width;
+            } else if (kind == TraceField.Kind.TEXT) {
+                position = text(position, i);
+            } else if (kind == TraceField.Kind.PII_COUNTS) {
+                offsets[i] = position;
+                piiSize = buffer.getByte(position++) & 0xff;
+                for (int p = 0; p < piiSize; p++) {
+                    int bytes = varint(position);
+                    position = varintEnd;
+                    piiTypeOffset[p] = position;
+                    piiTypeLength[p] = bytes;
+                    position += bytes;
+                    piiCount[p] = buffer.getInt(position, ByteOrder.LITTLE_ENDIAN);
+                    position += Integer.BYTES;
+                }
+            } else {
+                // Tags and shadow rules are only stepped over; decode() has them.
+                offsets[i] = position;
+                for (int items = buffer.getByte(position++) & 0xff; items > 0; items--) {
+                    position = skipText(position);
+                }
+            }
         }
         return true;
     }
 
-    private long nextLong() {
-        long value = buffer.getLong(position, ByteOrder.LITTLE_ENDIAN);
-        position += Long.BYTES;
-        return value;
+    /** Reads a text field's varint length at {@code position}; returns where the next field starts. */
+    private int text(int position, int field) {
+        int bytes = varint(position);
+        offsets[field] = varintEnd;
+        textLengths[field] = bytes;
+        return varintEnd + bytes;
     }
 
-    /** Reads a text field's varint length into {@link #textLength}; returns where its bytes start. */
-    private int text() {
+    /** Reads a varint at {@code position}; {@link #varintEnd} is where it ended. */
+    private int varint(int position) {
         int value = 0;
         int shift = 0;
         while (true) {
@@ -145,14 +98,14 @@ public final class RequestEventView {
             }
             shift += 7;
         }
-        textLength = value;
-        int offset = position;
-        position += value;
-        return offset;
+        varintEnd = position;
+        return value;
     }
 
-    private void skipText() {
-        text();
+    /** Steps over one text item (its length and its bytes); returns where the next one starts. */
+    private int skipText(int position) {
+        int bytes = varint(position);
+        return varintEnd + bytes;
     }
 
     /** Fills {@code event} with every field of this document (one copy of its bytes). */
@@ -162,100 +115,64 @@ public final class RequestEventView {
         TraceEventCodec.read(copy, event);
     }
 
-    /** The memory the offsets below point into. */
+    /** The memory the offsets point into. */
     public DirectBuffer buffer() {
         return buffer;
     }
 
-    public int tenantOffset() {
-        return tenantOffset;
+    /** A numeric field's value (a boolean as 0 or 1, an enum as its code); its default when the event predates it. */
+    public long get(TraceField field) {
+        int offset = offsets[field.ordinal()];
+        if (offset < 0) {
+            return field.defaultValue();
+        }
+        switch (field.kind()) {
+            case BOOL:
+                return buffer.getByte(offset) != 0 ? 1 : 0;
+            case BYTE:
+                return buffer.getByte(offset);
+            case SHORT:
+                return buffer.getShort(offset, ByteOrder.LITTLE_ENDIAN);
+            case INT:
+                return buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN);
+            case LONG:
+            case DOUBLE:
+                return buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN);
+            default:
+                throw new IllegalArgumentException(field + " is not a number");
+        }
     }
 
-    public int tenantLength() {
-        return tenantLength;
+    public boolean flag(TraceField field) {
+        return get(field) != 0;
+    }
+
+    /** Where a text field's UTF-8 bytes start in {@link #buffer()}. */
+    public int textOffset(TraceField field) {
+        return offsets[field.ordinal()];
+    }
+
+    /** How many UTF-8 bytes a text field has (0: empty, or the event predates it). */
+    public int textLength(TraceField field) {
+        return textLengths[field.ordinal()];
     }
 
     public TraceEvent.Provider provider() {
-        return provider == 0 ? TraceEvent.Provider.ANTHROPIC : TraceEvent.Provider.GEMINI;
+        return get(TraceField.PROVIDER) == 0 ? TraceEvent.Provider.ANTHROPIC : TraceEvent.Provider.GEMINI;
     }
 
     /** The model that answered: the routed one when a rule routed, else the one asked for. */
     public int effectiveModelOffset() {
-        return routedModelLength > 0 ? routedModelOffset : modelOffset;
+        return textLength(TraceField.ROUTED_MODEL) > 0 ? textOffset(TraceField.ROUTED_MODEL) : textOffset(TraceField.MODEL);
     }
 
     public int effectiveModelLength() {
-        return routedModelLength > 0 ? routedModelLength : modelLength;
-    }
-
-    public int status() {
-        return status;
-    }
-
-    public boolean denied() {
-        return denied;
+        return textLength(TraceField.ROUTED_MODEL) > 0 ? textLength(TraceField.ROUTED_MODEL) : textLength(TraceField.MODEL);
     }
 
     /** Whether the request failed: an error status, or an error class named. */
     public boolean failed() {
-        return status >= 400 || errorLength > 0;
-    }
-
-    public int ruleOffset() {
-        return ruleOffset;
-    }
-
-    /** 0 when no rule decided. */
-    public int ruleLength() {
-        return ruleLength;
-    }
-
-    public long inputTokens() {
-        return inputTokens;
-    }
-
-    public long outputTokens() {
-        return outputTokens;
-    }
-
-    public long cacheReadTokens() {
-        return cacheReadTokens;
-    }
-
-    public long cacheWriteTokens() {
-        return cacheWriteTokens;
-    }
-
-    public long costNanos() {
-        return costNanos;
-    }
-
-    public long totalNanos() {
-        return totalNanos;
-    }
-
-    public long overheadNanos() {
-        return overheadNanos;
-    }
-
-    /** Upstream attempts made, hedges and retries included. */
-    public int attempts() {
-        return attempts;
-    }
-
-    /** Attempts that were retries, failover included (0 before layout version 3). */
-    public int retries() {
-        return retries;
-    }
-
-    /** {@link TraceEvent#HEDGE_NONE}, {@link TraceEvent#HEDGE_LOST} or {@link TraceEvent#HEDGE_WON}. */
-    public byte hedge() {
-        return hedge;
-    }
-
-    /** The worst circuit state the request met ({@link TraceEvent#CIRCUIT_CLOSED} and so on). */
-    public byte circuit() {
-        return circuit;
+        return get(TraceField.STATUS) >= 400 || textLength(TraceField.ERROR) > 0;
     }
 
     public int piiSize() {

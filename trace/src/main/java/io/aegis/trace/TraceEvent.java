@@ -1,10 +1,11 @@
 package io.aegis.trace;
 
 /**
- * One request's trace event (SPEC §7), as a reusable holder: the gateway fills one per connection
- * and hands it to {@link TraceWriter}; readers decode into one per thread. Strings are held in
- * reusable builders and written length-prefixed, each bounded ({@link #MAX_TEXT} characters), so
- * neither writing nor reading allocates.
+ * One request's trace event as a reusable holder: the gateway fills one per connection and hands it
+ * to {@link TraceWriter}; readers decode into one per thread. Values are held by {@link TraceField}:
+ * numbers (booleans as 0 or 1, enums as their codes, the sample rate as raw double bits) in one
+ * array, text in reusable builders, each bounded ({@link #MAX_TEXT} characters), so neither writing
+ * nor reading allocates. PII types with counts, tags and shadow rules are bounded lists.
  */
 public final class TraceEvent {
     /** Longest text field kept; longer values are cut (ids, models and paths are far shorter). */
@@ -12,52 +13,8 @@ public final class TraceEvent {
     /** Most PII types, tags or shadow rules kept per event. */
     public static final int MAX_ITEMS = 32;
 
+    /** The {@link TraceField#PROVIDER} codes, in order. */
     public enum Provider { ANTHROPIC, GEMINI }
-
-    /** Wall-clock time the request was accepted, epoch nanoseconds. */
-    public long timestampNanos;
-    public final StringBuilder traceId = new StringBuilder(32);
-    public final StringBuilder spanId = new StringBuilder(16);
-    public final StringBuilder tenant = new StringBuilder();
-    public final StringBuilder keyId = new StringBuilder();
-    public Provider provider = Provider.ANTHROPIC;
-    /** The model asked for. */
-    public final StringBuilder model = new StringBuilder();
-    /** The model a route rule sent the request to, or empty. */
-    public final StringBuilder routedModel = new StringBuilder();
-    public final StringBuilder path = new StringBuilder();
-    public boolean stream;
-    public int status;
-    public boolean denied;
-    /** The rule that allowed or denied, or empty. */
-    public final StringBuilder rule = new StringBuilder();
-    public Outcome outcome = Outcome.COMPLETED;
-    /** The error class ({@code rule_denied}, {@code upstream_timeout}, ...), or empty. */
-    public final StringBuilder error = new StringBuilder();
-    public long inputTokens;
-    public long outputTokens;
-    public long cacheReadTokens;
-    public long cacheWriteTokens;
-    public long costNanos;
-    public boolean pricedKnown = true;
-    public int attempts;
-    public final StringBuilder upstream = new StringBuilder();
-    public long totalNanos;
-    public long overheadNanos;
-    /** Time to first byte from acceptance, or -1 when no byte came. */
-    public long ttfbNanos = -1;
-    /** The sampling rate a rule asked for, or -1. */
-    public double sampleRate = -1;
-    /** The config version whose rules decided the request (0: none, or written before versions existed). */
-    public long configVersion;
-    /** Attempts that were retries, failover included. */
-    public int retries;
-    /** Hedging: {@link #HEDGE_NONE}, {@link #HEDGE_LOST} (the first attempt won) or {@link #HEDGE_WON}. */
-    public byte hedge;
-    /** The worst circuit met: {@link #CIRCUIT_CLOSED}, {@link #CIRCUIT_HALF_OPEN} (a probe) or {@link #CIRCUIT_OPEN} (a target skipped). */
-    public byte circuit;
-    /** Each upstream attempt as {@code [h]tTARGET/KEYID:RESULT}, space-separated; key ids only. */
-    public final StringBuilder attemptLog = new StringBuilder();
 
     public static final byte HEDGE_NONE = 0;
     public static final byte HEDGE_LOST = 1;
@@ -65,6 +22,28 @@ public final class TraceEvent {
     public static final byte CIRCUIT_CLOSED = 0;
     public static final byte CIRCUIT_HALF_OPEN = 1;
     public static final byte CIRCUIT_OPEN = 2;
+
+    private static final Provider[] PROVIDERS = Provider.values();
+    private static final Outcome[] OUTCOMES = Outcome.values();
+
+    private final long[] numbers = new long[TraceField.COUNT];
+    private final StringBuilder[] texts = new StringBuilder[TraceField.COUNT];
+    private final StringBuilder[] piiTypes = builders();
+    private final int[] piiCounts = new int[MAX_ITEMS];
+    private int piiSize;
+    private final StringBuilder[] tags = builders();
+    private int tagSize;
+    private final StringBuilder[] shadowRules = builders();
+    private int shadowSize;
+
+    public TraceEvent() {
+        for (TraceField field : TraceField.ALL) {
+            if (field.kind() == TraceField.Kind.TEXT) {
+                texts[field.ordinal()] = new StringBuilder();
+            }
+        }
+        clear();
+    }
 
     /** The hedge code as trace output names it: none, lost or won. */
     public static String hedgeName(byte hedge) {
@@ -76,14 +55,6 @@ public final class TraceEvent {
         return circuit == CIRCUIT_OPEN ? "open" : circuit == CIRCUIT_HALF_OPEN ? "half_open" : "closed";
     }
 
-    private final StringBuilder[] piiTypes = builders();
-    private final int[] piiCounts = new int[MAX_ITEMS];
-    private int piiSize;
-    private final StringBuilder[] tags = builders();
-    private int tagSize;
-    private final StringBuilder[] shadowRules = builders();
-    private int shadowSize;
-
     private static StringBuilder[] builders() {
         StringBuilder[] out = new StringBuilder[MAX_ITEMS];
         for (int i = 0; i < out.length; i++) {
@@ -92,59 +63,100 @@ public final class TraceEvent {
         return out;
     }
 
-    /** Empties every field for the next event. */
+    /** Sets every field to its default, for the next event. */
     public TraceEvent clear() {
-        timestampNanos = 0;
-        traceId.setLength(0);
-        spanId.setLength(0);
-        tenant.setLength(0);
-        keyId.setLength(0);
-        provider = Provider.ANTHROPIC;
-        model.setLength(0);
-        routedModel.setLength(0);
-        path.setLength(0);
-        stream = false;
-        status = 0;
-        denied = false;
-        rule.setLength(0);
-        outcome = Outcome.COMPLETED;
-        error.setLength(0);
-        inputTokens = 0;
-        outputTokens = 0;
-        cacheReadTokens = 0;
-        cacheWriteTokens = 0;
-        costNanos = 0;
-        pricedKnown = true;
-        attempts = 0;
-        upstream.setLength(0);
-        totalNanos = 0;
-        overheadNanos = 0;
-        ttfbNanos = -1;
-        sampleRate = -1;
-        configVersion = 0;
-        retries = 0;
-        hedge = HEDGE_NONE;
-        circuit = CIRCUIT_CLOSED;
-        attemptLog.setLength(0);
+        for (TraceField field : TraceField.ALL) {
+            int i = field.ordinal();
+            numbers[i] = field.defaultValue();
+            if (texts[i] != null) {
+                texts[i].setLength(0);
+            }
+        }
         piiSize = 0;
         tagSize = 0;
         shadowSize = 0;
         return this;
     }
 
-    /** Sets a text field from {@code value} ({@code null} → empty), cut at {@link #MAX_TEXT}. */
+    /** A numeric field's value (a boolean as 0 or 1, an enum as its code). */
+    public long get(TraceField field) {
+        return numbers[field.ordinal()];
+    }
+
+    public TraceEvent set(TraceField field, long value) {
+        numbers[field.ordinal()] = value;
+        return this;
+    }
+
+    public boolean flag(TraceField field) {
+        return numbers[field.ordinal()] != 0;
+    }
+
+    public TraceEvent set(TraceField field, boolean value) {
+        numbers[field.ordinal()] = value ? 1 : 0;
+        return this;
+    }
+
+    public double decimal(TraceField field) {
+        return Double.longBitsToDouble(numbers[field.ordinal()]);
+    }
+
+    public TraceEvent set(TraceField field, double value) {
+        numbers[field.ordinal()] = Double.doubleToRawLongBits(value);
+        return this;
+    }
+
+    /** A text field's value, to read (or to fill through {@link #set(TraceField, CharSequence)}). */
+    public CharSequence text(TraceField field) {
+        return texts[field.ordinal()];
+    }
+
+    /** Sets a text field from {@code value} ({@code null}: empty), cut at {@link #MAX_TEXT}. */
+    public TraceEvent set(TraceField field, CharSequence value) {
+        set(texts[field.ordinal()], value);
+        return this;
+    }
+
+    public Provider provider() {
+        return PROVIDERS[(int) numbers[TraceField.PROVIDER.ordinal()]];
+    }
+
+    public TraceEvent provider(Provider provider) {
+        numbers[TraceField.PROVIDER.ordinal()] = provider.ordinal();
+        return this;
+    }
+
+    public Outcome outcome() {
+        return OUTCOMES[(int) numbers[TraceField.OUTCOME.ordinal()]];
+    }
+
+    public TraceEvent outcome(Outcome outcome) {
+        numbers[TraceField.OUTCOME.ordinal()] = outcome.ordinal();
+        return this;
+    }
+
+    /** The model that answered: the routed one when a rule routed, else the one asked for. */
+    public CharSequence effectiveModel() {
+        CharSequence routed = text(TraceField.ROUTED_MODEL);
+        return routed.length() > 0 ? routed : text(TraceField.MODEL);
+    }
+
+    /** Whether the request failed: an error status, or an error class named. */
+    public boolean failed() {
+        return get(TraceField.STATUS) >= 400 || text(TraceField.ERROR).length() > 0;
+    }
+
+    /** Every token of the prompt the provider billed: input, cache reads and cache writes. */
+    public long promptTokens() {
+        return get(TraceField.INPUT_TOKENS) + get(TraceField.CACHE_READ_TOKENS) + get(TraceField.CACHE_WRITE_TOKENS);
+    }
+
+    /** Sets a bounded text builder from {@code value} ({@code null} → empty), cut at {@link #MAX_TEXT}. */
     public static void set(StringBuilder field, CharSequence value) {
         field.setLength(0);
         if (value != null) {
             field.append(value, 0, Math.min(value.length(), MAX_TEXT));
         }
-    }
-
-    /** Empties the PII, tag and shadow lists (the decoder overwrites every other field). */
-    void resetLists() {
-        piiSize = 0;
-        tagSize = 0;
-        shadowSize = 0;
     }
 
     /** Records {@code count} findings of a PII type (by name; never a value). */
@@ -195,7 +207,20 @@ public final class TraceEvent {
         return shadowRules[i];
     }
 
-    // The codec fills lists directly.
+    /** A list field's size ({@link TraceField#TAGS} or {@link TraceField#SHADOW_RULES}). */
+    public int listSize(TraceField field) {
+        return field == TraceField.TAGS ? tagSize : shadowSize;
+    }
+
+    public CharSequence listItem(TraceField field, int i) {
+        return field == TraceField.TAGS ? tags[i] : shadowRules[i];
+    }
+
+    // The codec fills fields and lists directly.
+    StringBuilder textBuilder(TraceField field) {
+        return texts[field.ordinal()];
+    }
+
     StringBuilder nextPiiType(int count) {
         piiCounts[piiSize] = count;
         return piiTypes[piiSize++];
@@ -205,11 +230,13 @@ public final class TraceEvent {
         piiCounts[piiSize - 1] = count;
     }
 
-    StringBuilder nextTag() {
-        return tags[tagSize++];
+    StringBuilder nextListItem(TraceField field) {
+        return field == TraceField.TAGS ? tags[tagSize++] : shadowRules[shadowSize++];
     }
 
-    StringBuilder nextShadowRule() {
-        return shadowRules[shadowSize++];
+    void clearLists() {
+        piiSize = 0;
+        tagSize = 0;
+        shadowSize = 0;
     }
 }

@@ -1,10 +1,10 @@
 package io.aegis.trace;
 
 /**
- * The binary layout of a trace event inside one queue document: a kind byte and a version byte,
- * then the fields in a fixed order, numbers in fixed widths (little-endian) and text as a varint
- * length and UTF-8 ({@link EventBytes}). Adding a field means a new version; readers skip documents of a kind or version they do
- * not know.
+ * The binary layout of an event inside one queue document: a kind byte and a version byte, then
+ * for request events every {@link TraceField} in its order, numbers in fixed widths (little-endian)
+ * and text as a varint length and UTF-8 ({@link EventBytes}). Readers skip documents of a kind or
+ * version they do not know, and read an older version's missing fields as their defaults.
  */
 final class TraceEventCodec {
     static final byte KIND_REQUEST = 1;
@@ -21,57 +21,35 @@ final class TraceEventCodec {
 
     /** Whether this build reads request events of {@code version}. */
     static boolean knownRequestVersion(byte version) {
-        return version >= 1 && version <= 3;
+        return version >= 1 && version <= VERSION;
     }
 
     static void write(EventBytes out, TraceEvent e) {
         out.putByte(KIND_REQUEST);
         out.putByte(VERSION);
-        out.putLong(e.timestampNanos);
-        out.putText(e.traceId);
-        out.putText(e.spanId);
-        out.putText(e.tenant);
-        out.putText(e.keyId);
-        out.putByte((byte) e.provider.ordinal());
-        out.putText(e.model);
-        out.putText(e.routedModel);
-        out.putText(e.path);
-        out.putBoolean(e.stream);
-        out.putShort(e.status);
-        out.putBoolean(e.denied);
-        out.putText(e.rule);
-        out.putByte((byte) e.outcome.ordinal());
-        out.putText(e.error);
-        out.putLong(e.inputTokens);
-        out.putLong(e.outputTokens);
-        out.putLong(e.cacheReadTokens);
-        out.putLong(e.cacheWriteTokens);
-        out.putLong(e.costNanos);
-        out.putBoolean(e.pricedKnown);
-        out.putInt(e.attempts);
-        out.putText(e.upstream);
-        out.putLong(e.totalNanos);
-        out.putLong(e.overheadNanos);
-        out.putLong(e.ttfbNanos);
-        out.putDouble(e.sampleRate);
-        out.putByte((byte) e.piiSize());
-        for (int i = 0; i < e.piiSize(); i++) {
-            out.putText(e.piiType(i));
-            out.putInt(e.piiCount(i));
+        for (TraceField field : TraceField.ALL) {
+            switch (field.kind()) {
+                case BOOL, BYTE -> out.putByte((int) e.get(field));
+                case SHORT -> out.putShort((int) e.get(field));
+                case INT -> out.putInt((int) e.get(field));
+                case LONG, DOUBLE -> out.putLong(e.get(field));
+                case TEXT -> out.putText(e.text(field));
+                case PII_COUNTS -> {
+                    out.putByte(e.piiSize());
+                    for (int i = 0; i < e.piiSize(); i++) {
+                        out.putText(e.piiType(i));
+                        out.putInt(e.piiCount(i));
+                    }
+                }
+                case TEXT_LIST -> {
+                    out.putByte(e.listSize(field));
+                    for (int i = 0; i < e.listSize(field); i++) {
+                        out.putText(e.listItem(field, i));
+                    }
+                }
+                default -> throw new IllegalStateException(field.kind().name());
+            }
         }
-        out.putByte((byte) e.tagSize());
-        for (int i = 0; i < e.tagSize(); i++) {
-            out.putText(e.tag(i));
-        }
-        out.putByte((byte) e.shadowSize());
-        for (int i = 0; i < e.shadowSize(); i++) {
-            out.putText(e.shadowRule(i));
-        }
-        out.putLong(e.configVersion);
-        out.putInt(e.retries);
-        out.putByte(e.hedge);
-        out.putByte(e.circuit);
-        out.putText(e.attemptLog);
     }
 
     /** Decodes a request event into {@code e}; false (and {@code e} untouched) for another kind or version. */
@@ -82,60 +60,36 @@ final class TraceEventCodec {
         }
         byte version = in.buffer[in.position + 1];
         in.position += 2;
-        // Every field is overwritten below, so no clear() pass first.
-        e.resetLists();
-        e.timestampNanos = in.getLong();
-        in.getText(e.traceId);
-        in.getText(e.spanId);
-        in.getText(e.tenant);
-        in.getText(e.keyId);
-        e.provider = TraceEvent.Provider.values()[in.getByte()];
-        in.getText(e.model);
-        in.getText(e.routedModel);
-        in.getText(e.path);
-        e.stream = in.getBoolean();
-        e.status = in.getShort();
-        e.denied = in.getBoolean();
-        in.getText(e.rule);
-        e.outcome = Outcome.values()[in.getByte()];
-        in.getText(e.error);
-        e.inputTokens = in.getLong();
-        e.outputTokens = in.getLong();
-        e.cacheReadTokens = in.getLong();
-        e.cacheWriteTokens = in.getLong();
-        e.costNanos = in.getLong();
-        e.pricedKnown = in.getBoolean();
-        e.attempts = in.getInt();
-        in.getText(e.upstream);
-        e.totalNanos = in.getLong();
-        e.overheadNanos = in.getLong();
-        e.ttfbNanos = in.getLong();
-        e.sampleRate = in.getDouble();
-        int pii = in.getByte();
-        for (int i = 0; i < pii; i++) {
-            StringBuilder type = e.nextPiiType(0);
-            in.getText(type);
-            e.setLastPiiCount(in.getInt());
-        }
-        int tags = in.getByte();
-        for (int i = 0; i < tags; i++) {
-            in.getText(e.nextTag());
-        }
-        int shadows = in.getByte();
-        for (int i = 0; i < shadows; i++) {
-            in.getText(e.nextShadowRule());
-        }
-        e.configVersion = version >= 2 ? in.getLong() : 0;
-        if (version >= 3) {
-            e.retries = in.getInt();
-            e.hedge = in.getByte();
-            e.circuit = in.getByte();
-            in.getText(e.attemptLog);
-        } else {
-            e.retries = 0;
-            e.hedge = TraceEvent.HEDGE_NONE;
-            e.circuit = TraceEvent.CIRCUIT_CLOSED;
-            e.attemptLog.setLength(0);
+        e.clearLists();
+        for (TraceField field : TraceField.ALL) {
+            if (field.since() > version) {
+                if (field.kind() == TraceField.Kind.TEXT) {
+                    e.textBuilder(field).setLength(0);
+                } else {
+                    e.set(field, field.defaultValue());
+                }
+                continue;
+            }
+            switch (field.kind()) {
+                case BOOL -> e.set(field, in.getBoolean());
+                case BYTE -> e.set(field, in.getByte());
+                case SHORT -> e.set(field, in.getShort());
+                case INT -> e.set(field, in.getInt());
+                case LONG, DOUBLE -> e.set(field, in.getLong());
+                case TEXT -> in.getText(e.textBuilder(field));
+                case PII_COUNTS -> {
+                    for (int i = in.getByte(); i > 0; i--) {
+                        in.getText(e.nextPiiType(0));
+                        e.setLastPiiCount(in.getInt());
+                    }
+                }
+                case TEXT_LIST -> {
+                    for (int i = in.getByte(); i > 0; i--) {
+                        in.getText(e.nextListItem(field));
+                    }
+                }
+                default -> throw new IllegalStateException(field.kind().name());
+            }
         }
         return true;
     }

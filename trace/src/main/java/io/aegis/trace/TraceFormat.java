@@ -2,8 +2,18 @@ package io.aegis.trace;
 
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiConsumer;
 
-/** Trace events as text for {@code aegis tail}: one human-readable line, or one JSON object (SPEC §7 names). */
+/**
+ * Trace events as text for {@code aegis tail}: one human-readable line, or one JSON object with every
+ * shown {@link TraceField} by its JSON name, in layout order; and the same values as plain Java
+ * objects for the {@code --where} filter.
+ */
 public final class TraceFormat {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
@@ -13,81 +23,127 @@ public final class TraceFormat {
     /** {@code time tenant model status tokens cost latency decision}. */
     public static void line(TraceEvent e, StringBuilder out) {
         out.setLength(0);
-        out.append(DateTimeFormatter.ISO_INSTANT.format(instant(e.timestampNanos))).append(' ')
-                .append(e.tenant.length() == 0 ? "-" : e.tenant).append(' ')
-                .append(e.routedModel.length() > 0 ? e.routedModel : e.model).append(' ')
-                .append(e.status).append(' ')
-                .append("in=").append(e.inputTokens + e.cacheReadTokens + e.cacheWriteTokens)
-                .append(" out=").append(e.outputTokens).append(' ')
-                .append('$').append(usd(e.costNanos, 6)).append(' ')
-                .append(String.format(java.util.Locale.ROOT, "%.3fms ", e.totalNanos / 1_000_000.0))
-                .append(e.denied ? "deny" : "allow");
-        if (e.rule.length() > 0) {
-            out.append(" rule=").append(e.rule);
+        CharSequence tenant = e.text(TraceField.TENANT);
+        out.append(DateTimeFormatter.ISO_INSTANT.format(instant(e.get(TraceField.TIMESTAMP)))).append(' ')
+                .append(tenant.length() == 0 ? "-" : tenant).append(' ')
+                .append(e.effectiveModel()).append(' ')
+                .append(e.get(TraceField.STATUS)).append(' ')
+                .append("in=").append(e.promptTokens())
+                .append(" out=").append(e.get(TraceField.OUTPUT_TOKENS)).append(' ')
+                .append('$').append(usd(e.get(TraceField.COST_NANOS), 6)).append(' ')
+                .append(String.format(Locale.ROOT, "%.3fms ", e.get(TraceField.TOTAL_NANOS) / 1_000_000.0))
+                .append(e.flag(TraceField.DENIED) ? "deny" : "allow");
+        if (e.text(TraceField.RULE).length() > 0) {
+            out.append(" rule=").append(e.text(TraceField.RULE));
         }
-        if (e.error.length() > 0) {
-            out.append(" error=").append(e.error);
+        if (e.text(TraceField.ERROR).length() > 0) {
+            out.append(" error=").append(e.text(TraceField.ERROR));
         }
     }
 
-    /** The SPEC §7 fields, plus {@code routed_model}, {@code outcome}, {@code tags}, {@code shadow}, {@code config_version},
-     * {@code retries}, {@code hedge}, {@code circuit}, {@code attempt_log}. */
+    /** Every shown field as {@code "name":value}, in layout order. */
     public static void json(TraceEvent e, StringBuilder out) {
         out.setLength(0);
         out.append('{');
-        field(out, "ts", DateTimeFormatter.ISO_INSTANT.format(instant(e.timestampNanos)));
-        field(out, "trace_id", e.traceId);
-        field(out, "span_id", e.spanId);
-        field(out, "tenant", e.tenant);
-        field(out, "key_id", e.keyId);
-        field(out, "provider", e.provider == TraceEvent.Provider.ANTHROPIC ? "anthropic" : "gemini");
-        field(out, "model", e.model);
-        nullable(out, "routed_model", e.routedModel);
-        field(out, "path", e.path);
-        raw(out, "stream", e.stream ? "true" : "false");
-        number(out, "status", e.status);
-        field(out, "decision", e.denied ? "deny" : "allow");
-        nullable(out, "rule", e.rule);
-        out.append("\"pii\":{");
-        for (int i = 0; i < e.piiSize(); i++) {
-            out.append(i == 0 ? "" : ",");
-            string(out, e.piiType(i));
-            out.append(':').append(e.piiCount(i));
+        for (TraceField field : TraceField.ALL) {
+            if (field.jsonName() == null) {
+                continue;
+            }
+            if (out.length() > 1) {
+                out.append(',');
+            }
+            out.append('"').append(field.jsonName()).append("\":");
+            switch (field.json()) {
+                case TEXT, TIME, PROVIDER, DECISION, OUTCOME, HEDGE, CIRCUIT -> string(out, shownText(e, field));
+                case TEXT_OR_NULL -> {
+                    if (e.text(field).length() == 0) {
+                        out.append("null");
+                    } else {
+                        string(out, e.text(field));
+                    }
+                }
+                case NUMBER -> out.append(e.get(field));
+                case BOOL -> out.append(e.flag(field));
+                case MICROS -> out.append(e.get(field) / 1000);
+                case MICROS_OR_NULL -> {
+                    if (e.get(field) < 0) {
+                        out.append("null");
+                    } else {
+                        out.append(e.get(field) / 1000);
+                    }
+                }
+                case USD -> out.append(usd(e.get(field), 9));
+                case PII_COUNTS -> {
+                    out.append('{');
+                    for (int i = 0; i < e.piiSize(); i++) {
+                        out.append(i == 0 ? "" : ",");
+                        string(out, e.piiType(i));
+                        out.append(':').append(e.piiCount(i));
+                    }
+                    out.append('}');
+                }
+                case TEXT_LIST -> {
+                    out.append('[');
+                    for (int i = 0; i < e.listSize(field); i++) {
+                        out.append(i == 0 ? "" : ",");
+                        string(out, e.listItem(field, i));
+                    }
+                    out.append(']');
+                }
+                default -> throw new IllegalStateException(field.json().name());
+            }
         }
-        out.append("},");
-        number(out, "input_tokens", e.inputTokens);
-        number(out, "output_tokens", e.outputTokens);
-        number(out, "cache_read_tokens", e.cacheReadTokens);
-        number(out, "cache_write_tokens", e.cacheWriteTokens);
-        raw(out, "cost_usd", usd(e.costNanos, 9));
-        raw(out, "priced", e.pricedKnown ? "true" : "false");
-        number(out, "attempts", e.attempts);
-        nullable(out, "upstream", e.upstream);
-        number(out, "t_total_us", e.totalNanos / 1000);
-        number(out, "t_overhead_us", e.overheadNanos / 1000);
-        if (e.ttfbNanos < 0) {
-            raw(out, "t_ttfb_us", "null");
-        } else {
-            number(out, "t_ttfb_us", e.ttfbNanos / 1000);
-        }
-        field(out, "outcome", e.outcome.name().toLowerCase(java.util.Locale.ROOT));
-        nullable(out, "error", e.error);
-        out.append("\"tags\":[");
-        for (int i = 0; i < e.tagSize(); i++) {
-            out.append(i == 0 ? "" : ",");
-            string(out, e.tag(i));
-        }
-        out.append("],\"shadow\":[");
-        for (int i = 0; i < e.shadowSize(); i++) {
-            out.append(i == 0 ? "" : ",");
-            string(out, e.shadowRule(i));
-        }
-        out.append("],\"config_version\":").append(e.configVersion).append(',');
-        number(out, "retries", e.retries);
-        field(out, "hedge", TraceEvent.hedgeName(e.hedge));
-        field(out, "circuit", TraceEvent.circuitName(e.circuit));
-        string(out.append("\"attempt_log\":"), e.attemptLog);
         out.append('}');
+    }
+
+    /**
+     * Every shown field's value by JSON name, as a filter sees it: text as {@code String} ({@code ""}
+     * when empty), numbers as {@code Long} (-1 for a time that never came), {@code cost_usd} as a
+     * {@code Double}, flags as {@code Boolean}, {@code pii} as a map of type to count, lists as lists.
+     */
+    public static void values(TraceEvent e, BiConsumer<String, Object> out) {
+        for (TraceField field : TraceField.ALL) {
+            if (field.jsonName() == null) {
+                continue;
+            }
+            Object value = switch (field.json()) {
+                case TEXT, TEXT_OR_NULL, TIME, PROVIDER, DECISION, OUTCOME, HEDGE, CIRCUIT -> shownText(e, field);
+                case NUMBER -> e.get(field);
+                case BOOL -> e.flag(field);
+                case MICROS -> e.get(field) / 1000;
+                case MICROS_OR_NULL -> e.get(field) < 0 ? -1L : e.get(field) / 1000;
+                case USD -> e.get(field) / 1e9;
+                case PII_COUNTS -> {
+                    Map<String, Long> counts = new LinkedHashMap<>();
+                    for (int i = 0; i < e.piiSize(); i++) {
+                        counts.put(e.piiType(i).toString(), (long) e.piiCount(i));
+                    }
+                    yield counts;
+                }
+                case TEXT_LIST -> {
+                    List<String> items = new ArrayList<>();
+                    for (int i = 0; i < e.listSize(field); i++) {
+                        items.add(e.listItem(field, i).toString());
+                    }
+                    yield items;
+                }
+                default -> throw new IllegalStateException(field.json().name());
+            };
+            out.accept(field.jsonName(), value);
+        }
+    }
+
+    /** A text-shaped field as shown: names for codes, ISO time for the timestamp. */
+    private static String shownText(TraceEvent e, TraceField field) {
+        return switch (field.json()) {
+            case TIME -> DateTimeFormatter.ISO_INSTANT.format(instant(e.get(field)));
+            case PROVIDER -> e.provider() == TraceEvent.Provider.ANTHROPIC ? "anthropic" : "gemini";
+            case DECISION -> e.flag(field) ? "deny" : "allow";
+            case OUTCOME -> e.outcome().name().toLowerCase(Locale.ROOT);
+            case HEDGE -> TraceEvent.hedgeName((byte) e.get(field));
+            case CIRCUIT -> TraceEvent.circuitName((byte) e.get(field));
+            default -> e.text(field).toString();
+        };
     }
 
     /** Nano-dollars as a decimal number of USD with {@code decimals} places (rounded down). */
@@ -100,28 +156,6 @@ public final class TraceFormat {
 
     private static Instant instant(long epochNanos) {
         return Instant.ofEpochSecond(epochNanos / NANOS_PER_SECOND, epochNanos % NANOS_PER_SECOND);
-    }
-
-    private static void field(StringBuilder out, String name, CharSequence value) {
-        out.append('"').append(name).append("\":");
-        string(out, value);
-        out.append(',');
-    }
-
-    private static void nullable(StringBuilder out, String name, CharSequence value) {
-        if (value.length() == 0) {
-            raw(out, name, "null");
-        } else {
-            field(out, name, value);
-        }
-    }
-
-    private static void number(StringBuilder out, String name, long value) {
-        out.append('"').append(name).append("\":").append(value).append(',');
-    }
-
-    private static void raw(StringBuilder out, String name, String value) {
-        out.append('"').append(name).append("\":").append(value).append(',');
     }
 
     private static void string(StringBuilder out, CharSequence value) {

@@ -20,8 +20,8 @@ class AuditEventTest {
             TraceEvent request = new TraceEvent();
             AuditEvent audit = new AuditEvent();
             for (int i = 0; i < 3; i++) {
-                TraceEvent.set(request.clear().tenant, "acme");
-                request.status = 200 + i;
+                request.clear().set(TraceField.TENANT, "acme");
+                request.set(TraceField.STATUS, 200 + i);
                 writer.append(request);
                 audit.clear();
                 audit.timestampNanos = 1_795_000_000_000_000_000L + i;
@@ -49,7 +49,7 @@ class AuditEventTest {
         int requests = 0;
         try (TraceReader reader = new TraceReader(queue)) {
             while (reader.next(request)) {
-                assertEquals(200 + requests, request.status);
+                assertEquals(200 + requests, (int) request.get(TraceField.STATUS));
                 requests++;
             }
         }

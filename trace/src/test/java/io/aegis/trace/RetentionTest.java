@@ -27,7 +27,7 @@ class RetentionTest {
             for (int hoursAgo : new int[] {5, 4, 1, 0}) {
                 clock.currentTimeMillis(now - TimeUnit.HOURS.toMillis(hoursAgo));
                 for (int i = 0; i < 10; i++) {
-                    TraceEvent.set(event.clear().tenant, "acme");
+                    event.clear().set(TraceField.TENANT, "acme");
                     writer.append(event);
                 }
                 // The writer thread stamps the hour as it writes: let it finish this hour's events.

@@ -63,8 +63,8 @@ class StalledDiskTest {
             TraceEvent event = new TraceEvent();
             long last = -1;
             while (reader.next(event)) {
-                assertTrue(event.timestampNanos > last, "accepted events in order, once each");
-                last = event.timestampNanos;
+                assertTrue(event.get(TraceField.TIMESTAMP) > last, "accepted events in order, once each");
+                last = event.get(TraceField.TIMESTAMP);
                 read++;
             }
         }

@@ -15,35 +15,35 @@ class TraceQueueTest {
 
     static TraceEvent sample(TraceEvent e, int i) {
         e.clear();
-        e.timestampNanos = 1_795_000_000_123_456_789L + i;
-        TraceEvent.set(e.traceId, "4bf92f3577b34da6a3ce929d0e0e4736");
-        TraceEvent.set(e.spanId, "00f067aa0ba902b7");
-        TraceEvent.set(e.tenant, "acme");
-        TraceEvent.set(e.keyId, "1a2b3c4d");
-        e.provider = TraceEvent.Provider.GEMINI;
-        TraceEvent.set(e.model, "gemini-2.5-pro");
-        TraceEvent.set(e.routedModel, "gemini-2.5-flash");
-        TraceEvent.set(e.path, "/v1beta/models/gemini-2.5-flash:generateContent");
-        e.stream = true;
-        e.status = 200;
-        TraceEvent.set(e.rule, "");
-        e.inputTokens = 100 + i;
-        e.outputTokens = 20;
-        e.cacheReadTokens = 1000;
-        e.costNanos = 330_000;
-        e.attempts = 1;
-        TraceEvent.set(e.upstream, "http://127.0.0.1:8089");
-        e.totalNanos = 12_345_000;
-        e.overheadNanos = 45_000;
-        e.ttfbNanos = 2_000_000;
+        e.set(TraceField.TIMESTAMP, 1_795_000_000_123_456_789L + i);
+        e.set(TraceField.TRACE_ID, "4bf92f3577b34da6a3ce929d0e0e4736");
+        e.set(TraceField.SPAN_ID, "00f067aa0ba902b7");
+        e.set(TraceField.TENANT, "acme");
+        e.set(TraceField.KEY_ID, "1a2b3c4d");
+        e.provider(TraceEvent.Provider.GEMINI);
+        e.set(TraceField.MODEL, "gemini-2.5-pro");
+        e.set(TraceField.ROUTED_MODEL, "gemini-2.5-flash");
+        e.set(TraceField.PATH, "/v1beta/models/gemini-2.5-flash:generateContent");
+        e.set(TraceField.STREAM, true);
+        e.set(TraceField.STATUS, 200);
+        e.set(TraceField.RULE, "");
+        e.set(TraceField.INPUT_TOKENS, 100 + i);
+        e.set(TraceField.OUTPUT_TOKENS, 20);
+        e.set(TraceField.CACHE_READ_TOKENS, 1000);
+        e.set(TraceField.COST_NANOS, 330_000);
+        e.set(TraceField.ATTEMPTS, 1);
+        e.set(TraceField.UPSTREAM, "http://127.0.0.1:8089");
+        e.set(TraceField.TOTAL_NANOS, 12_345_000);
+        e.set(TraceField.OVERHEAD_NANOS, 45_000);
+        e.set(TraceField.TTFB_NANOS, 2_000_000);
         e.addPii("EMAIL", 2);
         e.addTag("personal-data");
         e.addShadowRule("trial-deny-long-outputs");
-        e.configVersion = 7;
-        e.retries = i % 3;
-        e.hedge = (byte) (i % 3);
-        e.circuit = (byte) ((i / 3) % 3);
-        TraceEvent.set(e.attemptLog, i % 3 == 0 ? "t0/0a1b2c3d4e5f:200" : "t0/0a1b2c3d4e5f:529 ht1/caller:200");
+        e.set(TraceField.CONFIG_VERSION, 7);
+        e.set(TraceField.RETRIES, i % 3);
+        e.set(TraceField.HEDGE, (byte) (i % 3));
+        e.set(TraceField.CIRCUIT, (byte) ((i / 3) % 3));
+        e.set(TraceField.ATTEMPT_LOG, i % 3 == 0 ? "t0/0a1b2c3d4e5f:200" : "t0/0a1b2c3d4e5f:529 ht1/caller:200");
         return e;
     }
 
@@ -75,7 +75,7 @@ class TraceQueueTest {
         int count = 0;
         try (TraceReader reader = new TraceReader(queue)) {
             while (reader.next(read)) {
-                int i = (int) (read.timestampNanos - 1_795_000_000_123_456_789L);
+                int i = (int) (read.get(TraceField.TIMESTAMP) - 1_795_000_000_123_456_789L);
                 assertFalse(seen[i], "each event once");
                 seen[i] = true;
                 sample(expected, i);
@@ -94,14 +94,16 @@ class TraceQueueTest {
     void jsonHasTheSpecsFieldNames() {
         StringBuilder json = new StringBuilder();
         TraceFormat.json(sample(new TraceEvent(), 0), json);
+        // Every shown field by its JSON name, in the layout's order (TraceField).
         assertEquals("{\"ts\":\"2026-11-18T11:06:40.123456789Z\",\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\","
                 + "\"span_id\":\"00f067aa0ba902b7\",\"tenant\":\"acme\",\"key_id\":\"1a2b3c4d\",\"provider\":\"gemini\","
                 + "\"model\":\"gemini-2.5-pro\",\"routed_model\":\"gemini-2.5-flash\","
                 + "\"path\":\"/v1beta/models/gemini-2.5-flash:generateContent\",\"stream\":true,\"status\":200,"
-                + "\"decision\":\"allow\",\"rule\":null,\"pii\":{\"EMAIL\":2},\"input_tokens\":100,\"output_tokens\":20,"
+                + "\"decision\":\"allow\",\"rule\":null,\"outcome\":\"completed\",\"error\":null,"
+                + "\"input_tokens\":100,\"output_tokens\":20,"
                 + "\"cache_read_tokens\":1000,\"cache_write_tokens\":0,\"cost_usd\":0.000330000,\"priced\":true,"
                 + "\"attempts\":1,\"upstream\":\"http://127.0.0.1:8089\",\"t_total_us\":12345,\"t_overhead_us\":45,"
-                + "\"t_ttfb_us\":2000,\"outcome\":\"completed\",\"error\":null,\"tags\":[\"personal-data\"],"
+                + "\"t_ttfb_us\":2000,\"pii\":{\"EMAIL\":2},\"tags\":[\"personal-data\"],"
                 + "\"shadow\":[\"trial-deny-long-outputs\"],\"config_version\":7,"
                 + "\"retries\":0,\"hedge\":\"none\",\"circuit\":\"closed\",\"attempt_log\":\"t0/0a1b2c3d4e5f:200\"}",
                 json.toString());

@@ -1,5 +1,6 @@
 package io.aegis.gateway.proxy;
 
+import io.aegis.trace.TraceField;
 import io.aegis.gateway.error.ErrorClass;
 import io.aegis.gateway.metrics.LiveMetrics;
 import io.aegis.rules.Rule;
@@ -145,8 +146,9 @@ final class ExchangeCompletion {
 
     private void countLive(LiveMetrics metrics, TraceEvent event) {
         Rule deciding = exchange.policy.decidingRule();
-        metrics.request(event.status, event.status >= 400 || exchange.errorClass != null, exchange.errorClass,
-                event.overheadNanos, deciding == null ? null : deciding.id(), event.denied);
+        int status = exchange.response.status;
+        metrics.request(status, status >= 400 || exchange.errorClass != null, exchange.errorClass,
+                event.get(TraceField.OVERHEAD_NANOS), deciding == null ? null : deciding.id(), event.flag(TraceField.DENIED));
         for (int type = 0; type < context.pii().catalogue().types().size(); type++) {
             metrics.pii(type, exchange.policy.piiFindings.count(type));
         }

@@ -1,5 +1,6 @@
 package io.aegis.gateway.proxy;
 
+import io.aegis.trace.TraceField;
 import io.aegis.gateway.error.ErrorClass;
 import io.aegis.gateway.usage.Usage;
 import io.aegis.wire.Provider;
@@ -23,46 +24,46 @@ final class TraceEvents {
         PolicyRecord policy = exchange.policy;
         AttemptRecord attempts = exchange.attempts;
         e.clear();
-        e.timestampNanos = WallClock.epochNanos(timings.acceptedNanos);
-        TraceEvent.set(e.traceId, exchange.traceId());
-        TraceEvent.set(e.spanId, exchange.spanId());
+        e.set(TraceField.TIMESTAMP, WallClock.epochNanos(timings.acceptedNanos));
+        e.set(TraceField.TRACE_ID, exchange.traceId());
+        e.set(TraceField.SPAN_ID, exchange.spanId());
         if (exchange.tenant() != null) {
-            TraceEvent.set(e.tenant, exchange.tenant().id());
-            TraceEvent.set(e.keyId, exchange.tenant().keyId());
+            e.set(TraceField.TENANT, exchange.tenant().id());
+            e.set(TraceField.KEY_ID, exchange.tenant().keyId());
         }
-        e.provider = exchange.route.provider() == Provider.GEMINI ? TraceEvent.Provider.GEMINI : TraceEvent.Provider.ANTHROPIC;
-        TraceEvent.set(e.model, exchange.facts.model());
-        TraceEvent.set(e.routedModel, policy.routedModel);
-        TraceEvent.set(e.path, exchange.route.upstreamPath());
-        e.stream = exchange.facts.stream();
-        e.status = exchange.response.status;
+        e.provider(exchange.route.provider() == Provider.GEMINI ? TraceEvent.Provider.GEMINI : TraceEvent.Provider.ANTHROPIC);
+        e.set(TraceField.MODEL, exchange.facts.model());
+        e.set(TraceField.ROUTED_MODEL, policy.routedModel);
+        e.set(TraceField.PATH, exchange.route.upstreamPath());
+        e.set(TraceField.STREAM, exchange.facts.stream());
+        e.set(TraceField.STATUS, exchange.response.status);
         Rule deciding = policy.decidingRule();
         if (deciding != null) {
-            TraceEvent.set(e.rule, deciding.id());
-            e.denied = deciding.action() == ActionKind.DENY;
+            e.set(TraceField.RULE, deciding.id());
+            e.set(TraceField.DENIED, deciding.action() == ActionKind.DENY);
         } else {
-            e.denied = exchange.errorClass == ErrorClass.PII_BLOCKED;
+            e.set(TraceField.DENIED, exchange.errorClass == ErrorClass.PII_BLOCKED);
         }
-        e.outcome = exchange.outcome;
-        TraceEvent.set(e.error, exchange.errorClass == null ? null : exchange.errorClass.wireName());
+        e.outcome(exchange.outcome);
+        e.set(TraceField.ERROR, exchange.errorClass == null ? null : exchange.errorClass.wireName());
         Usage usage = exchange.response.usage();
-        e.inputTokens = usage.inputTokens();
-        e.outputTokens = usage.outputTokens();
-        e.cacheReadTokens = usage.cacheReadTokens();
-        e.cacheWriteTokens = usage.cacheWriteTokens();
-        e.costNanos = exchange.cost.costNanos;
-        e.pricedKnown = exchange.cost.pricing == null || exchange.cost.pricing.known();
-        e.attempts = attempts.count;
-        e.retries = attempts.retries;
-        e.hedge = attempts.hedge;
-        e.circuit = attempts.circuit;
-        TraceEvent.set(e.attemptLog, attempts.log);
-        TraceEvent.set(e.upstream, attempts.upstream);
+        e.set(TraceField.INPUT_TOKENS, usage.inputTokens());
+        e.set(TraceField.OUTPUT_TOKENS, usage.outputTokens());
+        e.set(TraceField.CACHE_READ_TOKENS, usage.cacheReadTokens());
+        e.set(TraceField.CACHE_WRITE_TOKENS, usage.cacheWriteTokens());
+        e.set(TraceField.COST_NANOS, exchange.cost.costNanos);
+        e.set(TraceField.PRICED, exchange.cost.pricing == null || exchange.cost.pricing.known());
+        e.set(TraceField.ATTEMPTS, attempts.count);
+        e.set(TraceField.RETRIES, attempts.retries);
+        e.set(TraceField.HEDGE, attempts.hedge);
+        e.set(TraceField.CIRCUIT, attempts.circuit);
+        e.set(TraceField.ATTEMPT_LOG, attempts.log);
+        e.set(TraceField.UPSTREAM, attempts.upstream);
         long end = timings.lastByteNanos != 0 ? timings.lastByteNanos : nowNanos;
-        e.totalNanos = end - timings.acceptedNanos;
-        e.overheadNanos = timings.upstreamRequestedNanos != 0 ? timings.upstreamRequestedNanos - timings.acceptedNanos
-                : e.totalNanos;
-        e.ttfbNanos = timings.firstByteNanos != 0 ? timings.firstByteNanos - timings.acceptedNanos : -1;
+        e.set(TraceField.TOTAL_NANOS, end - timings.acceptedNanos);
+        e.set(TraceField.OVERHEAD_NANOS, timings.upstreamRequestedNanos != 0 ? timings.upstreamRequestedNanos - timings.acceptedNanos
+                : e.get(TraceField.TOTAL_NANOS));
+        e.set(TraceField.TTFB_NANOS, timings.firstByteNanos != 0 ? timings.firstByteNanos - timings.acceptedNanos : -1);
         for (int type = 0; type < catalogue.types().size(); type++) {
             int count = policy.piiFindings.count(type);
             if (count > 0) {
@@ -76,10 +77,10 @@ final class TraceEvents {
                     e.addTag(tag);
                 }
             } else if (rule.action() == ActionKind.SAMPLE) {
-                e.sampleRate = Math.max(e.sampleRate, rule.sampleRate());
+                e.set(TraceField.SAMPLE_RATE, Math.max(e.decimal(TraceField.SAMPLE_RATE), rule.sampleRate()));
             }
         }
-        e.configVersion = policy.configVersion;
+        e.set(TraceField.CONFIG_VERSION, policy.configVersion);
         for (int i = 0; i < policy.shadowRuleCount(); i++) {
             e.addShadowRule(policy.shadowRule(i).id());
         }

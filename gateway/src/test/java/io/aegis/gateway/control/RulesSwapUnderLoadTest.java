@@ -1,5 +1,6 @@
 package io.aegis.gateway.control;
 
+import io.aegis.trace.TraceField;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,11 +94,11 @@ class RulesSwapUnderLoadTest {
                 TraceEvent event = new TraceEvent();
                 while (reader.next(event)) {
                     events++;
-                    String expected = tagOfVersion.get(event.configVersion);
-                    assertTrue(expected != null, "decided by a version that was put in force: " + event.configVersion);
+                    String expected = tagOfVersion.get(event.get(TraceField.CONFIG_VERSION));
+                    assertTrue(expected != null, "decided by a version that was put in force: " + event.get(TraceField.CONFIG_VERSION));
                     assertEquals(1, event.tagSize(), "one version's tag, not a mix");
-                    assertEquals(expected, event.tag(0).toString(), "version " + event.configVersion + "'s own rules");
-                    versionsSeen.add(event.configVersion);
+                    assertEquals(expected, event.tag(0).toString(), "version " + event.get(TraceField.CONFIG_VERSION) + "'s own rules");
+                    versionsSeen.add(event.get(TraceField.CONFIG_VERSION));
                 }
             }
             System.out.printf("rules swapped %d times under %,.0f requests/s: %d requests, %d versions decided%n", SWAPS,

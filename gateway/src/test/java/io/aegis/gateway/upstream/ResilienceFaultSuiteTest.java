@@ -1,5 +1,6 @@
 package io.aegis.gateway.upstream;
 
+import io.aegis.trace.TraceField;
 import io.aegis.gateway.error.ErrorClass;
 import io.aegis.trace.Outcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -324,10 +325,10 @@ class ResilienceFaultSuiteTest {
             try (TraceReader reader = new TraceReader(queue)) {
                 TraceEvent event = new TraceEvent();
                 assertTrue(reader.next(event));
-                assertEquals(TraceEvent.HEDGE_WON, event.hedge);
-                assertEquals(2, event.attempts);
-                assertEquals(done.costNanos(), event.costNanos, "the trace bills the winner only");
-                assertTrue(event.attemptLog.toString().endsWith(":200"));
+                assertEquals(TraceEvent.HEDGE_WON, (byte) event.get(TraceField.HEDGE));
+                assertEquals(2, (int) event.get(TraceField.ATTEMPTS));
+                assertEquals(done.costNanos(), event.get(TraceField.COST_NANOS), "the trace bills the winner only");
+                assertTrue(event.text(TraceField.ATTEMPT_LOG).toString().endsWith(":200"));
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.aegis.trace.drain;
 
 import io.aegis.trace.TraceEvent;
+import io.aegis.trace.TraceField;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -55,50 +56,50 @@ final class EventSpan implements SpanData {
 
     EventSpan(TraceEvent e, Resource resource, InstrumentationScopeInfo scope) {
         String operation = operation(e);
-        String model = e.model.toString();
+        String model = e.text(TraceField.MODEL).toString();
         this.name = operation + " " + model;
-        this.context = SpanContext.create(e.traceId.toString(), e.spanId.toString(), TraceFlags.getSampled(),
+        this.context = SpanContext.create(e.text(TraceField.TRACE_ID).toString(), e.text(TraceField.SPAN_ID).toString(), TraceFlags.getSampled(),
                 TraceState.getDefault());
-        this.start = e.timestampNanos;
-        this.end = e.timestampNanos + Math.max(0, e.totalNanos);
+        this.start = e.get(TraceField.TIMESTAMP);
+        this.end = e.get(TraceField.TIMESTAMP) + Math.max(0, e.get(TraceField.TOTAL_NANOS));
         AttributesBuilder attributes = Attributes.builder()
                 .put(OPERATION, operation)
-                .put(PROVIDER, e.provider == TraceEvent.Provider.ANTHROPIC ? "anthropic" : "gcp.gemini")
+                .put(PROVIDER, e.provider() == TraceEvent.Provider.ANTHROPIC ? "anthropic" : "gcp.gemini")
                 .put(REQUEST_MODEL, model)
-                .put(RESPONSE_MODEL, e.routedModel.length() > 0 ? e.routedModel.toString() : model)
-                .put(INPUT_TOKENS, e.inputTokens + e.cacheReadTokens + e.cacheWriteTokens)
-                .put(OUTPUT_TOKENS, e.outputTokens)
-                .put(CACHE_READ, e.cacheReadTokens)
-                .put(CACHE_CREATION, e.cacheWriteTokens)
-                .put(TENANT, e.tenant.toString())
-                .put(DECISION, e.denied ? "deny" : "allow")
-                .put(STATUS, (long) e.status)
-                .put(COST, e.costNanos / 1e9);
-        if (e.rule.length() > 0) {
-            attributes.put(RULE, e.rule.toString());
+                .put(RESPONSE_MODEL, e.effectiveModel().toString())
+                .put(INPUT_TOKENS, e.promptTokens())
+                .put(OUTPUT_TOKENS, e.get(TraceField.OUTPUT_TOKENS))
+                .put(CACHE_READ, e.get(TraceField.CACHE_READ_TOKENS))
+                .put(CACHE_CREATION, e.get(TraceField.CACHE_WRITE_TOKENS))
+                .put(TENANT, e.text(TraceField.TENANT).toString())
+                .put(DECISION, e.flag(TraceField.DENIED) ? "deny" : "allow")
+                .put(STATUS, e.get(TraceField.STATUS))
+                .put(COST, e.get(TraceField.COST_NANOS) / 1e9);
+        if (e.text(TraceField.RULE).length() > 0) {
+            attributes.put(RULE, e.text(TraceField.RULE).toString());
         }
-        String host = host(e.upstream.toString());
+        String host = host(e.text(TraceField.UPSTREAM).toString());
         if (host != null) {
             attributes.put(SERVER_ADDRESS, host);
         }
         // Upstream resilience: only what happened, so a plain first-try request carries just its attempt count.
-        attributes.put(ATTEMPTS, (long) e.attempts);
-        if (e.retries > 0) {
-            attributes.put(RETRIES, (long) e.retries);
+        attributes.put(ATTEMPTS, e.get(TraceField.ATTEMPTS));
+        if (e.get(TraceField.RETRIES) > 0) {
+            attributes.put(RETRIES, e.get(TraceField.RETRIES));
         }
-        if (e.hedge != TraceEvent.HEDGE_NONE) {
-            attributes.put(HEDGE, TraceEvent.hedgeName(e.hedge));
+        if (e.get(TraceField.HEDGE) != TraceEvent.HEDGE_NONE) {
+            attributes.put(HEDGE, TraceEvent.hedgeName((byte) e.get(TraceField.HEDGE)));
         }
-        if (e.circuit != TraceEvent.CIRCUIT_CLOSED) {
-            attributes.put(CIRCUIT, TraceEvent.circuitName(e.circuit));
+        if (e.get(TraceField.CIRCUIT) != TraceEvent.CIRCUIT_CLOSED) {
+            attributes.put(CIRCUIT, TraceEvent.circuitName((byte) e.get(TraceField.CIRCUIT)));
         }
-        boolean eventful = e.attempts > 1 || e.circuit != TraceEvent.CIRCUIT_CLOSED;
-        if (eventful && e.attemptLog.length() > 0) {
-            attributes.put(ATTEMPT_LOG, e.attemptLog.toString()); // target indexes and key ids, never a key
+        boolean eventful = e.get(TraceField.ATTEMPTS) > 1 || e.get(TraceField.CIRCUIT) != TraceEvent.CIRCUIT_CLOSED;
+        if (eventful && e.text(TraceField.ATTEMPT_LOG).length() > 0) {
+            attributes.put(ATTEMPT_LOG, e.text(TraceField.ATTEMPT_LOG).toString()); // target indexes and key ids, never a key
         }
-        boolean failed = e.status >= 400 || e.error.length() > 0;
+        boolean failed = e.failed();
         if (failed) {
-            attributes.put(ERROR_TYPE, e.error.length() > 0 ? e.error.toString() : Integer.toString(e.status));
+            attributes.put(ERROR_TYPE, e.text(TraceField.ERROR).length() > 0 ? e.text(TraceField.ERROR).toString() : Long.toString(e.get(TraceField.STATUS)));
         }
         this.attributes = attributes.build();
         this.status = failed ? StatusData.error() : StatusData.unset();
@@ -108,14 +109,14 @@ final class EventSpan implements SpanData {
 
     /** The GenAI operation name from the provider path. */
     static String operation(TraceEvent e) {
-        String path = e.path.toString();
+        String path = e.text(TraceField.PATH).toString();
         if (path.contains("count_tokens") || path.contains(":countTokens")) {
             return "count_tokens";
         }
         if (path.contains("embedContent") || path.contains("batchEmbedContents")) {
             return "embeddings";
         }
-        return e.provider == TraceEvent.Provider.GEMINI ? "generate_content" : "chat";
+        return e.provider() == TraceEvent.Provider.GEMINI ? "generate_content" : "chat";
     }
 
     private static String host(String upstream) {

@@ -1,6 +1,7 @@
 package io.aegis.trace.drain;
 
 import io.aegis.trace.TraceEvent;
+import io.aegis.trace.TraceField;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
@@ -102,9 +103,9 @@ public final class OtlpExport implements AutoCloseable {
     /** Records one event (on the drainer thread): metrics always, a span when sampled. */
     void record(TraceEvent e) {
         Attributes[] forSeries = attributesFor(e);
-        duration.record(e.totalNanos / 1e9, forSeries[0]);
-        tokens.record(e.inputTokens + e.cacheReadTokens + e.cacheWriteTokens, forSeries[1]);
-        tokens.record(e.outputTokens, forSeries[2]);
+        duration.record(e.get(TraceField.TOTAL_NANOS) / 1e9, forSeries[0]);
+        tokens.record(e.promptTokens(), forSeries[1]);
+        tokens.record(e.get(TraceField.OUTPUT_TOKENS), forSeries[2]);
         if (sampling.keep(e) && !buffer.offer(new EventSpan(e, resource, scope))) {
             dropped.incrementAndGet();
         }
@@ -122,9 +123,9 @@ public final class OtlpExport implements AutoCloseable {
 
     private Attributes[] attributesFor(TraceEvent e) {
         probe.setLength(0);
-        String provider = e.provider == TraceEvent.Provider.ANTHROPIC ? "anthropic" : "gcp.gemini";
-        probe.append(e.tenant).append('\u0000').append(provider).append('\u0000')
-                .append(e.routedModel.length() > 0 ? e.routedModel : e.model).append('\u0000').append(EventSpan.operation(e));
+        String provider = e.provider() == TraceEvent.Provider.ANTHROPIC ? "anthropic" : "gcp.gemini";
+        probe.append(e.text(TraceField.TENANT)).append('\u0000').append(provider).append('\u0000')
+                .append(e.effectiveModel()).append('\u0000').append(EventSpan.operation(e));
         Attributes[] cached = attributes.get(probe);
         if (cached == null) {
             String[] parts = probe.toString().split("\u0000", -1);

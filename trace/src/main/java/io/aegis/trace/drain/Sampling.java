@@ -1,6 +1,7 @@
 package io.aegis.trace.drain;
 
 import io.aegis.trace.TraceEvent;
+import io.aegis.trace.TraceField;
 import java.util.Map;
 
 /**
@@ -31,7 +32,7 @@ public final class Sampling {
     }
 
     boolean keep(TraceEvent e) {
-        if (e.status >= 400 || e.error.length() > 0 || e.denied) {
+        if (e.failed() || e.flag(TraceField.DENIED)) {
             return true;
         }
         double rate = rate(e);
@@ -42,15 +43,15 @@ public final class Sampling {
             return false;
         }
         int hash = 0;
-        for (int i = 0; i < e.traceId.length(); i++) {
-            hash = 31 * hash + e.traceId.charAt(i);
+        for (int i = 0; i < e.text(TraceField.TRACE_ID).length(); i++) {
+            hash = 31 * hash + e.text(TraceField.TRACE_ID).charAt(i);
         }
         return ((hash & 0x7fffffff) % 10_000) < rate * 10_000;
     }
 
     double rate(TraceEvent e) {
-        if (e.sampleRate >= 0) {
-            return e.sampleRate;
+        if (e.decimal(TraceField.SAMPLE_RATE) >= 0) {
+            return e.decimal(TraceField.SAMPLE_RATE);
         }
         double tagRate = -1;
         if (!tags.isEmpty()) {
@@ -65,7 +66,7 @@ public final class Sampling {
             return tagRate;
         }
         if (!tenants.isEmpty()) {
-            Double rate = tenants.get(e.tenant.toString());
+            Double rate = tenants.get(e.text(TraceField.TENANT).toString());
             if (rate != null) {
                 return rate;
             }

@@ -2,6 +2,7 @@ package io.aegis.trace.drain;
 
 import io.aegis.trace.RequestEventView;
 import io.aegis.trace.TraceEvent;
+import io.aegis.trace.TraceField;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -40,10 +41,10 @@ final class Totals {
         events++;
         DirectBuffer buffer = e.buffer();
         int provider = e.provider().ordinal();
-        Series s = series.get(buffer, e.tenantOffset(), e.tenantLength(), provider, e.effectiveModelOffset(),
+        Series s = series.get(buffer, e.textOffset(TraceField.TENANT), e.textLength(TraceField.TENANT), provider, e.effectiveModelOffset(),
                 e.effectiveModelLength());
         if (s == null) {
-            s = new Series(buffer.getStringWithoutLengthUtf8(e.tenantOffset(), e.tenantLength()),
+            s = new Series(buffer.getStringWithoutLengthUtf8(e.textOffset(TraceField.TENANT), e.textLength(TraceField.TENANT)),
                     provider == 0 ? "anthropic" : "gemini",
                     buffer.getStringWithoutLengthUtf8(e.effectiveModelOffset(), e.effectiveModelLength()));
             series.put(s);
@@ -52,34 +53,34 @@ final class Totals {
         if (e.failed()) {
             s.counts[Series.ERRORS]++;
         }
-        if (e.denied()) {
+        if (e.flag(TraceField.DENIED)) {
             s.counts[Series.DENIED]++;
         }
-        s.counts[Series.INPUT_TOKENS] += e.inputTokens();
-        s.counts[Series.OUTPUT_TOKENS] += e.outputTokens();
-        s.counts[Series.CACHE_READ_TOKENS] += e.cacheReadTokens();
-        s.counts[Series.CACHE_WRITE_TOKENS] += e.cacheWriteTokens();
-        s.counts[Series.COST_NANOS] += e.costNanos();
-        s.counts[Series.RETRIES] += e.retries();
-        if (e.hedge() != TraceEvent.HEDGE_NONE) {
+        s.counts[Series.INPUT_TOKENS] += e.get(TraceField.INPUT_TOKENS);
+        s.counts[Series.OUTPUT_TOKENS] += e.get(TraceField.OUTPUT_TOKENS);
+        s.counts[Series.CACHE_READ_TOKENS] += e.get(TraceField.CACHE_READ_TOKENS);
+        s.counts[Series.CACHE_WRITE_TOKENS] += e.get(TraceField.CACHE_WRITE_TOKENS);
+        s.counts[Series.COST_NANOS] += e.get(TraceField.COST_NANOS);
+        s.counts[Series.RETRIES] += e.get(TraceField.RETRIES);
+        if (e.get(TraceField.HEDGE) != TraceEvent.HEDGE_NONE) {
             s.counts[Series.HEDGES]++;
-            if (e.hedge() == TraceEvent.HEDGE_WON) {
+            if (e.get(TraceField.HEDGE) == TraceEvent.HEDGE_WON) {
                 s.counts[Series.HEDGES_WON]++;
             }
         }
-        if (e.circuit() == TraceEvent.CIRCUIT_OPEN) {
+        if (e.get(TraceField.CIRCUIT) == TraceEvent.CIRCUIT_OPEN) {
             s.counts[Series.CIRCUIT_OPEN]++;
         }
-        s.totalMicros.recordValue(Math.min(Series.HIGHEST_MICROS, Math.max(0, e.totalNanos() / 1000)));
-        s.overheadMicros.recordValue(Math.min(Series.HIGHEST_MICROS, Math.max(0, e.overheadNanos() / 1000)));
+        s.totalMicros.recordValue(Math.min(Series.HIGHEST_MICROS, Math.max(0, e.get(TraceField.TOTAL_NANOS) / 1000)));
+        s.overheadMicros.recordValue(Math.min(Series.HIGHEST_MICROS, Math.max(0, e.get(TraceField.OVERHEAD_NANOS) / 1000)));
         for (int i = 0; i < e.piiSize(); i++) {
             piiFindings.add(buffer, e.piiTypeOffset(i), e.piiTypeLength(i), 0, e.piiCount(i));
         }
-        if (e.ruleLength() == 0) {
+        if (e.textLength(TraceField.RULE) == 0) {
             // Most requests: no rule decided. Counted without a lookup.
-            noRule[e.denied() ? DENY : ALLOW]++;
+            noRule[e.flag(TraceField.DENIED) ? DENY : ALLOW]++;
         } else {
-            ruleDecisions.add(buffer, e.ruleOffset(), e.ruleLength(), e.denied() ? DENY : ALLOW, 1);
+            ruleDecisions.add(buffer, e.textOffset(TraceField.RULE), e.textLength(TraceField.RULE), e.flag(TraceField.DENIED) ? DENY : ALLOW, 1);
         }
     }
 

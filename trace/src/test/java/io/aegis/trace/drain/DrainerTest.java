@@ -1,5 +1,6 @@
 package io.aegis.trace.drain;
 
+import io.aegis.trace.TraceField;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,18 +31,18 @@ class DrainerTest {
             TraceEvent e = new TraceEvent();
             for (int i = from; i < from + count; i++) {
                 e.clear();
-                e.timestampNanos = i;
-                TraceEvent.set(e.traceId, "4bf92f3577b34da6a3ce929d0e0e4736");
-                TraceEvent.set(e.tenant, TENANTS[i % TENANTS.length]);
-                TraceEvent.set(e.model, i % 2 == 0 ? "claude-sonnet-4-5" : "claude-haiku-4-5");
-                e.status = i % 10 == 0 ? 403 : 200;
-                e.denied = i % 10 == 0;
-                TraceEvent.set(e.rule, i % 10 == 0 ? "no-cards" : "");
-                e.inputTokens = 10;
-                e.outputTokens = 20;
-                e.costNanos = 330_000;
-                e.totalNanos = 1_000_000L + i;
-                e.overheadNanos = 40_000;
+                e.set(TraceField.TIMESTAMP, i);
+                e.set(TraceField.TRACE_ID, "4bf92f3577b34da6a3ce929d0e0e4736");
+                e.set(TraceField.TENANT, TENANTS[i % TENANTS.length]);
+                e.set(TraceField.MODEL, i % 2 == 0 ? "claude-sonnet-4-5" : "claude-haiku-4-5");
+                e.set(TraceField.STATUS, i % 10 == 0 ? 403 : 200);
+                e.set(TraceField.DENIED, i % 10 == 0);
+                e.set(TraceField.RULE, i % 10 == 0 ? "no-cards" : "");
+                e.set(TraceField.INPUT_TOKENS, 10);
+                e.set(TraceField.OUTPUT_TOKENS, 20);
+                e.set(TraceField.COST_NANOS, 330_000);
+                e.set(TraceField.TOTAL_NANOS, 1_000_000L + i);
+                e.set(TraceField.OVERHEAD_NANOS, 40_000);
                 e.addPii("EMAIL", i % 3 == 0 ? 1 : 0);
                 // A bulk writer outruns the writer thread: wait for room rather than drop.
                 while (!writer.append(e)) {

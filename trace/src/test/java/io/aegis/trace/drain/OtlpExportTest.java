@@ -1,5 +1,6 @@
 package io.aegis.trace.drain;
 
+import io.aegis.trace.TraceField;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,38 +58,38 @@ class OtlpExportTest {
             TraceEvent e = new TraceEvent();
             for (int i = 0; i < 3; i++) {
                 e.clear();
-                e.timestampNanos = 1_795_000_000_000_000_000L + i;
-                TraceEvent.set(e.traceId, String.format("%032x", 0x4bf92f3577b34da6L + i));
-                TraceEvent.set(e.spanId, String.format("%016x", 0x00f067aa0ba902b7L + i));
-                TraceEvent.set(e.tenant, "acme");
-                e.provider = i == 1 ? TraceEvent.Provider.GEMINI : TraceEvent.Provider.ANTHROPIC;
-                TraceEvent.set(e.model, i == 1 ? "gemini-2.5-flash" : "claude-sonnet-4-5");
-                TraceEvent.set(e.path, i == 1 ? "/v1beta/models/gemini-2.5-flash:generateContent" : "/v1/messages");
-                TraceEvent.set(e.upstream, "https://api.anthropic.com");
-                e.status = i == 2 ? 529 : 200;
-                TraceEvent.set(e.error, i == 2 ? "upstream_overloaded" : "");
-                e.inputTokens = 10;
-                e.cacheReadTokens = 5;
-                e.outputTokens = 20;
-                e.costNanos = 330_000;
-                e.totalNanos = 250_000_000;
-                e.attempts = i == 2 ? 3 : 1;
-                e.retries = i == 2 ? 2 : 0;
-                e.circuit = i == 2 ? TraceEvent.CIRCUIT_HALF_OPEN : TraceEvent.CIRCUIT_CLOSED;
-                TraceEvent.set(e.attemptLog, i == 2 ? "t0/k1:529 t0/k2:529 t1/k3:529" : "t0/k1:200");
+                e.set(TraceField.TIMESTAMP, 1_795_000_000_000_000_000L + i);
+                e.set(TraceField.TRACE_ID, String.format("%032x", 0x4bf92f3577b34da6L + i));
+                e.set(TraceField.SPAN_ID, String.format("%016x", 0x00f067aa0ba902b7L + i));
+                e.set(TraceField.TENANT, "acme");
+                e.provider(i == 1 ? TraceEvent.Provider.GEMINI : TraceEvent.Provider.ANTHROPIC);
+                e.set(TraceField.MODEL, i == 1 ? "gemini-2.5-flash" : "claude-sonnet-4-5");
+                e.set(TraceField.PATH, i == 1 ? "/v1beta/models/gemini-2.5-flash:generateContent" : "/v1/messages");
+                e.set(TraceField.UPSTREAM, "https://api.anthropic.com");
+                e.set(TraceField.STATUS, i == 2 ? 529 : 200);
+                e.set(TraceField.ERROR, i == 2 ? "upstream_overloaded" : "");
+                e.set(TraceField.INPUT_TOKENS, 10);
+                e.set(TraceField.CACHE_READ_TOKENS, 5);
+                e.set(TraceField.OUTPUT_TOKENS, 20);
+                e.set(TraceField.COST_NANOS, 330_000);
+                e.set(TraceField.TOTAL_NANOS, 250_000_000);
+                e.set(TraceField.ATTEMPTS, i == 2 ? 3 : 1);
+                e.set(TraceField.RETRIES, i == 2 ? 2 : 0);
+                e.set(TraceField.CIRCUIT, i == 2 ? TraceEvent.CIRCUIT_HALF_OPEN : TraceEvent.CIRCUIT_CLOSED);
+                e.set(TraceField.ATTEMPT_LOG, i == 2 ? "t0/k1:529 t0/k2:529 t1/k3:529" : "t0/k1:200");
                 writer.append(e);
             }
             // A fourth event that its rule asked to sample at 0: counted in metrics, never a span.
             e.clear();
-            e.timestampNanos = 1_795_000_000_000_000_010L;
-            TraceEvent.set(e.traceId, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
-            TraceEvent.set(e.spanId, "bbbbbbbbbbbbbbbb");
-            TraceEvent.set(e.tenant, "acme");
-            TraceEvent.set(e.model, "claude-sonnet-4-5");
-            TraceEvent.set(e.path, "/v1/messages");
-            e.status = 200;
-            e.sampleRate = 0;
-            e.outputTokens = 7;
+            e.set(TraceField.TIMESTAMP, 1_795_000_000_000_000_010L);
+            e.set(TraceField.TRACE_ID, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+            e.set(TraceField.SPAN_ID, "bbbbbbbbbbbbbbbb");
+            e.set(TraceField.TENANT, "acme");
+            e.set(TraceField.MODEL, "claude-sonnet-4-5");
+            e.set(TraceField.PATH, "/v1/messages");
+            e.set(TraceField.STATUS, 200);
+            e.set(TraceField.SAMPLE_RATE, 0);
+            e.set(TraceField.OUTPUT_TOKENS, 7);
             writer.append(e);
         }
         String endpoint = "http://127.0.0.1:" + collector.getAddress().getPort();

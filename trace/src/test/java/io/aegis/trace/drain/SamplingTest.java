@@ -1,5 +1,6 @@
 package io.aegis.trace.drain;
 
+import io.aegis.trace.TraceField;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,13 +12,13 @@ import org.junit.jupiter.api.Test;
 class SamplingTest {
     private static TraceEvent event(int i, String tenant, String tag, double ruleRate, int status) {
         TraceEvent e = new TraceEvent();
-        TraceEvent.set(e.traceId, String.format("%032x", 0x9e3779b97f4a7c15L * (i + 1)));
-        TraceEvent.set(e.tenant, tenant);
+        e.set(TraceField.TRACE_ID, String.format("%032x", 0x9e3779b97f4a7c15L * (i + 1)));
+        e.set(TraceField.TENANT, tenant);
         if (tag != null) {
             e.addTag(tag);
         }
-        e.sampleRate = ruleRate;
-        e.status = status;
+        e.set(TraceField.SAMPLE_RATE, ruleRate);
+        e.set(TraceField.STATUS, status);
         return e;
     }
 
@@ -30,7 +31,7 @@ class SamplingTest {
         assertEquals(0.5, sampling.rate(event(0, "acme", null, -1, 200)), "then the default");
         assertTrue(sampling.keep(event(0, "bulk", "noise", -1, 502)), "errors are always kept");
         TraceEvent denied = event(0, "bulk", "noise", -1, 200);
-        denied.denied = true;
+        denied.set(TraceField.DENIED, true);
         assertTrue(sampling.keep(denied), "denials are always kept");
     }
 

@@ -1,5 +1,6 @@
 package io.aegis.trace.drain;
 
+import io.aegis.trace.TraceField;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,24 +42,24 @@ class TotalsTest {
             TraceEvent e = new TraceEvent();
             for (int i = 0; i < 3000; i++) {
                 e.clear();
-                e.timestampNanos = i;
-                TraceEvent.set(e.traceId, Long.toHexString(random.nextLong()));
-                TraceEvent.set(e.tenant, TENANTS[random.nextInt(TENANTS.length)]);
-                e.provider = random.nextBoolean() ? TraceEvent.Provider.ANTHROPIC : TraceEvent.Provider.GEMINI;
-                TraceEvent.set(e.model, MODELS[random.nextInt(MODELS.length)]);
-                TraceEvent.set(e.routedModel, random.nextInt(4) == 0 ? MODELS[random.nextInt(MODELS.length)] : "");
-                TraceEvent.set(e.path, "/v1/messages?ü=" + i);
-                TraceEvent.set(e.rule, RULES[random.nextInt(RULES.length)]);
-                e.denied = e.rule.length() > 0 && random.nextBoolean();
-                e.status = e.denied ? 403 : random.nextInt(10) == 0 ? 502 : 200;
-                TraceEvent.set(e.error, random.nextInt(20) == 0 ? "upstream_reset" : "");
-                e.inputTokens = random.nextInt(5000);
-                e.outputTokens = random.nextInt(500);
-                e.cacheReadTokens = random.nextInt(100);
-                e.cacheWriteTokens = random.nextInt(100);
-                e.costNanos = random.nextInt(10_000_000);
-                e.totalNanos = random.nextInt(2_000_000_000);
-                e.overheadNanos = random.nextInt(100_000);
+                e.set(TraceField.TIMESTAMP, i);
+                e.set(TraceField.TRACE_ID, Long.toHexString(random.nextLong()));
+                e.set(TraceField.TENANT, TENANTS[random.nextInt(TENANTS.length)]);
+                e.provider(random.nextBoolean() ? TraceEvent.Provider.ANTHROPIC : TraceEvent.Provider.GEMINI);
+                e.set(TraceField.MODEL, MODELS[random.nextInt(MODELS.length)]);
+                e.set(TraceField.ROUTED_MODEL, random.nextInt(4) == 0 ? MODELS[random.nextInt(MODELS.length)] : "");
+                e.set(TraceField.PATH, "/v1/messages?ü=" + i);
+                e.set(TraceField.RULE, RULES[random.nextInt(RULES.length)]);
+                e.set(TraceField.DENIED, e.text(TraceField.RULE).length() > 0 && random.nextBoolean());
+                e.set(TraceField.STATUS, e.flag(TraceField.DENIED) ? 403 : random.nextInt(10) == 0 ? 502 : 200);
+                e.set(TraceField.ERROR, random.nextInt(20) == 0 ? "upstream_reset" : "");
+                e.set(TraceField.INPUT_TOKENS, random.nextInt(5000));
+                e.set(TraceField.OUTPUT_TOKENS, random.nextInt(500));
+                e.set(TraceField.CACHE_READ_TOKENS, random.nextInt(100));
+                e.set(TraceField.CACHE_WRITE_TOKENS, random.nextInt(100));
+                e.set(TraceField.COST_NANOS, random.nextInt(10_000_000));
+                e.set(TraceField.TOTAL_NANOS, random.nextInt(2_000_000_000));
+                e.set(TraceField.OVERHEAD_NANOS, random.nextInt(100_000));
                 for (int p = random.nextInt(3); p > 0; p--) {
                     e.addPii(PII[random.nextInt(PII.length)], 1 + random.nextInt(3));
                 }
@@ -68,12 +69,12 @@ class TotalsTest {
                 if (random.nextInt(5) == 0) {
                     e.addShadowRule("shadow-" + random.nextInt(2));
                 }
-                e.configVersion = random.nextInt(50);
-                e.retries = random.nextInt(4) == 0 ? 1 + random.nextInt(3) : 0;
-                e.attempts = 1 + e.retries;
-                e.hedge = (byte) random.nextInt(3);
-                e.circuit = (byte) random.nextInt(3);
-                TraceEvent.set(e.attemptLog, "t0/k-" + random.nextInt(9) + ":200");
+                e.set(TraceField.CONFIG_VERSION, random.nextInt(50));
+                e.set(TraceField.RETRIES, random.nextInt(4) == 0 ? 1 + random.nextInt(3) : 0);
+                e.set(TraceField.ATTEMPTS, 1 + (int) e.get(TraceField.RETRIES));
+                e.set(TraceField.HEDGE, (byte) random.nextInt(3));
+                e.set(TraceField.CIRCUIT, (byte) random.nextInt(3));
+                e.set(TraceField.ATTEMPT_LOG, "t0/k-" + random.nextInt(9) + ":200");
                 assertTrue(writer.append(e));
             }
             assertTrue(writer.sync(10_000));
@@ -95,27 +96,27 @@ class TotalsTest {
         try (TraceReader reader = new TraceReader(queue)) {
             TraceEvent e = new TraceEvent();
             while (reader.next(e)) {
-                String model = (e.routedModel.length() > 0 ? e.routedModel : e.model).toString();
-                String key = e.tenant + "|" + (e.provider == TraceEvent.Provider.ANTHROPIC ? "anthropic" : "gemini") + "|"
+                String model = (e.text(TraceField.ROUTED_MODEL).length() > 0 ? e.text(TraceField.ROUTED_MODEL) : e.text(TraceField.MODEL)).toString();
+                String key = e.text(TraceField.TENANT) + "|" + (e.provider() == TraceEvent.Provider.ANTHROPIC ? "anthropic" : "gemini") + "|"
                         + model;
                 long[] s = series.computeIfAbsent(key, k -> new long[13]);
                 s[0]++;
-                s[1] += e.status >= 400 || e.error.length() > 0 ? 1 : 0;
-                s[2] += e.denied ? 1 : 0;
-                s[3] += e.inputTokens;
-                s[4] += e.outputTokens;
-                s[5] += e.cacheReadTokens;
-                s[6] += e.cacheWriteTokens;
-                s[7] += e.costNanos;
-                s[8] += e.overheadNanos / 1000;
-                s[9] += e.retries;
-                s[10] += e.hedge != TraceEvent.HEDGE_NONE ? 1 : 0;
-                s[11] += e.hedge == TraceEvent.HEDGE_WON ? 1 : 0;
-                s[12] += e.circuit == TraceEvent.CIRCUIT_OPEN ? 1 : 0;
+                s[1] += (int) e.get(TraceField.STATUS) >= 400 || e.text(TraceField.ERROR).length() > 0 ? 1 : 0;
+                s[2] += e.flag(TraceField.DENIED) ? 1 : 0;
+                s[3] += e.get(TraceField.INPUT_TOKENS);
+                s[4] += e.get(TraceField.OUTPUT_TOKENS);
+                s[5] += e.get(TraceField.CACHE_READ_TOKENS);
+                s[6] += e.get(TraceField.CACHE_WRITE_TOKENS);
+                s[7] += e.get(TraceField.COST_NANOS);
+                s[8] += e.get(TraceField.OVERHEAD_NANOS) / 1000;
+                s[9] += (int) e.get(TraceField.RETRIES);
+                s[10] += (byte) e.get(TraceField.HEDGE) != TraceEvent.HEDGE_NONE ? 1 : 0;
+                s[11] += (byte) e.get(TraceField.HEDGE) == TraceEvent.HEDGE_WON ? 1 : 0;
+                s[12] += (byte) e.get(TraceField.CIRCUIT) == TraceEvent.CIRCUIT_OPEN ? 1 : 0;
                 for (int i = 0; i < e.piiSize(); i++) {
                     pii.merge(e.piiType(i).toString(), (long) e.piiCount(i), Long::sum);
                 }
-                rules.merge(e.rule + "\u0000" + (e.denied ? "deny" : "allow"), 1L, Long::sum);
+                rules.merge(e.text(TraceField.RULE) + "\u0000" + (e.flag(TraceField.DENIED) ? "deny" : "allow"), 1L, Long::sum);
             }
         }
 
