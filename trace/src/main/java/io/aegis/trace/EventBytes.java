@@ -1,5 +1,8 @@
 package io.aegis.trace;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -8,6 +11,11 @@ import java.util.Arrays;
  * one back. Little-endian fixed-width numbers; text as a varint length then UTF-8.
  */
 final class EventBytes {
+    // One store or load per number instead of one per byte.
+    private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     byte[] buffer = new byte[512];
     int position;
     int limit;
@@ -45,22 +53,20 @@ final class EventBytes {
 
     void putShort(int value) {
         ensure(2);
-        buffer[position++] = (byte) value;
-        buffer[position++] = (byte) (value >>> 8);
+        SHORT_LE.set(buffer, position, (short) value);
+        position += 2;
     }
 
     void putInt(int value) {
         ensure(4);
-        for (int shift = 0; shift < 32; shift += 8) {
-            buffer[position++] = (byte) (value >>> shift);
-        }
+        INT_LE.set(buffer, position, value);
+        position += 4;
     }
 
     void putLong(long value) {
         ensure(8);
-        for (int shift = 0; shift < 64; shift += 8) {
-            buffer[position++] = (byte) (value >>> shift);
-        }
+        LONG_LE.set(buffer, position, value);
+        position += 8;
     }
 
     void putDouble(double value) {
@@ -70,6 +76,9 @@ final class EventBytes {
     /** A varint count of UTF-8 bytes, then the bytes (surrogate pairs as four-byte sequences). */
     void putText(CharSequence text) {
         int length = text.length();
+        if (length < 0x80 && putAscii(text, length)) {
+            return;
+        }
         int bytes = 0;
         for (int i = 0; i < length; i++) {
             char c = text.charAt(i);
@@ -101,6 +110,25 @@ final class EventBytes {
         }
     }
 
+    /**
+     * The common case in one pass: short text, all ASCII, so its byte count is its length and fits in a
+     * one-byte varint. False (nothing written) at the first other character.
+     */
+    private boolean putAscii(CharSequence text, int length) {
+        ensure(1 + length);
+        int at = position + 1;
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                return false;
+            }
+            buffer[at++] = (byte) c;
+        }
+        buffer[position] = (byte) length;
+        position = at;
+        return true;
+    }
+
     private void putVarint(int value) {
         while ((value & ~0x7f) != 0) {
             putByte(value & 0x7f | 0x80);
@@ -122,23 +150,20 @@ final class EventBytes {
     }
 
     short getShort() {
-        int value = buffer[position++] & 0xff | (buffer[position++] & 0xff) << 8;
-        return (short) value;
+        short value = (short) SHORT_LE.get(buffer, position);
+        position += 2;
+        return value;
     }
 
     int getInt() {
-        int value = 0;
-        for (int shift = 0; shift < 32; shift += 8) {
-            value |= (buffer[position++] & 0xff) << shift;
-        }
+        int value = (int) INT_LE.get(buffer, position);
+        position += 4;
         return value;
     }
 
     long getLong() {
-        long value = 0;
-        for (int shift = 0; shift < 64; shift += 8) {
-            value |= (buffer[position++] & 0xffL) << shift;
-        }
+        long value = (long) LONG_LE.get(buffer, position);
+        position += 8;
         return value;
     }
 

@@ -216,7 +216,15 @@ public final class TraceEvent {
         return field == TraceField.TAGS ? tags[i] : shadowRules[i];
     }
 
-    // The codec fills fields and lists directly.
+    // The codec reads and fills fields by index, and lists directly.
+    long number(int field) {
+        return numbers[field];
+    }
+
+    CharSequence textAt(int field) {
+        return texts[field];
+    }
+
     StringBuilder textBuilder(TraceField field) {
         return texts[field.ordinal()];
     }

@@ -24,30 +24,54 @@ final class TraceEventCodec {
         return version >= 1 && version <= VERSION;
     }
 
+    // Each field's kind as a small int, so the writer's loop switches on a constant table (no enum lookups).
+    private static final int BYTE1 = 0;
+    private static final int SHORT2 = 1;
+    private static final int INT4 = 2;
+    private static final int LONG8 = 3;
+    private static final int TEXT = 4;
+    private static final int PII = 5;
+    private static final int LIST = 6;
+    private static final byte[] WRITE_AS = new byte[TraceField.COUNT];
+
+    static {
+        for (TraceField field : TraceField.ALL) {
+            WRITE_AS[field.ordinal()] = (byte) switch (field.kind()) {
+                case BOOL, BYTE -> BYTE1;
+                case SHORT -> SHORT2;
+                case INT -> INT4;
+                case LONG, DOUBLE -> LONG8;
+                case TEXT -> TEXT;
+                case PII_COUNTS -> PII;
+                case TEXT_LIST -> LIST;
+            };
+        }
+    }
+
     static void write(EventBytes out, TraceEvent e) {
         out.putByte(KIND_REQUEST);
         out.putByte(VERSION);
-        for (TraceField field : TraceField.ALL) {
-            switch (field.kind()) {
-                case BOOL, BYTE -> out.putByte((int) e.get(field));
-                case SHORT -> out.putShort((int) e.get(field));
-                case INT -> out.putInt((int) e.get(field));
-                case LONG, DOUBLE -> out.putLong(e.get(field));
-                case TEXT -> out.putText(e.text(field));
-                case PII_COUNTS -> {
+        for (int i = 0; i < WRITE_AS.length; i++) {
+            switch (WRITE_AS[i]) {
+                case BYTE1 -> out.putByte((int) e.number(i));
+                case SHORT2 -> out.putShort((int) e.number(i));
+                case INT4 -> out.putInt((int) e.number(i));
+                case LONG8 -> out.putLong(e.number(i));
+                case TEXT -> out.putText(e.textAt(i));
+                case PII -> {
                     out.putByte(e.piiSize());
-                    for (int i = 0; i < e.piiSize(); i++) {
-                        out.putText(e.piiType(i));
-                        out.putInt(e.piiCount(i));
+                    for (int p = 0; p < e.piiSize(); p++) {
+                        out.putText(e.piiType(p));
+                        out.putInt(e.piiCount(p));
                     }
                 }
-                case TEXT_LIST -> {
-                    out.putByte(e.listSize(field));
-                    for (int i = 0; i < e.listSize(field); i++) {
-                        out.putText(e.listItem(field, i));
+                default -> {
+                    TraceField list = TraceField.ALL[i];
+                    out.putByte(e.listSize(list));
+                    for (int p = 0; p < e.listSize(list); p++) {
+                        out.putText(e.listItem(list, p));
                     }
                 }
-                default -> throw new IllegalStateException(field.kind().name());
             }
         }
     }
