@@ -4,8 +4,8 @@ import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
 
 /**
- * A request event read in place, over the queue's own memory: where each {@link TraceField} lies,
- * numbers read from there on demand, and each text field as an offset and a length of UTF-8 bytes,
+ * A request event read in place, over the queue's own memory: one walk over its {@link TraceField}s reads
+ * every number and finds each text field as an offset and a length of UTF-8 bytes,
  * so a reader can count by tenant or model without decoding a character or copying the document
  * (the drainer's fast path). Valid only inside {@link TraceReader#next(RequestEventView, Runnable)}'s
  * callback. {@link #decode} fills a full {@link TraceEvent} when one is needed (spans). Not thread-safe.
@@ -13,16 +13,78 @@ import org.agrona.DirectBuffer;
 public final class RequestEventView {
     private static final int MAX_PII = 256;
 
+    // The layout as a walk over its variable-length fields only (text and lists): each fixed-width field
+    // sits at a constant distance after the end of the variable-length field before it (or the header).
+    private static final int[] VARIABLE;
+    /** Fixed-width bytes between variable-length field k and the one before it (or the header). */
+    private static final int[] GAP_BEFORE;
+    /** For each field: the variable-length field it follows (an index into VARIABLE, or -1), and how far after. */
+    private static final int[] ANCHOR = new int[TraceField.COUNT];
+    private static final int[] DELTA = new int[TraceField.COUNT];
+    // Per field and per variable-length field, what the loops need as plain ints (no enum lookups).
+    private static final int[] SINCE = new int[TraceField.COUNT];
+    private static final int[] WIDTH = new int[TraceField.COUNT];
+    private static final int[] VARIABLE_KIND;
+    /** The fixed-width fields that follow each variable-length field (index k + 1; 0: after the header). */
+    private static final int[][] FOLLOWING;
+    /** How many variable-length fields an event of each layout version has (fields are only added at the end). */
+    private static final int[] PRESENT_VARIABLES = new int[TraceEventCodec.VERSION + 1];
+    private static final int TEXT = 0;
+    private static final int PII = 1;
+    private static final int LIST = 2;
+
+    static {
+        int count = 0;
+        for (TraceField field : TraceField.ALL) {
+            count += field.kind().numeric() ? 0 : 1;
+        }
+        VARIABLE = new int[count];
+        GAP_BEFORE = new int[count];
+        VARIABLE_KIND = new int[count];
+        int k = -1;
+        int delta = 0;
+        for (TraceField field : TraceField.ALL) {
+            SINCE[field.ordinal()] = field.since();
+            WIDTH[field.ordinal()] = field.kind() == TraceField.Kind.BOOL ? 0 : field.kind().width;
+            if (field.kind().numeric()) {
+                ANCHOR[field.ordinal()] = k;
+                DELTA[field.ordinal()] = delta;
+                delta += field.kind().width;
+            } else {
+                VARIABLE[++k] = field.ordinal();
+                GAP_BEFORE[k] = delta;
+                VARIABLE_KIND[k] = field.kind() == TraceField.Kind.TEXT ? TEXT
+                        : field.kind() == TraceField.Kind.PII_COUNTS ? PII : LIST;
+                for (int v = field.since(); v <= TraceEventCodec.VERSION; v++) {
+                    PRESENT_VARIABLES[v] = k + 1;
+                }
+                ANCHOR[field.ordinal()] = k;
+                delta = 0;
+            }
+        }
+        FOLLOWING = new int[count + 1][];
+        for (int group = 0; group <= count; group++) {
+            int g = group;
+            FOLLOWING[group] = java.util.Arrays.stream(TraceField.ALL)
+                    .filter(f -> f.kind().numeric() && ANCHOR[f.ordinal()] == g - 1)
+                    .mapToInt(Enum::ordinal).toArray();
+        }
+    }
+
     private DirectBuffer buffer;
     private int start;
     private int length;
-    /** Where each field's value starts (for text: its bytes, after the length), or -1 when the event predates it. */
-    private final int[] offsets = new int[TraceField.COUNT];
-    private final int[] textLengths = new int[TraceField.COUNT];
+    private byte version;
+    /** Where each variable-length field's content starts (text: its bytes; lists: the count) and ends. */
+    private final int[] variableStart = new int[VARIABLE.length];
+    private final int[] variableEnd = new int[VARIABLE.length];
+    private final int[] textLengths = new int[VARIABLE.length];
     private int piiSize;
     private final int[] piiTypeOffset = new int[MAX_PII];
     private final int[] piiTypeLength = new int[MAX_PII];
     private final int[] piiCount = new int[MAX_PII];
+    /** Every fixed-width field's value, read as the walk passes it (defaults for fields the event predates). */
+    private final long[] numbers = new long[TraceField.COUNT];
     /** Where the last varint read ended. */
     private int varintEnd;
 
@@ -40,50 +102,76 @@ public final class RequestEventView {
         this.buffer = buffer;
         this.start = start;
         this.length = length;
-        byte version = buffer.getByte(start + 1);
+        this.version = buffer.getByte(start + 1);
+        piiSize = 0;
         int position = start + 2;
-        for (TraceField field : TraceField.ALL) {
-            int i = field.ordinal();
-            if (field.since() > version) {
-                offsets[i] = -1;
-                textLengths[i] = 0;
-                continue;
-            }
-            TraceField.Kind kind = field.kind();
-            if (kind.numeric()) {
-                offsets[i] = position;
-                position += kind.width;
-            } else if (kind == TraceField.Kind.TEXT) {
-                position = text(position, i);
-            } else if (kind == TraceField.Kind.PII_COUNTS) {
-                offsets[i] = position;
+        int present = PRESENT_VARIABLES[version];
+        readNumbers(FOLLOWING[0], position);
+        for (int k = 0; k < present; k++) {
+            position += GAP_BEFORE[k];
+            int kind = VARIABLE_KIND[k];
+            if (kind == TEXT) {
+                int bytes = buffer.getByte(position);
+                if (bytes >= 0) { // a one-byte length: nearly every field
+                    position++;
+                } else {
+                    bytes = varint(position);
+                    position = varintEnd;
+                }
+                variableStart[k] = position;
+                textLengths[k] = bytes;
+                position += bytes;
+            } else if (kind == PII) {
+                variableStart[k] = position;
                 piiSize = buffer.getByte(position++) & 0xff;
                 for (int p = 0; p < piiSize; p++) {
                     int bytes = varint(position);
-                    position = varintEnd;
-                    piiTypeOffset[p] = position;
+                    piiTypeOffset[p] = varintEnd;
                     piiTypeLength[p] = bytes;
-                    position += bytes;
+                    position = varintEnd + bytes;
                     piiCount[p] = buffer.getInt(position, ByteOrder.LITTLE_ENDIAN);
                     position += Integer.BYTES;
                 }
             } else {
                 // Tags and shadow rules are only stepped over; decode() has them.
-                offsets[i] = position;
+                variableStart[k] = position;
                 for (int items = buffer.getByte(position++) & 0xff; items > 0; items--) {
-                    position = skipText(position);
+                    int bytes = varint(position);
+                    position = varintEnd + bytes;
                 }
             }
+            variableEnd[k] = position;
+            readNumbers(FOLLOWING[k + 1], position);
+        }
+        for (int k = present; k < VARIABLE.length; k++) {
+            textLengths[k] = 0;
+            defaults(k + 1);
         }
         return true;
     }
 
-    /** Reads a text field's varint length at {@code position}; returns where the next field starts. */
-    private int text(int position, int field) {
-        int bytes = varint(position);
-        offsets[field] = varintEnd;
-        textLengths[field] = bytes;
-        return varintEnd + bytes;
+    private void readNumbers(int[] fields, int base) {
+        for (int f : fields) {
+            if (SINCE[f] > version) {
+                numbers[f] = TraceField.ALL[f].defaultValue();
+                continue;
+            }
+            int offset = base + DELTA[f];
+            switch (WIDTH[f]) {
+                case 8 -> numbers[f] = buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN);
+                case 4 -> numbers[f] = buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN);
+                case 2 -> numbers[f] = buffer.getShort(offset, ByteOrder.LITTLE_ENDIAN);
+                case 1 -> numbers[f] = buffer.getByte(offset);
+                default -> numbers[f] = buffer.getByte(offset) != 0 ? 1 : 0;
+            }
+        }
+    }
+
+    /** The fields after variable-length field {@code group - 1}, for an event that predates them. */
+    private void defaults(int group) {
+        for (int f : FOLLOWING[group]) {
+            numbers[f] = TraceField.ALL[f].defaultValue();
+        }
     }
 
     /** Reads a varint at {@code position}; {@link #varintEnd} is where it ended. */
@@ -102,12 +190,6 @@ public final class RequestEventView {
         return value;
     }
 
-    /** Steps over one text item (its length and its bytes); returns where the next one starts. */
-    private int skipText(int position) {
-        int bytes = varint(position);
-        return varintEnd + bytes;
-    }
-
     /** Fills {@code event} with every field of this document (one copy of its bytes). */
     public void decode(TraceEvent event) {
         byte[] target = copy.forReading(length);
@@ -122,25 +204,7 @@ public final class RequestEventView {
 
     /** A numeric field's value (a boolean as 0 or 1, an enum as its code); its default when the event predates it. */
     public long get(TraceField field) {
-        int offset = offsets[field.ordinal()];
-        if (offset < 0) {
-            return field.defaultValue();
-        }
-        switch (field.kind()) {
-            case BOOL:
-                return buffer.getByte(offset) != 0 ? 1 : 0;
-            case BYTE:
-                return buffer.getByte(offset);
-            case SHORT:
-                return buffer.getShort(offset, ByteOrder.LITTLE_ENDIAN);
-            case INT:
-                return buffer.getInt(offset, ByteOrder.LITTLE_ENDIAN);
-            case LONG:
-            case DOUBLE:
-                return buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN);
-            default:
-                throw new IllegalArgumentException(field + " is not a number");
-        }
+        return numbers[field.ordinal()];
     }
 
     public boolean flag(TraceField field) {
@@ -149,12 +213,12 @@ public final class RequestEventView {
 
     /** Where a text field's UTF-8 bytes start in {@link #buffer()}. */
     public int textOffset(TraceField field) {
-        return offsets[field.ordinal()];
+        return variableStart[ANCHOR[field.ordinal()]];
     }
 
     /** How many UTF-8 bytes a text field has (0: empty, or the event predates it). */
     public int textLength(TraceField field) {
-        return textLengths[field.ordinal()];
+        return textLengths[ANCHOR[field.ordinal()]];
     }
 
     public TraceEvent.Provider provider() {

@@ -53,7 +53,8 @@ final class Totals {
         if (e.failed()) {
             s.counts[Series.ERRORS]++;
         }
-        if (e.flag(TraceField.DENIED)) {
+        boolean denied = e.flag(TraceField.DENIED);
+        if (denied) {
             s.counts[Series.DENIED]++;
         }
         s.counts[Series.INPUT_TOKENS] += e.get(TraceField.INPUT_TOKENS);
@@ -62,9 +63,10 @@ final class Totals {
         s.counts[Series.CACHE_WRITE_TOKENS] += e.get(TraceField.CACHE_WRITE_TOKENS);
         s.counts[Series.COST_NANOS] += e.get(TraceField.COST_NANOS);
         s.counts[Series.RETRIES] += e.get(TraceField.RETRIES);
-        if (e.get(TraceField.HEDGE) != TraceEvent.HEDGE_NONE) {
+        long hedge = e.get(TraceField.HEDGE);
+        if (hedge != TraceEvent.HEDGE_NONE) {
             s.counts[Series.HEDGES]++;
-            if (e.get(TraceField.HEDGE) == TraceEvent.HEDGE_WON) {
+            if (hedge == TraceEvent.HEDGE_WON) {
                 s.counts[Series.HEDGES_WON]++;
             }
         }
@@ -78,9 +80,9 @@ final class Totals {
         }
         if (e.textLength(TraceField.RULE) == 0) {
             // Most requests: no rule decided. Counted without a lookup.
-            noRule[e.flag(TraceField.DENIED) ? DENY : ALLOW]++;
+            noRule[denied ? DENY : ALLOW]++;
         } else {
-            ruleDecisions.add(buffer, e.textOffset(TraceField.RULE), e.textLength(TraceField.RULE), e.flag(TraceField.DENIED) ? DENY : ALLOW, 1);
+            ruleDecisions.add(buffer, e.textOffset(TraceField.RULE), e.textLength(TraceField.RULE), denied ? DENY : ALLOW, 1);
         }
     }
 
