@@ -1,5 +1,6 @@
 package io.aegis.cli;
 
+import io.aegis.yaml.LocatedProblem;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -78,7 +79,7 @@ public final class RulesCommand {
         try {
             rules = RuleSet.compile(files, catalogue.types().stream().map(PiiType::name).toList());
         } catch (RulesException e) {
-            for (String problem : e.problems()) {
+            for (LocatedProblem problem : e.problems()) {
                 err.println(problem);
             }
             err.println(e.problems().size() + (e.problems().size() == 1 ? " problem" : " problems") + " in "

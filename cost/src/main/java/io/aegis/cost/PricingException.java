@@ -1,19 +1,19 @@
 package io.aegis.cost;
 
+import io.aegis.yaml.LocatedProblem;
 import java.util.List;
 
-/** Every problem in a pricing file, each as {@code FILE:LINE:COL: message}. */
+/** Every problem in a pricing file, each located ({@code FILE:LINE:COL: key: message}). */
 public final class PricingException extends Exception {
     private static final long serialVersionUID = 1L;
-    private final transient List<String> problems;
+    private final transient List<LocatedProblem> problems;
 
-    public PricingException(List<String> problems) {
-        super(problems.size() + (problems.size() == 1 ? " problem" : " problems") + " in the pricing file:"
-                + System.lineSeparator() + "  " + String.join(System.lineSeparator() + "  ", problems));
+    public PricingException(List<LocatedProblem> problems) {
+        super(LocatedProblem.render("the pricing file", problems));
         this.problems = List.copyOf(problems);
     }
 
-    public List<String> problems() {
+    public List<LocatedProblem> problems() {
         return problems;
     }
 }

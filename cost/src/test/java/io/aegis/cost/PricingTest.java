@@ -98,10 +98,10 @@ class PricingTest {
                 "  m3: { output: 1 }",
                 ""));
         PricingException e = assertThrows(PricingException.class, () -> PricingReader.read(file));
-        List<String> problems = e.problems().stream().map(p -> p.replace(file.toString(), "F")).toList();
+        List<String> problems = e.problems().stream().map(p -> p.toString().replace(file.toString(), "F")).toList();
         assertEquals(List.of(
                 "F:4:16: models.m1.input: at most three decimals (money is held in whole nano-dollars a token)",
-                "F:5:47: models.m2.colour: unknown key; known: above_200k, cache_read, cache_write_1h, cache_write_5m,"
+                "F:5:47: models.m2.colour: unknown key; allowed here: above_200k, cache_read, cache_write_1h, cache_write_5m,"
                         + " input, max_output, output",
                 "F:5:16: models.m2.input: a price cannot be negative",
                 "F:6:7: models.m3.input: required (USD per million tokens)",

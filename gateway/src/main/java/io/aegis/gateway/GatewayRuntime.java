@@ -7,7 +7,7 @@ import io.aegis.natives.NetworkTransport;
 import io.aegis.natives.NetworkTransports;
 import io.netty.channel.EventLoopGroup;
 import io.aegis.gateway.config.ConfigException;
-import io.aegis.gateway.config.ConfigProblem;
+import io.aegis.yaml.LocatedProblem;
 import io.aegis.gateway.config.TenantSettings;
 import io.aegis.gateway.pii.BodyRedactor;
 import io.aegis.gateway.pii.PiiAction;
@@ -93,7 +93,7 @@ public final class GatewayRuntime implements AutoCloseable {
             throw e;
         } catch (java.io.IOException | java.io.UncheckedIOException | IllegalStateException e) {
             pii.close();
-            throw new ConfigException(List.of(new ConfigProblem(config.file().toString(), 0, 0, "data_dir",
+            throw new ConfigException(List.of(new LocatedProblem(config.file().toString(), 0, 0, "data_dir",
                     "cannot set up persisted state: " + e)));
         }
         NetworkTransport transport = NetworkTransports.select(config.gateway().transport());
@@ -123,13 +123,9 @@ public final class GatewayRuntime implements AutoCloseable {
         try {
             return RuleSet.compile(RuleFiles.expand(config.ruleGlobs()), piiTypes);
         } catch (RulesException e) {
-            List<ConfigProblem> problems = new ArrayList<>();
-            for (String problem : e.problems()) {
-                problems.add(new ConfigProblem(problem, 0, 0, "", "(rule files named by 'rules' in " + config.file() + ")"));
-            }
-            throw new ConfigException(problems);
+            throw new ConfigException(e.problems());
         } catch (java.io.IOException e) {
-            throw new ConfigException(List.of(new ConfigProblem(config.file().toString(), 0, 0, "rules",
+            throw new ConfigException(List.of(new LocatedProblem(config.file().toString(), 0, 0, "rules",
                     "cannot list the rule files: " + e.getMessage())));
         }
     }
@@ -139,11 +135,7 @@ public final class GatewayRuntime implements AutoCloseable {
         try {
             return PricingReader.read(config.pricingFile());
         } catch (PricingException e) {
-            List<ConfigProblem> problems = new ArrayList<>();
-            for (String problem : e.problems()) {
-                problems.add(new ConfigProblem(problem, 0, 0, "", "(pricing named by 'pricing' in " + config.file() + ")"));
-            }
-            throw new ConfigException(problems);
+            throw new ConfigException(e.problems());
         }
     }
 
@@ -183,12 +175,7 @@ public final class GatewayRuntime implements AutoCloseable {
         try {
             catalogue = CatalogueReader.read(config.piiFile());
         } catch (CatalogueException e) {
-            List<ConfigProblem> problems = new ArrayList<>();
-            for (String problem : e.problems()) {
-                problems.add(new ConfigProblem(problem, 0, 0, "", "(PII catalogue named by 'pii' in "
-                        + config.file() + ")"));
-            }
-            throw new ConfigException(problems);
+            throw new ConfigException(e.problems());
         }
         List<String> unknown = new ArrayList<>();
         Map<String, PiiPolicy> policies = new HashMap<>();
@@ -199,11 +186,8 @@ public final class GatewayRuntime implements AutoCloseable {
                     unknown));
         }
         if (!unknown.isEmpty()) {
-            List<ConfigProblem> problems = new ArrayList<>();
-            for (String problem : unknown) {
-                problems.add(new ConfigProblem(config.file().toString(), 0, 0, "", problem));
-            }
-            throw new ConfigException(problems);
+            throw new ConfigException(unknown.stream()
+                    .map(problem -> LocatedProblem.ofFile(config.file().toString(), problem)).toList());
         }
         byte[] hashKey;
         if (config.piiHashKey() != null) {

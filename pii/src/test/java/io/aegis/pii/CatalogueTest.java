@@ -79,12 +79,12 @@ class CatalogueTest {
                 "    colour: red",
                 ""));
         CatalogueException e = assertThrows(CatalogueException.class, () -> CatalogueReader.read(file));
-        String text = String.join("\n", e.problems());
+        String text = e.problems().stream().map(Object::toString).collect(java.util.stream.Collectors.joining("\n"));
         assertTrue(text.contains(file + ":4:17: types.EMAIL.patterns[0]: not a valid regular expression"), text);
         assertTrue(text.contains(file + ":5:16: types.EMAIL.validator: unknown validator 'emial'; known:"), text);
-        assertTrue(text.contains(file + ":7:5: types.lower_case: type names are upper case"), text);
+        assertTrue(text.contains(file + ":6:3: types.lower_case: type names are upper case"), text);
         assertTrue(text.contains(file + ":8:16: types.lower_case.redaction: must be placeholder, mask or hash"), text);
-        assertTrue(text.contains(file + ":9:5: colour: unknown key"), text);
+        assertTrue(text.contains(file + ":9:5: types.lower_case.colour: unknown key"), text);
         assertTrue(text.contains("the canonical type PHONE is missing"), text);
         assertEquals(11, e.problems().size(), text);
     }

@@ -1,5 +1,6 @@
 package io.aegis.rules;
 
+import io.aegis.yaml.Suggestions;
 import com.google.re2j.PatternSyntaxException;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.ast.CelConstant;

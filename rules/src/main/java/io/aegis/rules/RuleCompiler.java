@@ -1,5 +1,6 @@
 package io.aegis.rules;
 
+import io.aegis.yaml.Suggestions;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelIssue;
 import dev.cel.common.CelSourceLocation;
@@ -8,6 +9,7 @@ import dev.cel.common.ast.CelConstant;
 import dev.cel.common.ast.CelExpr;
 import dev.cel.compiler.CelCompiler;
 import java.nio.file.Path;
+import io.aegis.yaml.LocatedProblem;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,7 +31,7 @@ final class RuleCompiler {
     private static final CelCompiler CEL = Attributes.compiler();
 
     private final List<String> piiTypes;
-    private final List<String> problems = new ArrayList<>();
+    private final List<LocatedProblem> problems = new ArrayList<>();
     private final Map<String, Integer> predicates = new HashMap<>();
     private final List<String> promptPatterns = new ArrayList<>();
     private final List<com.google.re2j.Pattern> attributeRegexes = new ArrayList<>();
@@ -66,17 +68,19 @@ final class RuleCompiler {
         for (RuleDraft draft : drafts) {
             RuleDraft first = byId.putIfAbsent(draft.id(), draft);
             if (first != null) {
-                problems.add(draft.at() + ": duplicate rule id '" + draft.id() + "' (first used at " + first.at() + ")");
+                problems.add(new LocatedProblem(draft.file(), draft.line(), draft.column(), "",
+                        "duplicate rule id '" + draft.id() + "' (first used at " + first.at() + ")"));
             }
             if (endsEverything != null) {
-                problems.add(draft.at() + ": rule '" + draft.id() + "' is unreachable: rule '" + endsEverything.id()
-                        + "' at " + endsEverything.at() + " always ends evaluation with " + endsEverything.action().wireName());
+                problems.add(new LocatedProblem(draft.file(), draft.line(), draft.column(), "", "rule '" + draft.id()
+                        + "' is unreachable: rule '" + endsEverything.id() + "' at " + endsEverything.at()
+                        + " always ends evaluation with " + endsEverything.action().wireName()));
             }
             for (String type : draft.types()) {
                 if (!piiTypes.contains(type)) {
-                    problems.add(draft.file() + ":" + draft.typesAt()[0] + ":" + draft.typesAt()[1] + ": rule '" + draft.id()
-                            + "': unknown PII type '" + type + "'" + Suggestions.didYouMean(type, piiTypes) + "; known: "
-                            + String.join(", ", piiTypes));
+                    problems.add(new LocatedProblem(draft.file(), draft.typesAt()[0], draft.typesAt()[1],
+                            "rule '" + draft.id() + "'", "unknown PII type '" + type + "'"
+                            + Suggestions.didYouMean(type, piiTypes) + "; known: " + String.join(", ", piiTypes)));
                 }
             }
             @SuppressWarnings("unchecked")
@@ -124,8 +128,8 @@ final class RuleCompiler {
         try {
             CelAbstractSyntaxTree ast = CEL.compile(Attributes.rewriteIpIn(when.expression)).getAst();
             if (ast.getResultType().kind() != dev.cel.common.types.CelKind.BOOL) {
-                problems.add(place(draft, 1, 0) + "'when' must be true or false, not " + ast.getResultType().name()
-                        + excerpt(when, 1, 0));
+                problems.add(at(draft, 1, 0, "'when' must be true or false, not " + ast.getResultType().name()
+                        + excerpt(when, 1, 0)));
                 return null;
             }
             return ast;
@@ -138,8 +142,8 @@ final class RuleCompiler {
                     String name = undeclared.group(1);
                     message = "unknown attribute or function '" + name + "'" + Suggestions.didYouMean(name, Attributes.NAMES);
                 }
-                problems.add(place(draft, location.getLine(), location.getColumn()) + message
-                        + excerpt(when, location.getLine(), location.getColumn()));
+                problems.add(at(draft, location.getLine(), location.getColumn(), message
+                        + excerpt(when, location.getLine(), location.getColumn())));
             }
             return null;
         }
@@ -160,8 +164,8 @@ final class RuleCompiler {
                     int offset = ast.getSource().getPositionsMap().getOrDefault(problem.exprId(), 0);
                     CelSourceLocation location = ast.getSource().getOffsetLocation(offset)
                             .orElse(CelSourceLocation.of(1, 0));
-                    problems.add(place(draft, location.getLine(), location.getColumn()) + problem.message()
-                            + excerpt(draft.when(), location.getLine(), location.getColumn()));
+                    problems.add(at(draft, location.getLine(), location.getColumn(), problem.message()
+                            + excerpt(draft.when(), location.getLine(), location.getColumn())));
                 }
                 continue;
             }
@@ -238,9 +242,10 @@ final class RuleCompiler {
                 && expr.constant().booleanValue();
     }
 
-    private static String place(RuleDraft draft, int celLine, int celColumn) {
+    /** A problem at a place in the rule's condition, located in its file. */
+    private static LocatedProblem at(RuleDraft draft, int celLine, int celColumn, String message) {
         int[] at = draft.when().position(celLine, celColumn);
-        return draft.file() + ":" + at[0] + ":" + at[1] + ": rule '" + draft.id() + "': ";
+        return new LocatedProblem(draft.file(), at[0], at[1], "rule '" + draft.id() + "'", message);
     }
 
     /** The condition line and a caret under the column, as compilers show it. */

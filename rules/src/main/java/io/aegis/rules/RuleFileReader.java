@@ -1,10 +1,8 @@
 package io.aegis.rules;
 
-import java.io.IOException;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import io.aegis.yaml.Suggestions;
+import io.aegis.yaml.LocatedProblem;
+import io.aegis.yaml.YamlDocument;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,12 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.DumperOptions.ScalarStyle;
 import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -25,7 +19,8 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * Reads one rule file (SPEC §5) into drafts, every problem as {@code FILE:LINE:COL: message}:
+ * Reads one rule file (the README's Rules section) into drafts, every problem located
+ * ({@code FILE:LINE:COL: rule 'id': message}):
  *
  * <pre>
  * version: 1
@@ -51,49 +46,34 @@ final class RuleFileReader {
 
     private final String file;
     private final List<String> fileLines;
-    private final List<String> problems;
+    private final List<LocatedProblem> problems;
 
-    private RuleFileReader(String file, List<String> fileLines, List<String> problems) {
-        this.file = file;
-        this.fileLines = fileLines;
+    private RuleFileReader(YamlDocument doc, List<LocatedProblem> problems) {
+        this.file = doc.file();
+        this.fileLines = doc.lines();
         this.problems = problems;
     }
 
     /** Reads {@code path}; problems are added to {@code problems}, the drafts that could be read are returned. */
-    static List<RuleDraft> read(Path path, List<String> problems) {
-        String text;
-        try {
-            text = Files.readString(path, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            problems.add(path + ": file not found");
-            return List.of();
-        } catch (IOException e) {
-            problems.add(path + ": cannot read: " + e.getMessage());
-            return List.of();
-        }
-        return read(path.toString(), text, problems);
+    static List<RuleDraft> read(Path path, List<LocatedProblem> problems) {
+        return read(YamlDocument.read(path), problems);
     }
 
-    static List<RuleDraft> read(String file, String text, List<String> problems) {
-        RuleFileReader reader = new RuleFileReader(file, List.of(text.split("\r?\n", -1)), problems);
-        Node root;
-        try {
-            root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
-        } catch (MarkedYAMLException e) {
-            Mark mark = e.getProblemMark();
-            problems.add(file + ":" + (mark == null ? 0 : mark.getLine() + 1) + ":" + (mark == null ? 0 : mark.getColumn() + 1)
-                    + ": not valid YAML: " + e.getProblem());
-            return List.of();
-        } catch (YAMLException e) {
-            problems.add(file + ": not valid YAML: " + e.getMessage());
+    static List<RuleDraft> read(String file, String text, List<LocatedProblem> problems) {
+        return read(YamlDocument.parse(file, text), problems);
+    }
+
+    private static List<RuleDraft> read(YamlDocument doc, List<LocatedProblem> problems) {
+        if (doc.hasProblems()) {
+            problems.addAll(doc.problems());
             return List.of();
         }
-        return reader.drafts(root);
+        return new RuleFileReader(doc, problems).drafts(doc.root());
     }
 
     private List<RuleDraft> drafts(Node root) {
         if (root == null) {
-            problems.add(file + ":1:1: empty rule file: expected 'version: 1' and 'rules:'");
+            problems.add(new LocatedProblem(file, 1, 1, "", "empty rule file: expected 'version: 1' and 'rules:'"));
             return List.of();
         }
         Map<String, NodeTuple> top = mapping(root, "the rule file");
@@ -103,17 +83,17 @@ final class RuleFileReader {
         unknownKeys(top, TOP_KEYS, "");
         NodeTuple version = top.get("version");
         if (version == null) {
-            problem(root, "missing 'version: 1'");
+            problem(root, "", "missing 'version: 1'");
         } else if (!"1".equals(scalar(version.getValueNode()))) {
-            problem(version.getValueNode(), "version: only version 1 is understood");
+            problem(version.getValueNode(), "version", "only version 1 is understood");
         }
         NodeTuple rules = top.get("rules");
         if (rules == null) {
-            problem(root, "missing 'rules:' (a list of rules)");
+            problem(root, "", "missing 'rules:' (a list of rules)");
             return List.of();
         }
         if (!(rules.getValueNode() instanceof SequenceNode list)) {
-            problem(rules.getValueNode(), "rules: expected a list of rules");
+            problem(rules.getValueNode(), "rules", "expected a list of rules");
             return List.of();
         }
         List<RuleDraft> drafts = new ArrayList<>();
@@ -135,10 +115,10 @@ final class RuleFileReader {
         unknownKeys(fields, RULE_KEYS, where + ".");
         String id = text(fields, "id");
         if (id == null || id.isBlank()) {
-            problem(node, where + ": every rule needs an 'id'");
+            problem(node, where, "every rule needs an 'id'");
             id = where;
         } else if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
-            problem(fields.get("id").getValueNode(), where + ".id: use letters, digits, '.', '_' and '-' (at most 128)");
+            problem(fields.get("id").getValueNode(), where + ".id", "use letters, digits, '.', '_' and '-' (at most 128)");
         }
         String label = "rule '" + id + "'";
         ConditionText when = null;
@@ -147,18 +127,18 @@ final class RuleFileReader {
             if (whenField.getValueNode() instanceof ScalarNode scalar && !scalar.getValue().isBlank()) {
                 when = condition(scalar);
             } else {
-                problem(whenField.getValueNode(), label + ": 'when' must be a CEL expression");
+                problem(whenField.getValueNode(), label, "'when' must be a CEL expression");
             }
         }
         ActionKind action = null;
         String actionName = text(fields, "action");
         if (actionName == null) {
-            problem(node, label + ": every rule needs an 'action' (allow, deny, redact, route, tag, sample or limit)");
+            problem(node, label, "every rule needs an 'action' (allow, deny, redact, route, tag, sample or limit)");
         } else {
             try {
                 action = ActionKind.valueOf(actionName.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                problem(fields.get("action").getValueNode(), label + ": unknown action '" + actionName + "'"
+                problem(fields.get("action").getValueNode(), label, "unknown action '" + actionName + "'"
                         + Suggestions.didYouMean(actionName, List.of("allow", "deny", "redact", "route", "tag", "sample", "limit"))
                         + "; one of allow, deny, redact, route, tag, sample, limit");
             }
@@ -169,7 +149,7 @@ final class RuleFileReader {
             if (mode.equals("shadow")) {
                 shadow = true;
             } else if (!mode.equals("enforce")) {
-                problem(fields.get("mode").getValueNode(), label + ": mode must be 'enforce' or 'shadow'");
+                problem(fields.get("mode").getValueNode(), label, "mode must be 'enforce' or 'shadow'");
             }
         }
         int status = 403;
@@ -189,7 +169,7 @@ final class RuleFileReader {
                     status = -1;
                 }
                 if (status < 400 || status > 599) {
-                    problem(fields.get("status").getValueNode(), label + ": status must be an HTTP error status, 400 to 599");
+                    problem(fields.get("status").getValueNode(), label, "status must be an HTTP error status, 400 to 599");
                 }
             }
             message = text(fields, "message");
@@ -203,13 +183,13 @@ final class RuleFileReader {
         if (action == ActionKind.REDACT) {
             NodeTuple typesField = fields.get("types");
             if (typesField == null) {
-                problem(node, label + ": redact needs 'types' (PII type names)");
+                problem(node, label, "redact needs 'types' (PII type names)");
             } else {
                 types = list(typesField.getValueNode(), label + ": types");
                 Mark mark = typesField.getValueNode().getStartMark();
                 typesAt = new int[] {mark.getLine() + 1, mark.getColumn() + 1};
                 if (types.isEmpty()) {
-                    problem(typesField.getValueNode(), label + ": types must name at least one PII type");
+                    problem(typesField.getValueNode(), label, "types must name at least one PII type");
                 }
             }
         } else {
@@ -219,7 +199,7 @@ final class RuleFileReader {
             model = text(fields, "model");
             if (model == null || !model.matches("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}")) {
                 problem(fields.containsKey("model") ? fields.get("model").getValueNode() : node,
-                        label + ": route needs 'model', a model id such as claude-sonnet-4-6");
+                        label, "route needs 'model', a model id such as claude-sonnet-4-6");
             }
         } else {
             only(fields, action, "model", ActionKind.ROUTE);
@@ -227,12 +207,12 @@ final class RuleFileReader {
         if (action == ActionKind.TAG) {
             NodeTuple tagsField = fields.get("tags");
             if (tagsField == null) {
-                problem(node, label + ": tag needs 'tags'");
+                problem(node, label, "tag needs 'tags'");
             } else {
                 tags = list(tagsField.getValueNode(), label + ": tags");
                 for (String tag : tags) {
                     if (!tag.matches("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")) {
-                        problem(tagsField.getValueNode(), label + ": tag '" + tag
+                        problem(tagsField.getValueNode(), label, "tag '" + tag
                                 + "': use letters, digits, '.', '_', ':' and '-' (at most 64)");
                     }
                 }
@@ -249,7 +229,7 @@ final class RuleFileReader {
             }
             if (!(rate >= 0 && rate <= 1)) {
                 problem(fields.containsKey("rate") ? fields.get("rate").getValueNode() : node,
-                        label + ": sample needs 'rate', a share from 0 to 1");
+                        label, "sample needs 'rate', a share from 0 to 1");
             }
         } else {
             only(fields, action, "rate", ActionKind.SAMPLE);
@@ -258,7 +238,7 @@ final class RuleFileReader {
             limitClass = text(fields, "class");
             if (limitClass == null || !limitClass.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
                 problem(fields.containsKey("class") ? fields.get("class").getValueNode() : node,
-                        label + ": limit needs 'class', the name of a rate-limit class");
+                        label, "limit needs 'class', the name of a rate-limit class");
             }
         } else {
             only(fields, action, "class", ActionKind.LIMIT);
@@ -290,7 +270,7 @@ final class RuleFileReader {
 
     private void only(Map<String, NodeTuple> fields, ActionKind action, String key, ActionKind owner) {
         if (fields.containsKey(key) && action != null) {
-            problem(fields.get(key).getKeyNode(), "'" + key + "' belongs to " + owner.wireName() + " rules, not "
+            problem(fields.get(key).getKeyNode(), "", "'" + key + "' belongs to " + owner.wireName() + " rules, not "
                     + action.wireName());
         }
     }
@@ -304,27 +284,27 @@ final class RuleFileReader {
                 if (item instanceof ScalarNode scalar) {
                     out.add(scalar.getValue());
                 } else {
-                    problem(item, where + ": expected a name");
+                    problem(item, where, "expected a name");
                 }
             }
         } else {
-            problem(node, where + ": expected a list of names");
+            problem(node, where, "expected a list of names");
         }
         return List.copyOf(out);
     }
 
     private Map<String, NodeTuple> mapping(Node node, String where) {
         if (!(node instanceof MappingNode mapping)) {
-            problem(node, where + ": expected a mapping of keys");
+            problem(node, where, "expected a mapping of keys");
             return null;
         }
         Map<String, NodeTuple> fields = new LinkedHashMap<>();
         for (NodeTuple tuple : mapping.getValue()) {
             String key = scalar(tuple.getKeyNode());
             if (key == null) {
-                problem(tuple.getKeyNode(), where + ": keys must be names");
+                problem(tuple.getKeyNode(), where, "keys must be names");
             } else if (fields.putIfAbsent(key, tuple) != null) {
-                problem(tuple.getKeyNode(), where + ": '" + key + "' is given twice");
+                problem(tuple.getKeyNode(), where, "'" + key + "' is given twice");
             }
         }
         return fields;
@@ -333,7 +313,7 @@ final class RuleFileReader {
     private void unknownKeys(Map<String, NodeTuple> fields, Set<String> known, String prefix) {
         for (Map.Entry<String, NodeTuple> field : fields.entrySet()) {
             if (!known.contains(field.getKey())) {
-                problem(field.getValue().getKeyNode(), prefix + field.getKey() + ": unknown key"
+                problem(field.getValue().getKeyNode(), prefix + field.getKey(), "unknown key"
                         + Suggestions.didYouMean(field.getKey(), known));
             }
         }
@@ -348,8 +328,8 @@ final class RuleFileReader {
         return node instanceof ScalarNode scalar ? scalar.getValue() : null;
     }
 
-    private void problem(Node node, String message) {
+    private void problem(Node node, String key, String message) {
         Mark mark = node.getStartMark();
-        problems.add(file + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1) + ": " + message);
+        problems.add(new LocatedProblem(file, mark.getLine() + 1, mark.getColumn() + 1, key, message));
     }
 }

@@ -1,19 +1,19 @@
 package io.aegis.rules;
 
+import io.aegis.yaml.LocatedProblem;
 import java.util.List;
 
-/** Every problem found in a set of rule files, each as {@code FILE:LINE:COL: message}. */
+/** Every problem found in a set of rule files, each located ({@code FILE:LINE:COL: key: message}). */
 public final class RulesException extends Exception {
     private static final long serialVersionUID = 1L;
-    private final transient List<String> problems;
+    private final transient List<LocatedProblem> problems;
 
-    public RulesException(List<String> problems) {
-        super(problems.size() + (problems.size() == 1 ? " problem" : " problems") + " in the rules:"
-                + System.lineSeparator() + "  " + String.join(System.lineSeparator() + "  ", problems));
+    public RulesException(List<LocatedProblem> problems) {
+        super(LocatedProblem.render("the rules", problems));
         this.problems = List.copyOf(problems);
     }
 
-    public List<String> problems() {
+    public List<LocatedProblem> problems() {
         return problems;
     }
 }

@@ -21,7 +21,7 @@ class RuleProblemsTest {
         Path file = dir.resolve("rules.yaml");
         Files.writeString(file, String.join("\n", lines) + "\n");
         RulesException e = assertThrows(RulesException.class, () -> RuleSet.compile(List.of(file), PII));
-        return e.problems().stream().map(p -> p.replace(file.toString(), "F")).toList();
+        return e.problems().stream().map(p -> p.toString().replace(file.toString(), "F")).toList();
     }
 
     /** The first line of each problem (the location and message, without the excerpt). */

@@ -27,15 +27,17 @@ class ModuleDirectionTest {
 
     static {
         MAY_USE.put("natives", List.of());
+        MAY_USE.put("yaml", List.of());
         MAY_USE.put("wire", List.of());
-        MAY_USE.put("pii", List.of("natives"));
-        MAY_USE.put("rules", List.of("natives"));
-        MAY_USE.put("cost", List.of("natives"));
-        MAY_USE.put("trace", List.of("natives"));
-        MAY_USE.put("control", List.of("trace", "wire"));
+        MAY_USE.put("pii", List.of("natives", "yaml"));
+        MAY_USE.put("rules", List.of("natives", "yaml"));
+        MAY_USE.put("cost", List.of("natives", "yaml"));
+        MAY_USE.put("trace", List.of("natives", "yaml"));
+        MAY_USE.put("control", List.of("trace", "wire", "yaml"));
         MAY_USE.put("mock", List.of("natives", "wire"));
-        MAY_USE.put("gateway", List.of("natives", "wire", "pii", "rules", "cost", "trace", "control"));
-        MAY_USE.put("cli", List.of("natives", "wire", "pii", "rules", "cost", "trace", "control", "mock", "gateway"));
+        MAY_USE.put("gateway", List.of("natives", "yaml", "wire", "pii", "rules", "cost", "trace", "control"));
+        MAY_USE.put("cli", List.of("natives", "yaml", "wire", "pii", "rules", "cost", "trace", "control", "mock",
+                "gateway"));
     }
 
     private static JavaClasses classes;

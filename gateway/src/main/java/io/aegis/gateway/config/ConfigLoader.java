@@ -1,13 +1,12 @@
 package io.aegis.gateway.config;
 
 import io.aegis.wire.Provider;
-import java.io.IOException;
-import java.io.Reader;
+import io.aegis.yaml.LocatedProblem;
+import io.aegis.yaml.Suggestions;
+import io.aegis.yaml.YamlDocument;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -19,10 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
@@ -80,35 +75,22 @@ public final class ConfigLoader {
      * @param env         environment lookup, {@code System::getenv} in production
      */
     public static AegisConfig load(Path file, Path projectRoot, Function<String, String> env) throws ConfigException {
-        String display = file.toString();
-        Node root;
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(false);
-            root = new Yaml(options).compose(reader);
-        } catch (NoSuchFileException e) {
-            throw single(display, 0, 0, "file not found; pass an existing file with --config");
-        } catch (MarkedYAMLException e) {
-            var mark = e.getProblemMark();
-            throw single(display, mark == null ? 0 : mark.getLine() + 1, mark == null ? 0 : mark.getColumn() + 1,
-                    "not valid YAML: " + e.getProblem());
-        } catch (YAMLException e) {
-            throw single(display, 0, 0, "not valid YAML: " + e.getMessage());
-        } catch (IOException e) {
-            throw single(display, 0, 0, "cannot read: " + e.getMessage());
+        YamlDocument nodes = YamlDocument.read(file);
+        if (nodes.hasProblems()) {
+            throw new ConfigException(nodes.problems().stream().map(p -> p.message().equals("file not found")
+                    ? LocatedProblem.ofFile(p.file(), "file not found; pass an existing file with --config") : p).toList());
         }
-        if (root == null) {
-            throw single(display, 1, 1, "is empty; it must give at least 'providers'");
+        if (nodes.root() == null) {
+            throw single(file.toString(), 1, 1, "is empty; it must give at least 'providers'");
         }
-        ConfigNodes nodes = new ConfigNodes(display);
-        AegisConfig config = read(nodes, root, file, projectRoot, env);
-        if (!nodes.problems().isEmpty()) {
+        AegisConfig config = read(nodes, nodes.root(), file, projectRoot, env);
+        if (nodes.hasProblems()) {
             throw new ConfigException(nodes.problems());
         }
         return config;
     }
 
-    private static AegisConfig read(ConfigNodes nodes, Node root, Path file, Path projectRoot,
+    private static AegisConfig read(YamlDocument nodes, Node root, Path file, Path projectRoot,
                                     Function<String, String> env) {
         Map<String, Node> top = nodes.mapping(root, "", TOP_KEYS);
 
@@ -119,23 +101,23 @@ public final class ConfigLoader {
                     "must be auto, epoll, io_uring or nio, got '" + transport + "'");
         }
         AegisConfig.GatewaySettings gatewaySettings = new AegisConfig.GatewaySettings(
-                nodes.listen(gateway.get("listen"), "gateway.listen", DEFAULT_LISTEN),
-                (int) nodes.positiveLong(gateway.get("max_request_bytes"), "gateway.max_request_bytes",
+                ConfigNodes.listen(nodes, gateway.get("listen"), "gateway.listen", DEFAULT_LISTEN),
+                (int) ConfigNodes.positiveLong(nodes, gateway.get("max_request_bytes"), "gateway.max_request_bytes",
                         DEFAULT_MAX_REQUEST_BYTES, Integer.MAX_VALUE - 1024),
                 (int) nodes.longInRange(gateway.get("max_header_bytes"), "gateway.max_header_bytes",
                         DEFAULT_MAX_HEADER_BYTES, 1024, 1024 * 1024),
                 transport,
                 (int) nodes.longInRange(gateway.get("event_loops"), "gateway.event_loops", 0, 0, 256),
-                nodes.positiveLong(gateway.get("request_timeout_ms"), "gateway.request_timeout_ms",
+                ConfigNodes.positiveLong(nodes, gateway.get("request_timeout_ms"), "gateway.request_timeout_ms",
                         DEFAULT_REQUEST_TIMEOUT_MS, 86_400_000L),
-                nodes.positiveLong(gateway.get("keepalive_timeout_ms"), "gateway.keepalive_timeout_ms",
+                ConfigNodes.positiveLong(nodes, gateway.get("keepalive_timeout_ms"), "gateway.keepalive_timeout_ms",
                         DEFAULT_KEEPALIVE_TIMEOUT_MS, 86_400_000L),
                 nodes.longInRange(gateway.get("drain_timeout_ms"), "gateway.drain_timeout_ms",
                         DEFAULT_DRAIN_TIMEOUT_MS, 0, 86_400_000L));
 
         Map<String, Node> control = optionalMapping(nodes, top.get("control"), "control", CONTROL_KEYS);
         AegisConfig.ControlSettings controlSettings = new AegisConfig.ControlSettings(
-                nodes.listen(control.get("listen"), "control.listen", DEFAULT_CONTROL_LISTEN),
+                ConfigNodes.listen(nodes, control.get("listen"), "control.listen", DEFAULT_CONTROL_LISTEN),
                 nodes.string(control.get("admin_token_env"), "control.admin_token_env", "AEGIS_ADMIN_TOKEN"));
 
         Map<String, Node> auth = optionalMapping(nodes, top.get("auth"), "auth", AUTH_KEYS);
@@ -201,7 +183,7 @@ public final class ConfigLoader {
         if (top.containsKey("mock_upstream")) {
             Map<String, Node> m = nodes.mapping(top.get("mock_upstream"), "mock_upstream", MOCK_KEYS);
             mock = new MockUpstreamSettings(
-                    nodes.listen(m.get("listen"), "mock_upstream.listen", new ListenAddress("127.0.0.1", 8089)),
+                    ConfigNodes.listen(nodes, m.get("listen"), "mock_upstream.listen", new ListenAddress("127.0.0.1", 8089)),
                     nodes.longInRange(m.get("latency_ms"), "mock_upstream.latency_ms", 0, 0, 600_000),
                     nodes.longInRange(m.get("chunk_delay_ms"), "mock_upstream.chunk_delay_ms", 0, 0, 600_000),
                     nodes.string(m.get("faults"), "mock_upstream.faults", ""));
@@ -223,14 +205,14 @@ public final class ConfigLoader {
                 Map.copyOf(limitClasses),
                 path(projectRoot, nodes.string(trace.get("queue_dir"), "trace.queue_dir", "data/trace")),
                 nodes.longInRange(trace.get("retention_hours"), "trace.retention_hours", 24, 0, 24L * 366),
-                new AegisConfig.DrainerSettings(otlp, nodes.listen(drainer.get("prometheus_listen"),
+                new AegisConfig.DrainerSettings(otlp, ConfigNodes.listen(nodes, drainer.get("prometheus_listen"),
                         "drainer.prometheus_listen", new ListenAddress("127.0.0.1", 9464)),
                         sampling(nodes, drainer.get("sampling"))),
                 mock);
     }
 
     /** {@code drainer.sampling}: rates from 0 to 1, by default, tenant and tag. */
-    private static AegisConfig.SamplingSettings sampling(ConfigNodes nodes, Node node) {
+    private static AegisConfig.SamplingSettings sampling(YamlDocument nodes, Node node) {
         if (node == null) {
             return new AegisConfig.SamplingSettings(1.0, Map.of(), Map.of());
         }
@@ -250,7 +232,7 @@ public final class ConfigLoader {
         return new AegisConfig.SamplingSettings(fallback, Map.copyOf(tenants), Map.copyOf(tags));
     }
 
-    private static double rate(ConfigNodes nodes, Node node, String key, double fallback) {
+    private static double rate(YamlDocument nodes, Node node, String key, double fallback) {
         String text = nodes.string(node, key, null);
         if (text == null) {
             return fallback;
@@ -268,7 +250,7 @@ public final class ConfigLoader {
     }
 
     /** {@code {NAME: {usd_per_day, usd_per_month}}} → NAME → {micros per day, per month}. */
-    private static Map<String, long[]> scopedBudgets(ConfigNodes nodes, Node node, String key) {
+    private static Map<String, long[]> scopedBudgets(YamlDocument nodes, Node node, String key) {
         Map<String, long[]> budgets = new java.util.LinkedHashMap<>();
         if (node == null) {
             return budgets;
@@ -277,13 +259,13 @@ public final class ConfigLoader {
             String where = key + "." + entry.getKey();
             Map<String, Node> limits = nodes.mapping(entry.getValue(), where, SCOPED_BUDGET_KEYS);
             budgets.put(entry.getKey(), new long[] {
-                nodes.usdMicros(limits.get("usd_per_day"), where + ".usd_per_day"),
-                nodes.usdMicros(limits.get("usd_per_month"), where + ".usd_per_month")});
+                ConfigNodes.usdMicros(nodes, limits.get("usd_per_day"), where + ".usd_per_day"),
+                ConfigNodes.usdMicros(nodes, limits.get("usd_per_month"), where + ".usd_per_month")});
         }
         return budgets;
     }
 
-    private static ProviderSettings provider(ConfigNodes nodes, Node node, Provider provider, Path projectRoot,
+    private static ProviderSettings provider(YamlDocument nodes, Node node, Provider provider, Path projectRoot,
                                              Function<String, String> env, AuthMode authMode) {
         String key = "providers." + provider.configName();
         Map<String, Node> p = nodes.mapping(node, key, PROVIDER_KEYS);
@@ -352,7 +334,7 @@ public final class ConfigLoader {
      * Reads the provider keys named at {@code p} ({@code api_key}, {@code api_key_env} or
      * {@code api_keys_env}) into {@code keys}; returns where they come from, for messages.
      */
-    private static String keys(ConfigNodes nodes, Map<String, Node> p, String key, Provider provider,
+    private static String keys(YamlDocument nodes, Map<String, Node> p, String key, Provider provider,
                                Function<String, String> env, List<String> keys) {
         if (p.containsKey("api_key")) {
             // A literal key is for the demo and tests against the mock; real keys belong in the environment.
@@ -381,7 +363,7 @@ public final class ConfigLoader {
         return "env " + String.join(", ", envNames);
     }
 
-    private static URI baseUrl(ConfigNodes nodes, Node node, String key, Node parent) {
+    private static URI baseUrl(YamlDocument nodes, Node node, String key, Node parent) {
         String text = nodes.string(node, key, null);
         if (text == null) {
             nodes.problem(parent, key, "is required, e.g. https://api.anthropic.com");
@@ -405,7 +387,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static List<TenantSettings> tenants(ConfigNodes nodes, Node node) {
+    private static List<TenantSettings> tenants(YamlDocument nodes, Node node) {
         List<TenantSettings> tenants = new ArrayList<>();
         if (node == null) {
             return tenants;
@@ -448,7 +430,7 @@ public final class ConfigLoader {
     }
 
     /** A tenant's budget, limits and PII policy, read from its mapping {@code t} at {@code key}. */
-    private static TenantSettings tenantSettings(ConfigNodes nodes, Map<String, Node> t, String key, String id,
+    private static TenantSettings tenantSettings(YamlDocument nodes, Map<String, Node> t, String key, String id,
             List<String> keys) {
         String at = key.isEmpty() ? "" : key + ".";
         Map<String, Node> budget = optionalMapping(nodes, t.get("budget"), at + "budget", BUDGET_KEYS);
@@ -471,8 +453,8 @@ public final class ConfigLoader {
             }
         }
         return new TenantSettings(id, List.copyOf(keys),
-                nodes.usdMicros(budget.get("usd_per_day"), at + "budget.usd_per_day"),
-                nodes.usdMicros(budget.get("usd_per_month"), at + "budget.usd_per_month"), rpm, tpm,
+                ConfigNodes.usdMicros(nodes, budget.get("usd_per_day"), at + "budget.usd_per_day"),
+                ConfigNodes.usdMicros(nodes, budget.get("usd_per_month"), at + "budget.usd_per_month"), rpm, tpm,
                 Map.copyOf(piiPolicy), scopedBudgets(nodes, budget.get("per_model"), at + "budget.per_model"),
                 scopedBudgets(nodes, budget.get("per_key"), at + "budget.per_key"));
     }
@@ -482,8 +464,8 @@ public final class ConfigLoader {
      * every problem, with the line in {@code text}.
      */
     public static List<TenantSettings> tenants(String text, String source) throws ConfigException {
-        ConfigNodes nodes = new ConfigNodes(source);
-        List<TenantSettings> tenants = tenants(nodes, compose(text, source));
+        YamlDocument nodes = document(text, source);
+        List<TenantSettings> tenants = tenants(nodes, nodes.root());
         if (!nodes.problems().isEmpty()) {
             throw new ConfigException(nodes.problems());
         }
@@ -496,8 +478,8 @@ public final class ConfigLoader {
      */
     public static TenantSettings tenant(String id, List<String> keys, String text, String source)
             throws ConfigException {
-        ConfigNodes nodes = new ConfigNodes(source);
-        Node root = compose(text, source);
+        YamlDocument nodes = document(text, source);
+        Node root = nodes.root();
         if (root == null) {
             throw single(source, 1, 1, "is empty; give budget, limits or pii_policy");
         }
@@ -514,8 +496,8 @@ public final class ConfigLoader {
 
     /** Sampling settings given as text, checked as {@code drainer.sampling} in the config file. */
     public static AegisConfig.SamplingSettings sampling(String text, String source) throws ConfigException {
-        ConfigNodes nodes = new ConfigNodes(source);
-        Node root = compose(text, source);
+        YamlDocument nodes = document(text, source);
+        Node root = nodes.root();
         AegisConfig.SamplingSettings sampling = sampling(nodes, root);
         if (!nodes.problems().isEmpty()) {
             throw new ConfigException(nodes.problems());
@@ -523,18 +505,14 @@ public final class ConfigLoader {
         return sampling;
     }
 
-    private static Node compose(String text, String source) throws ConfigException {
-        try {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(false);
-            return new Yaml(options).compose(new java.io.StringReader(text));
-        } catch (MarkedYAMLException e) {
-            var mark = e.getProblemMark();
-            throw single(source, mark == null ? 0 : mark.getLine() + 1, mark == null ? 0 : mark.getColumn() + 1,
-                    "not valid YAML or JSON: " + e.getProblem());
-        } catch (YAMLException e) {
-            throw single(source, 0, 0, "not valid YAML or JSON: " + e.getMessage());
+    /** {@code text} parsed (JSON is YAML too); text that does not parse is refused with its place. */
+    private static YamlDocument document(String text, String source) throws ConfigException {
+        YamlDocument document = YamlDocument.parse(source, text);
+        if (document.hasProblems()) {
+            throw new ConfigException(document.problems().stream().map(p -> new LocatedProblem(p.file(), p.line(),
+                    p.column(), p.key(), p.message().replace("not valid YAML", "not valid YAML or JSON"))).toList());
         }
+        return document;
     }
 
     private static Secret secret(Function<String, String> env, String name) {
@@ -542,7 +520,7 @@ public final class ConfigLoader {
         return value == null || value.isBlank() ? null : new Secret(value);
     }
 
-    private static Map<String, Node> optionalMapping(ConfigNodes nodes, Node node, String key, Set<String> allowed) {
+    private static Map<String, Node> optionalMapping(YamlDocument nodes, Node node, String key, Set<String> allowed) {
         return node == null ? Map.of() : nodes.mapping(node, key, allowed);
     }
 
@@ -552,7 +530,7 @@ public final class ConfigLoader {
     }
 
     private static ConfigException single(String file, int line, int column, String message) {
-        return new ConfigException(List.of(new ConfigProblem(file, line, column, "", message)));
+        return new ConfigException(List.of(new LocatedProblem(file, line, column, "", message)));
     }
 
     static Set<String> ordered(String... names) {

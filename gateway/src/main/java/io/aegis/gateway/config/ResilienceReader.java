@@ -1,5 +1,6 @@
 package io.aegis.gateway.config;
 
+import io.aegis.yaml.YamlDocument;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +26,9 @@ final class ResilienceReader {
     private static final long DAY_MS = 86_400_000L;
     private static final Pattern PERCENTILE = Pattern.compile("p([1-9][0-9]?)");
 
-    private final ConfigNodes nodes;
+    private final YamlDocument nodes;
 
-    ResilienceReader(ConfigNodes nodes) {
+    ResilienceReader(YamlDocument nodes) {
         this.nodes = nodes;
     }
 
@@ -35,25 +36,25 @@ final class ResilienceReader {
     Timeouts timeouts(Node node, String key, Timeouts base) {
         Map<String, Node> t = node == null ? Map.of() : nodes.mapping(node, key, TIMEOUT_KEYS);
         return new Timeouts(
-                nodes.positiveLong(t.get("connect_ms"), key + ".connect_ms", base.connectMs(), DAY_MS),
-                nodes.positiveLong(t.get("first_byte_ms"), key + ".first_byte_ms", base.firstByteMs(), DAY_MS),
-                nodes.positiveLong(t.get("idle_ms"), key + ".idle_ms", base.idleMs(), DAY_MS),
-                nodes.positiveLong(t.get("total_ms"), key + ".total_ms", base.totalMs(), DAY_MS));
+                ConfigNodes.positiveLong(nodes, t.get("connect_ms"), key + ".connect_ms", base.connectMs(), DAY_MS),
+                ConfigNodes.positiveLong(nodes, t.get("first_byte_ms"), key + ".first_byte_ms", base.firstByteMs(), DAY_MS),
+                ConfigNodes.positiveLong(nodes, t.get("idle_ms"), key + ".idle_ms", base.idleMs(), DAY_MS),
+                ConfigNodes.positiveLong(nodes, t.get("total_ms"), key + ".total_ms", base.totalMs(), DAY_MS));
     }
 
     RetrySettings retries(Node node, String key) {
         Map<String, Node> r = node == null ? Map.of() : nodes.mapping(node, key, RETRY_KEYS);
         RetrySettings d = RetrySettings.DEFAULT;
-        long initial = nodes.positiveLong(r.get("initial_backoff_ms"), key + ".initial_backoff_ms", d.initialBackoffMs(),
+        long initial = ConfigNodes.positiveLong(nodes, r.get("initial_backoff_ms"), key + ".initial_backoff_ms", d.initialBackoffMs(),
                 DAY_MS);
-        long max = nodes.positiveLong(r.get("max_backoff_ms"), key + ".max_backoff_ms", Math.max(initial, d.maxBackoffMs()),
+        long max = ConfigNodes.positiveLong(nodes, r.get("max_backoff_ms"), key + ".max_backoff_ms", Math.max(initial, d.maxBackoffMs()),
                 DAY_MS);
         if (max < initial) {
             nodes.problem(r.get("max_backoff_ms"), key + ".max_backoff_ms",
                     "must not be below initial_backoff_ms (" + initial + ")");
         }
         return new RetrySettings(
-                (int) nodes.positiveLong(r.get("max_attempts"), key + ".max_attempts", d.maxAttempts(), 20),
+                (int) ConfigNodes.positiveLong(nodes, r.get("max_attempts"), key + ".max_attempts", d.maxAttempts(), 20),
                 initial, Math.max(initial, max),
                 nodes.longInRange(r.get("max_retry_after_ms"), key + ".max_retry_after_ms", d.maxRetryAfterMs(), 0, DAY_MS),
                 nodes.decimal(r.get("budget_ratio"), key + ".budget_ratio", d.budgetRatio(), 0, 10),
@@ -66,10 +67,10 @@ final class ResilienceReader {
         CircuitSettings d = CircuitSettings.DEFAULT;
         return new CircuitSettings(
                 nodes.decimal(c.get("failure_ratio"), key + ".failure_ratio", d.failureRatio(), 0.01, 1),
-                (int) nodes.positiveLong(c.get("min_requests"), key + ".min_requests", d.minRequests(), 1_000_000),
+                (int) ConfigNodes.positiveLong(nodes, c.get("min_requests"), key + ".min_requests", d.minRequests(), 1_000_000),
                 nodes.longInRange(c.get("window_ms"), key + ".window_ms", d.windowMs(), 100, DAY_MS),
-                nodes.positiveLong(c.get("open_ms"), key + ".open_ms", d.openMs(), DAY_MS),
-                (int) nodes.positiveLong(c.get("half_open_probes"), key + ".half_open_probes", d.halfOpenProbes(), 1000));
+                ConfigNodes.positiveLong(nodes, c.get("open_ms"), key + ".open_ms", d.openMs(), DAY_MS),
+                (int) ConfigNodes.positiveLong(nodes, c.get("half_open_probes"), key + ".half_open_probes", d.halfOpenProbes(), 1000));
     }
 
     /** {@code {delay_ms: N}} for a fixed delay, or {@code {delay: p95, min_delay_ms: N}}; {@code null} when absent. */
@@ -92,8 +93,8 @@ final class ResilienceReader {
             nodes.problem(node, key, "needs delay_ms (a fixed delay) or delay: p95 (a percentile of the time "
                     + "to first byte)");
         }
-        long delayMs = nodes.positiveLong(h.get("delay_ms"), key + ".delay_ms", 1_000, DAY_MS);
-        long minDelayMs = nodes.positiveLong(h.get("min_delay_ms"), key + ".min_delay_ms", 20, DAY_MS);
+        long delayMs = ConfigNodes.positiveLong(nodes, h.get("delay_ms"), key + ".delay_ms", 1_000, DAY_MS);
+        long minDelayMs = ConfigNodes.positiveLong(nodes, h.get("min_delay_ms"), key + ".min_delay_ms", 20, DAY_MS);
         return new HedgeSettings(delayMs, percentile, minDelayMs);
     }
 

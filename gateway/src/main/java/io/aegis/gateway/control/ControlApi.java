@@ -9,7 +9,7 @@ import io.aegis.control.Problem;
 import io.aegis.gateway.GatewayRuntime;
 import io.aegis.gateway.config.AegisConfig;
 import io.aegis.gateway.config.ConfigException;
-import io.aegis.gateway.config.ConfigProblem;
+import io.aegis.yaml.LocatedProblem;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -45,9 +45,9 @@ public final class ControlApi implements AutoCloseable {
         try {
             service = ControlService.start(new ConfigStore(config.dataDir()), plane, runtime.trace());
         } catch (ChangeRejected e) {
-            List<ConfigProblem> problems = new ArrayList<>();
+            List<LocatedProblem> problems = new ArrayList<>();
             for (Problem p : e.problems()) {
-                problems.add(new ConfigProblem(config.dataDir().resolve("config") + " (last version)", p.line(),
+                problems.add(new LocatedProblem(config.dataDir().resolve("config") + " (last version)", p.line(),
                         p.column(), p.path(), p.message()));
             }
             throw new ConfigException(problems);

@@ -16,7 +16,7 @@ import io.aegis.gateway.auth.VirtualKeyTable;
 import io.aegis.gateway.config.AegisConfig;
 import io.aegis.gateway.config.ConfigException;
 import io.aegis.gateway.config.ConfigLoader;
-import io.aegis.gateway.config.ConfigProblem;
+import io.aegis.yaml.LocatedProblem;
 import io.aegis.gateway.config.TenantSettings;
 import io.aegis.gateway.cost.TenantCost;
 import io.aegis.gateway.metrics.LiveMetrics;
@@ -39,8 +39,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The running gateway as the control API sees it. {@link #stage} checks a whole document with the
@@ -51,7 +49,6 @@ import java.util.regex.Pattern;
  * an in-process drainer.
  */
 public final class GatewayDataPlane implements DataPlane {
-    private static final Pattern LOCATED = Pattern.compile("(?s)^(.+?):(\\d+):(\\d+): (.*)$");
 
     private final AegisConfig config;
     private final GatewayRuntime runtime;
@@ -142,11 +139,9 @@ public final class GatewayDataPlane implements DataPlane {
             rules = RuleSet.compileTexts(ruleTexts,
                     catalogue.types().stream().map(io.aegis.pii.PiiType::name).toList());
         } catch (RulesException e) {
-            for (String problem : e.problems()) {
-                Matcher m = LOCATED.matcher(problem);
-                problems.add(m.matches()
-                        ? new Problem(m.group(1), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), m.group(4))
-                        : new Problem("rules", 0, 0, problem));
+            for (LocatedProblem p : e.problems()) {
+                problems.add(new Problem(p.file(), p.line(), p.column(),
+                        p.key().isEmpty() ? p.message() : p.key() + ": " + p.message()));
             }
         }
 
@@ -322,7 +317,7 @@ public final class GatewayDataPlane implements DataPlane {
 
     private static ChangeRejected rejected(ConfigException e) {
         List<Problem> problems = new ArrayList<>();
-        for (ConfigProblem p : e.problems()) {
+        for (LocatedProblem p : e.problems()) {
             problems.add(new Problem(p.key() == null || p.key().isEmpty() ? p.file() : p.key(), p.line(), p.column(),
                     p.message()));
         }

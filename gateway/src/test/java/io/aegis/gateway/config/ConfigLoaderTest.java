@@ -1,5 +1,6 @@
 package io.aegis.gateway.config;
 
+import io.aegis.yaml.LocatedProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -114,7 +115,7 @@ class ConfigLoaderTest {
                 ""));
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, dir, k -> null));
         String text = e.getMessage();
-        List<ConfigProblem> problems = e.problems();
+        List<LocatedProblem> problems = e.problems();
         assertTrue(problems.size() >= 9, text);
         assertProblem(problems, 1, "gatway", "did you mean 'gateway'");
         assertProblem(problems, 2, "gateway.listen", "host:port");
@@ -143,8 +144,8 @@ class ConfigLoaderTest {
         assertTrue(noProviders.getMessage().contains("providers: is required"), noProviders.getMessage());
     }
 
-    private static void assertProblem(List<ConfigProblem> problems, int line, String key, String fragment) {
-        for (ConfigProblem problem : problems) {
+    private static void assertProblem(List<LocatedProblem> problems, int line, String key, String fragment) {
+        for (LocatedProblem problem : problems) {
             if (problem.line() == line && key.equals(problem.key()) && problem.message().contains(fragment)) {
                 return;
             }

@@ -1,4 +1,4 @@
-package io.aegis.rules;
+package io.aegis.yaml;
 
 import java.util.Collection;
 
