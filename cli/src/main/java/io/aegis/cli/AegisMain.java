@@ -16,8 +16,10 @@ public final class AegisMain {
     private static final String USAGE = String.join(System.lineSeparator(),
             "usage: aegis COMMAND [options]",
             "",
-            "  run [--config FILE]            gateway, control API and the trace drainer",
-            "  gateway --config FILE          gateway and control API, without the drainer",
+            "  run [--config FILE] [--config-file-wins]",
+            "                                 gateway, control API and the trace drainer",
+            "  gateway --config FILE [--config-file-wins]",
+            "                                 gateway and control API, without the drainer",
             "  drain [--config F]             the AITrace drainer: aggregates the trace queue, /metrics",
             "  tail [--queue DIR | --config F] [--follow] [--where EXPR] [--json]",
             "                                 print trace events (lines, or JSON); --where is CEL",
@@ -32,7 +34,8 @@ public final class AegisMain {
             "                [--faults SPEC] [--retry-after-ms N] [--seed N]",
             "                                 local Anthropic + Gemini stand-in",
             "",
-            "FILE defaults to configs/aegis.yaml under the project root.",
+            "FILE defaults to configs/aegis.yaml under the project root. --config-file-wins applies the file's",
+            "edited rules, tenants and sampling even over control API changes made since the file's last version.",
             "Fault SPEC: comma-separated NAME or NAME@SHARE, NAME one of: " + MockFault.names());
 
     private AegisMain() {

@@ -25,6 +25,11 @@ final class CommandOptions {
         return value;
     }
 
+    /** Whether the flag {@code name} (no value) was given; it is taken. */
+    boolean flag(String name) {
+        return args.remove(name);
+    }
+
     long longValue(String name, long fallback, long min, long max) {
         String value = value(name);
         if (value == null) {

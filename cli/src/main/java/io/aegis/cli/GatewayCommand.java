@@ -1,5 +1,6 @@
 package io.aegis.cli;
 
+import io.aegis.control.ControlService;
 import io.aegis.gateway.GatewayRuntime;
 import io.aegis.gateway.config.AegisConfig;
 import io.aegis.gateway.config.AuthMode;
@@ -28,6 +29,7 @@ final class GatewayCommand {
     static int run(String command, List<String> args, PrintStream out, PrintStream err) {
         CommandOptions options = new CommandOptions(args);
         String configArg = options.value("--config");
+        boolean fileWins = options.flag("--config-file-wins");
         if (configArg == null && command.equals("gateway")) {
             throw new UsageException("--config FILE is required");
         }
@@ -50,7 +52,8 @@ final class GatewayCommand {
             warnAboutMissingProviderKeys(config, err);
             out.println("aegis gateway listening on " + runtime.server().baseUrl() + " (auth "
                     + config.authMode().name().toLowerCase(Locale.ROOT) + ", config " + configFile + ")");
-            ControlApi control = ControlApi.start(config, runtime, System::getenv);
+            ControlApi control = ControlApi.start(config, runtime, System::getenv, fileWins
+                    ? ControlService.FileEdits.FILE_WINS : ControlService.FileEdits.ADOPT_UNLESS_CONFLICT);
             running.add(control);
             out.println("aegis control API on " + control.baseUrl(config) + " (config version "
                     + control.service().current().version() + ", admin token from " + control.tokenSource() + ")");

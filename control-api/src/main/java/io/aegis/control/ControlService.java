@@ -40,20 +40,46 @@ public final class ControlService {
         this.current = history.get(history.size() - 1);
     }
 
-    /**
-     * Puts the last stored version in force, or on a first start stores the config file's own
-     * settings as version 1.
-     *
-     * @param trace where audit events go, or {@code null}
-     */
+    /** The actor of versions the config file made: the first one, and each edit of it adopted at a start. */
+    public static final String FILE_ACTOR = "config-file";
+    /** Equal nodes, numbers by value: a stored 1 and the file's 1.0 are the same setting. */
+    private static final java.util.Comparator<JsonNode> SAME_VALUE = (a, b) -> a.isNumber() && b.isNumber()
+            ? a.decimalValue().compareTo(b.decimalValue()) : a.equals(b) ? 0 : 1;
+    /** The sections of a document the config file also holds. */
+    static final List<String> SECTIONS = List.of("rules", "tenants", "sampling");
+
+    /** How a start treats config file sections that changed since the version they last produced. */
+    public enum FileEdits {
+        /** Adopt them when no control API change came after that version; refuse to start when one did. */
+        ADOPT_UNLESS_CONFLICT,
+        /** Adopt them even over later control API changes (the operator said the file wins). */
+        FILE_WINS
+    }
+
+    /** Same as {@link #start(ConfigStore, DataPlane, TraceWriter, String, FileEdits)} with the default precedence. */
     public static ControlService start(ConfigStore store, DataPlane plane, TraceWriter trace)
-            throws IOException, ChangeRejected {
+            throws IOException, ChangeRejected, FileConflict {
+        return start(store, plane, trace, "the config file", FileEdits.ADOPT_UNLESS_CONFLICT);
+    }
+
+    /**
+     * Puts the config in force. On a first start the config file's own settings become version 1.
+     * Later, the last stored version is in force, unless the config file's rules, tenants or sampling
+     * differ from the version they last produced: then the edited sections are applied as a new,
+     * audited version (actor {@value #FILE_ACTOR}) when no control API change came since, and
+     * otherwise the start is refused with {@link FileConflict} (never silently one or the other).
+     *
+     * @param trace      where audit events go, or {@code null}
+     * @param configFile the config file as named, for messages
+     */
+    public static ControlService start(ConfigStore store, DataPlane plane, TraceWriter trace, String configFile,
+            FileEdits fileEdits) throws IOException, ChangeRejected, FileConflict {
         List<ConfigVersion> history = new ArrayList<>(store.versions());
+        ObjectNode fromFile = plane.initialDocument();
         if (history.isEmpty()) {
-            ObjectNode document = plane.initialDocument();
-            DataPlane.Staged staged = plane.stage(document, 1);
-            ConfigVersion first = new ConfigVersion(1, 0, System.currentTimeMillis(), "aegis", "config.bootstrap",
-                    "config file", "the config file's rules, tenants and sampling", document);
+            DataPlane.Staged staged = plane.stage(fromFile, 1);
+            ConfigVersion first = new ConfigVersion(1, 0, System.currentTimeMillis(), FILE_ACTOR, "config.bootstrap",
+                    "config file", "the config file's rules, tenants and sampling", fromFile);
             store.write(first);
             staged.apply();
             history.add(first);
@@ -62,10 +88,76 @@ public final class ControlService {
             return service;
         }
         ConfigVersion last = history.get(history.size() - 1);
+        ConfigVersion byFile = lastByFile(history);
+        List<String> edited = new ArrayList<>();
+        for (String section : SECTIONS) {
+            if (!fromFile.path(section).equals(SAME_VALUE, byFile.document().path(section))) {
+                edited.add(section);
+            }
+        }
+        if (edited.isEmpty()) {
+            plane.stage(last.document(), last.version()).apply();
+            LOG.info("config version {} from {} is in force; the config file's rules, tenants and sampling are"
+                    + " those of version {}", last.version(), store.directory(), byFile.version());
+            return new ControlService(store, plane, trace, history);
+        }
+        List<ConfigVersion> since = history.subList(history.indexOf(byFile) + 1, history.size());
+        List<ConfigVersion> apiChanges = since.stream().filter(v -> !FILE_ACTOR.equals(v.actor())).toList();
+        if (!apiChanges.isEmpty() && fileEdits != FileEdits.FILE_WINS) {
+            throw new FileConflict(configFile, edited, byFile, apiChanges, store.directory().toString());
+        }
+        // Put the last version in force first, so that the adopted edit is a change like any other.
         plane.stage(last.document(), last.version()).apply();
-        LOG.info("config version {} from {} is in force (it takes precedence over the config file's rules, tenants"
-                + " and sampling)", last.version(), store.directory());
-        return new ControlService(store, plane, trace, history);
+        ControlService service = new ControlService(store, plane, trace, history);
+        service.change(FILE_ACTOR, "config.file", String.join(",", edited),
+                String.join(", ", edited) + " edited in " + configFile + (apiChanges.isEmpty() ? ""
+                        : " (over " + apiChanges.size() + " control API change(s): the file was told to win)"),
+                doc -> {
+                    for (String section : edited) {
+                        doc.set(section, fromFile.get(section).deepCopy());
+                    }
+                    return doc;
+                });
+        return service;
+    }
+
+    /**
+     * The last version the config file made: one by {@value #FILE_ACTOR}, or (data from before the
+     * file's edits were tracked) version 1, which always came from the file.
+     */
+    private static ConfigVersion lastByFile(List<ConfigVersion> history) {
+        for (int i = history.size() - 1; i >= 0; i--) {
+            ConfigVersion v = history.get(i);
+            if (FILE_ACTOR.equals(v.actor()) || v.version() == 1) {
+                return v;
+            }
+        }
+        return history.get(0);
+    }
+
+    /**
+     * The config file's rules, tenants or sampling were edited, and the control API changed the config
+     * since the file last did: which should win is the operator's call, not the gateway's.
+     */
+    public static final class FileConflict extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        FileConflict(String configFile, List<String> sections, ConfigVersion byFile, List<ConfigVersion> apiChanges,
+                     String store) {
+            super(configFile + ": its " + String.join(", ", sections) + " changed since config version "
+                    + byFile.version() + ", which the file produced, but the control API has changed the config since ("
+                    + describe(apiChanges) + "), so neither is applied silently over the other. Either undo the file's"
+                    + " edit of " + String.join(", ", sections) + " and make it through the control API (PUT /v1/rules,"
+                    + " PUT /v1/tenants/ID, PUT /v1/sampling), or start with --config-file-wins to apply the file's "
+                    + String.join(", ", sections) + " as a new version over those changes (audited as "
+                    + FILE_ACTOR + "; the versions stay in " + store + ").");
+        }
+
+        private static String describe(List<ConfigVersion> changes) {
+            ConfigVersion newest = changes.get(changes.size() - 1);
+            return changes.size() + " change(s), the last version " + newest.version() + ": " + newest.action()
+                    + " " + newest.target() + " by " + newest.actor();
+        }
     }
 
     public ConfigVersion current() {

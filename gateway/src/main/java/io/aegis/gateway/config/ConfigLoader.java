@@ -200,7 +200,9 @@ public final class ConfigLoader {
                 path(projectRoot, nodes.string(top.get("pricing"), "pricing", "configs/pricing.yaml")),
                 path(projectRoot, nodes.string(top.get("pii"), "pii", "configs/pii.yaml")),
                 secret(env, nodes.string(top.get("pii_hash_key_env"), "pii_hash_key_env", "AEGIS_PII_HASH_KEY")),
-                (rules == null ? List.of("configs/rules/*.yaml") : rules).stream()
+                // No rules unless the config names some: the shipped examples route models, which no
+                // config should get without asking (the demo config names them).
+                (rules == null ? List.<String>of() : rules).stream()
                         .map(pattern -> path(projectRoot, pattern).toString()).toList(),
                 Map.copyOf(limitClasses),
                 path(projectRoot, nodes.string(trace.get("queue_dir"), "trace.queue_dir", "data/trace")),

@@ -40,10 +40,24 @@ public final class ControlApi implements AutoCloseable {
      */
     public static ControlApi start(AegisConfig config, GatewayRuntime runtime, Function<String, String> env)
             throws IOException, ConfigException {
+        return start(config, runtime, env, ControlService.FileEdits.ADOPT_UNLESS_CONFLICT);
+    }
+
+    /**
+     * The same, saying how edits of the config file's rules, tenants and sampling meet control API
+     * changes made since (see {@link ControlService#start(ConfigStore, io.aegis.control.DataPlane,
+     * io.aegis.trace.TraceWriter, String, ControlService.FileEdits)}); a conflict stops the start.
+     */
+    public static ControlApi start(AegisConfig config, GatewayRuntime runtime, Function<String, String> env,
+                                   ControlService.FileEdits fileEdits) throws IOException, ConfigException {
         GatewayDataPlane plane = new GatewayDataPlane(config, runtime, runtime.metrics());
         ControlService service;
         try {
-            service = ControlService.start(new ConfigStore(config.dataDir()), plane, runtime.trace());
+            service = ControlService.start(new ConfigStore(config.dataDir()), plane, runtime.trace(),
+                    config.file().toString(), fileEdits);
+        } catch (ControlService.FileConflict e) {
+            throw new ConfigException(List.of(LocatedProblem.ofFile(config.file().toString(),
+                    e.getMessage().substring(config.file().toString().length() + 2))));
         } catch (ChangeRejected e) {
             List<LocatedProblem> problems = new ArrayList<>();
             for (Problem p : e.problems()) {

@@ -31,6 +31,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void namedRuleGlobsResolveLikeTheOtherPaths() throws Exception {
+        AegisConfig config = load("providers:\n  anthropic: { base_url: \"https://api.anthropic.com\" }\n"
+                + "rules: [ \"configs/rules/*.yaml\" ]\n", Map.of("ANTHROPIC_API_KEY", "sk-ant-test"));
+        assertEquals(List.of(dir.resolve("configs/rules/*.yaml").toString()), config.ruleGlobs());
+    }
+
+    @Test
     void minimalConfigGetsTheSpecDefaults() throws Exception {
         AegisConfig config = load("providers:\n  anthropic: { base_url: \"https://api.anthropic.com\" }\n",
                 Map.of("ANTHROPIC_API_KEY", "sk-ant-test"));
@@ -42,7 +49,7 @@ class ConfigLoaderTest {
         assertEquals(dir.resolve("data"), config.dataDir());
         assertEquals(dir.resolve("configs/pricing.yaml"), config.pricingFile());
         assertEquals(dir.resolve("configs/pii.yaml"), config.piiFile());
-        assertEquals(List.of(dir.resolve("configs/rules/*.yaml").toString()), config.ruleGlobs(), "resolved like the other paths");
+        assertEquals(List.of(), config.ruleGlobs(), "no rules unless the config names some");
         assertEquals(dir.resolve("data/trace"), config.traceQueueDir());
         assertEquals("http://127.0.0.1:4318", config.drainer().otlpEndpoint());
         ProviderSettings anthropic = config.provider(Provider.ANTHROPIC);

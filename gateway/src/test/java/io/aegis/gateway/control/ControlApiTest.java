@@ -215,7 +215,7 @@ class ControlApiTest {
                 assertFalse(event.detail.toString().contains(key), "no key in the audit trail");
             }
         }
-        assertEquals(List.of("config.bootstrap 0->1 by aegis", "tenant.key.create 1->2 by admin",
+        assertEquals(List.of("config.bootstrap 0->1 by config-file", "tenant.key.create 1->2 by admin",
                 "rules.replace 2->3 by admin", "sampling.replace 3->4 by admin", "config.rollback 4->5 by admin"), audited);
     }
 }

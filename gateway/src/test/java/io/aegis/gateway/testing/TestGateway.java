@@ -179,6 +179,7 @@ public final class TestGateway implements AutoCloseable {
         private String topExtra = "";
         private Path dataDir;
         private boolean control;
+        private boolean configFileWins;
         private final java.util.Map<String, String> env = new java.util.HashMap<>();
         private String providerKeys;
 
@@ -273,6 +274,12 @@ public final class TestGateway implements AutoCloseable {
         }
 
         /** Also starts the control API on a port the OS picks, with {@link #ADMIN_TOKEN}. */
+        /** With {@link #control()}: the config file's edits win over control API changes ({@code --config-file-wins}). */
+        public Builder configFileWins() {
+            this.configFileWins = true;
+            return this;
+        }
+
         public Builder control() {
             this.control = true;
             return this;
@@ -296,9 +303,12 @@ public final class TestGateway implements AutoCloseable {
                 if (control) {
                     try {
                         gateway.control = io.aegis.gateway.control.ControlApi.start(config, runtime,
-                                name -> name.equals("AEGIS_ADMIN_TOKEN") ? ADMIN_TOKEN : null);
+                                name -> name.equals("AEGIS_ADMIN_TOKEN") ? ADMIN_TOKEN : null, configFileWins
+                                        ? io.aegis.control.ControlService.FileEdits.FILE_WINS
+                                        : io.aegis.control.ControlService.FileEdits.ADOPT_UNLESS_CONFLICT);
                     } catch (Exception e) {
-                        gateway.close();
+                        gateway.close(); // the mock with it
+                        mock = null;
                         throw e;
                     }
                 }
