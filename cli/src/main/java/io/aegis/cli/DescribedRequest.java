@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * A request described in JSON for the rule tools (SPEC §5):
+ * A request described in JSON for the rule tools (rules/README.md):
  * {@code {"provider","model","tenant","path","headers":{},"body":{...}}}, plus optional
  * {@code key_id}, {@code method}, {@code client_ip}, {@code hour_utc}, {@code cost_estimate_usd} and
  * {@code budget_remaining_fraction}. The body goes through the gateway's own parser and PII scan,

@@ -22,7 +22,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code aegis pii scan [--jsonl] [--catalogue FILE]} (SPEC §2, §6): plain text on stdin, or one
+ * {@code aegis pii scan [--jsonl] [--catalogue FILE]} (the README's Commands, pii/README.md): plain text on stdin, or one
  * {@code {"id":..,"text":..}} per line with {@code --jsonl}; writes one
  * {@code {"id":..,"findings":[{"type","start","end"}]}} line per input. Offsets are UTF-16 code
  * units, end exclusive. Only types and positions are written, never the matched text.

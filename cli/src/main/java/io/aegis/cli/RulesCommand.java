@@ -26,7 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code aegis rules check|test|eval FILE...} (SPEC §2, §5). {@code check} compiles and lists every
+ * {@code aegis rules check|test|eval FILE...} (the README's Commands, rules/README.md). {@code check} compiles and lists every
  * problem; {@code eval} decides request descriptions read as JSON lines; {@code test} runs a cases
  * file ({@link RuleCases}) and fails on any case whose decision differs. Exit codes: 0 success, 1 a
  * bad rule or a failed case, 2 bad usage or unreadable input.
@@ -127,7 +127,7 @@ public final class RulesCommand {
         return code;
     }
 
-    /** SPEC §5: {"decision","rule","status","actions":[...],"shadow":[...]}. */
+    /** rules/README.md: {"decision","rule","status","actions":[...],"shadow":[...]}. */
     static String decisionJson(RuleSet rules, Decision decision) throws IOException {
         StringWriter text = new StringWriter();
         try (JsonGenerator json = JSON.getFactory().createGenerator(text)) {

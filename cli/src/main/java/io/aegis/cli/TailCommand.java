@@ -28,7 +28,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * {@code aegis tail [--queue DIR] [--config F] [--follow] [--where EXPR] [--json]} (README, Commands): trace
- * events as lines (time, tenant, model, status, tokens, cost, latency, decision) or as SPEC §7 JSON,
+ * events as lines (time, tenant, model, status, tokens, cost, latency, decision) or as the JSON of trace/README.md,
  * read with a tailer of its own, so the writer and the drainer are never disturbed. {@code --where}
  * is a CEL condition over the event's fields by their JSON names ({@code status >= 500 &&
  * tenant == "acme"}, {@code pii["EMAIL"] > 0}, {@code cost_usd > 0.01}).

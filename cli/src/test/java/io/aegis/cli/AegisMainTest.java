@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The aegis command's exit codes and messages (SPEC §2): 0 success, 2 bad usage or unreadable input. */
+/** The aegis command's exit codes and messages (the README's Commands): 0 success, 2 bad usage or unreadable input. */
 class AegisMainTest {
     @TempDir
     Path dir;

@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code aegis pii scan} exactly as SPEC §2 and §6 describe it. */
+/** {@code aegis pii scan} exactly as the README's Commands and pii/README.md describe it. */
 class PiiScanCommandTest {
     private static final Path ROOT = Path.of(System.getProperty("aegis.project.root", "..")).toAbsolutePath().normalize();
 

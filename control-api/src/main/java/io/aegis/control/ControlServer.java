@@ -23,7 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The control API's HTTP server (SPEC §8) on {@code control.listen}: the JDK's own server on two
+ * The control API's HTTP server (control-api/README.md) on {@code control.listen}: the JDK's own server on two
  * threads of its own, never on the data plane's event loops. Everything but {@code /healthz} and
  * {@code /readyz} needs {@code Authorization: Bearer <admin token>}. Answers are JSON (Prometheus
  * text for {@code /metrics}, YAML for {@code GET /v1/rules} when asked for); refusals carry every
@@ -193,7 +193,7 @@ public final class ControlServer implements AutoCloseable {
                 send(exchange, 200, versionJson(service.putTenant(actor, id, body(exchange))));
             }
         } else {
-            throw new BadRequest(404, "no such endpoint: " + path + " (see SPEC §8)");
+            throw new BadRequest(404, "no such endpoint: " + path + " (see control-api/README.md)");
         }
     }
 

@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The changes SPEC §8 offers, each made the same way: a candidate document is built from the
+ * The changes the control API offers (control-api/README.md), each made the same way: a candidate document is built from the
  * current one, checked and compiled whole by the data plane, written as a new version, put in
  * force, and recorded as an audit event in the trace queue. One change at a time; a refused change
  * leaves everything as it was.

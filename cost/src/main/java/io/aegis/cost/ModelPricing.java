@@ -13,7 +13,7 @@ package io.aegis.cost;
 public record ModelPricing(String model, Price base, Price longContext, long longContextTokens, long maxOutputTokens,
         boolean known) {
 
-    /** Prompt tokens above which {@link #longContext} applies (PROTOCOLS.md: 200k). */
+    /** Prompt tokens above which {@link #longContext} applies (configs/pricing.yaml's above_200k). */
     public static final long LONG_CONTEXT_TOKENS = 200_000;
 
     /** The price for a request whose prompt (uncached + cache write + cache read) has this many tokens. */

@@ -41,7 +41,7 @@ class PricingTest {
     }
 
     /**
-     * Rows worked out by hand from PROTOCOLS.md's table (USD per million = nano-dollars per token
+     * Rows worked out by hand from configs/pricing.yaml (USD per million = nano-dollars per token
      * × 1000): model, uncached input, cache write 5m, cache write 1h, cache read, output → nanos.
      */
     @ParameterizedTest

@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
-/** Anthropic Messages API responses (PROTOCOLS.md): JSON, the SSE event sequence, count_tokens, errors. */
+/** Anthropic Messages API responses (wire/README.md): JSON, the SSE event sequence, count_tokens, errors. */
 final class AnthropicMock {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int WORDS_PER_DELTA = 2;

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Gemini API responses (PROTOCOLS.md): generateContent, streamGenerateContent as SSE
+ * Gemini API responses (wire/README.md): generateContent, streamGenerateContent as SSE
  * ({@code alt=sse}) or as a streamed JSON array, countTokens, embedContent, batchEmbedContents, errors.
  */
 final class GeminiMock {

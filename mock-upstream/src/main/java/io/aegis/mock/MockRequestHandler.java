@@ -139,7 +139,7 @@ final class MockRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                         : GeminiMock.error(429, "RESOURCE_EXHAUSTED", "mock upstream: quota exceeded",
                                 Math.max(1, (waitMs + 999) / 1000) + "s");
                 if (provider == Provider.ANTHROPIC) {
-                    // Gemini sends its delay only in the body (PROTOCOLS.md).
+                    // Gemini sends its delay only in the body (wire/README.md).
                     script.headers.set("retry-after", String.valueOf(Math.max(1, (waitMs + 999) / 1000)));
                     script.headers.set("retry-after-ms", String.valueOf(waitMs));
                 }

@@ -7,7 +7,7 @@ import java.util.List;
  * findings and counts, so per-request state can be plain arrays.
  */
 public record PiiCatalogue(List<PiiType> types) {
-    /** The canonical types every catalogue must define (SPEC §6). */
+    /** The canonical types every catalogue must define (pii/README.md). */
     public static final List<String> CANONICAL = List.of(
             "EMAIL", "PHONE", "CREDIT_CARD", "US_SSN", "IBAN", "IP_ADDRESS", "API_KEY");
 

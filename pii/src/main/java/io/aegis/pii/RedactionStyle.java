@@ -2,7 +2,7 @@ package io.aegis.pii;
 
 import java.util.Locale;
 
-/** How a finding is rewritten when a policy says redact (SPEC §6). */
+/** How a finding is rewritten when a policy says redact (pii/README.md). */
 public enum RedactionStyle {
     /** {@code [EMAIL_1]}: the same value gets the same placeholder within one request. */
     PLACEHOLDER,

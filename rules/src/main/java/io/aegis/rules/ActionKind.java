@@ -1,6 +1,6 @@
 package io.aegis.rules;
 
-/** What a rule does when its condition holds (SPEC §5). */
+/** What a rule does when its condition holds (rules/README.md). */
 public enum ActionKind {
     /** Ends evaluation: the request goes on. */
     ALLOW,

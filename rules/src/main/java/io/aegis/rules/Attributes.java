@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The attributes and functions rule conditions may use (SPEC §5), declared to CEL so that its
+ * The attributes and functions rule conditions may use (rules/README.md), declared to CEL so that its
  * checker types every condition. Grouped attributes ({@code tokens.input}) are maps to CEL; the
  * compiler holds their field names to this list.
  */

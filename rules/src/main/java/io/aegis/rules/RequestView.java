@@ -1,7 +1,7 @@
 package io.aegis.rules;
 
 /**
- * The request attributes rule conditions read (SPEC §5), as the gateway (or a tool) holds them.
+ * The request attributes rule conditions read (rules/README.md), as the gateway (or a tool) holds them.
  * Implementations answer from state they already have: evaluation calls these on the hot path
  * and must not make them allocate.
  */

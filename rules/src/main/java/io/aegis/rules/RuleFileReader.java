@@ -19,7 +19,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * Reads one rule file (the README's Rules section) into drafts, every problem located
+ * Reads one rule file (rules/README.md) into drafts, every problem located
  * ({@code FILE:LINE:COL: rule 'id': message}):
  *
  * <pre>

@@ -23,7 +23,7 @@ import net.jqwik.api.Provide;
 
 /**
  * The compiled rule set decides exactly as a straightforward interpreter would: CEL's own runtime
- * evaluating each rule's condition as written, in file order, with the SPEC §5 semantics. Random
+ * evaluating each rule's condition as written, in file order, with the rules/README.md semantics. Random
  * rule sets (dispatchable equalities, shared predicates, arithmetic that can fail, missing headers,
  * shadow rules) against random requests: 500 sets × 24 requests = 12,000 pairs per run.
  */

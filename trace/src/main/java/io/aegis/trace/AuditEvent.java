@@ -1,7 +1,7 @@
 package io.aegis.trace;
 
 /**
- * One configuration change (SPEC §7, §8), written to the same queue as the request events: who
+ * One configuration change (control-api/README.md), written to the same queue as the request events: who
  * made it, when, what it changed, and the versions before and after. Like {@link TraceEvent}, a
  * reusable holder with bounded text; it never carries a secret (a new virtual key is recorded by
  * its id, never the key).

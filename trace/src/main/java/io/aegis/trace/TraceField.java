@@ -4,8 +4,8 @@ package io.aegis.trace;
  * Every field of a request's trace event, in the order of its binary layout: the one definition that
  * the writer, the decoder, the in-place view, the JSON and line formats, and {@code aegis tail}'s
  * filter all follow. A field has a wire kind (how it is written), the layout version that added it
- * (older events read it as its default), and the name and shape it has in the JSON form (the
- * README's Trace events section). Adding a field means adding a constant at the end, with the next
+ * (older events read it as its default), and the name and shape it has in the JSON form (trace/README.md,
+ * Event fields). Adding a field means adding a constant at the end, with the next
  * layout version ({@link TraceEventCodec#VERSION}).
  */
 public enum TraceField {

@@ -1,5 +1,5 @@
 /**
- * Trace events (SPEC §7): {@link io.aegis.trace.TraceEvent} and its binary layout, written to a
+ * Trace events (trace/README.md): {@link io.aegis.trace.TraceEvent} and its binary layout, written to a
  * Chronicle Queue by {@link io.aegis.trace.TraceWriter} and read back by
  * {@link io.aegis.trace.TraceReader} (for {@code aegis tail} and the drainer).
  */

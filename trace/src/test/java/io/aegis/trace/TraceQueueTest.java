@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Events written by several threads come back whole, in a readable order, and render as SPEC §7 JSON. */
+/** Events written by several threads come back whole, in a readable order, and render as the JSON of trace/README.md. */
 class TraceQueueTest {
     @TempDir
     Path dir;

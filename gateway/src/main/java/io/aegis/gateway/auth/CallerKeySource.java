@@ -1,6 +1,6 @@
 package io.aegis.gateway.auth;
 
-/** Where the caller's key arrived (SPEC §3); the gateway strips it from there before forwarding. */
+/** Where the caller's key arrived (the README's Wire behaviour); the gateway strips it from there before forwarding. */
 public enum CallerKeySource {
     NONE,
     X_API_KEY,

@@ -1,5 +1,5 @@
 /**
- * Caller authentication (SPEC §3): finding the caller's key wherever its SDK put it, mapping a
+ * Caller authentication (the README's Wire behaviour): finding the caller's key wherever its SDK put it, mapping a
  * virtual key's hash to a tenant, and choosing the provider key to send upstream.
  */
 package io.aegis.gateway.auth;

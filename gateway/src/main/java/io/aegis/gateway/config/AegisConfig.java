@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The whole gateway configuration (SPEC §4). Settings of stages that arrive later (pricing, PII,
+ * The whole gateway configuration (the README's Configuration). Settings of stages that arrive later (pricing, PII,
  * rules, trace, drainer, control) are read and checked here so a config is validated in one pass.
  */
 public record AegisConfig(

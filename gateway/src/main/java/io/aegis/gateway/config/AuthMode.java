@@ -1,6 +1,6 @@
 package io.aegis.gateway.config;
 
-/** How callers authenticate (SPEC §3). */
+/** How callers authenticate (the README's Wire behaviour). */
 public enum AuthMode {
     /** Callers present gateway-issued keys; the gateway sends its own provider key upstream. */
     VIRTUAL,

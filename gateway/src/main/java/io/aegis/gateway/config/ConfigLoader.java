@@ -22,12 +22,12 @@ import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * Loads {@code aegis.yaml} into an {@link AegisConfig}, or fails with every problem in the file.
- * Relative paths resolve against the project root (where {@code bin/aegis} lives), as SPEC §4 asks.
+ * Relative paths resolve against the project root (where {@code bin/aegis} lives), as the README's Configuration asks.
  */
 public final class ConfigLoader {
-    /** Default data plane address (SPEC §4). */
+    /** Default data plane address (the README's Configuration). */
     public static final ListenAddress DEFAULT_LISTEN = new ListenAddress("127.0.0.1", 8080);
-    /** Default control API address (SPEC §4). */
+    /** Default control API address (the README's Configuration). */
     public static final ListenAddress DEFAULT_CONTROL_LISTEN = new ListenAddress("127.0.0.1", 9090);
     /** Default request body limit: 32 MiB, Anthropic's own limit. */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 32 * 1024 * 1024;

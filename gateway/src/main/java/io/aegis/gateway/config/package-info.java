@@ -1,5 +1,5 @@
 /**
- * Reads {@code aegis.yaml} (SPEC §4) into typed settings. Every problem in a file is reported at
+ * Reads {@code aegis.yaml} (the README's Configuration) into typed settings. Every problem in a file is reported at
  * once with file, line, key and reason; nothing here runs on the request path.
  */
 package io.aegis.gateway.config;

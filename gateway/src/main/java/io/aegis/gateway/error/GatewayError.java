@@ -2,7 +2,7 @@ package io.aegis.gateway.error;
 
 /**
  * Every error the gateway can produce, with its HTTP status and the type each provider uses for it
- * (PROTOCOLS.md): Anthropic's {@code error.type} and Gemini's {@code error.status}.
+ * (wire/README.md): Anthropic's {@code error.type} and Gemini's {@code error.status}.
  */
 public enum GatewayError {
     BAD_REQUEST(400, "invalid_request_error", "INVALID_ARGUMENT"),

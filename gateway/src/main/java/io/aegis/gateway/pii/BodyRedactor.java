@@ -18,7 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Rewrites a request body with findings replaced, byte-exactly: only the raw bytes of each redacted
  * value change, everything between is copied, and the replacements are plain ASCII that needs no
- * JSON escaping, so the body stays valid JSON. Styles (SPEC §6): {@code [EMAIL_1]} placeholders,
+ * JSON escaping, so the body stays valid JSON. Styles (pii/README.md): {@code [EMAIL_1]} placeholders,
  * the same value getting the same number within the request; masks keeping the last four
  * characters; keyed hashes that are stable per tenant.
  */

@@ -9,7 +9,7 @@ import io.aegis.rules.RequestView;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One connection's exchange as rule attributes (the README's Rules section). Everything is read from state the
+ * One connection's exchange as rule attributes (rules/README.md). Everything is read from state the
  * exchange already holds; only {@code prompt.matches} decodes the message text to a string, and
  * only for rule sets that use it, once per request.
  */

@@ -10,7 +10,7 @@ import io.aegis.rules.Rule;
 import io.aegis.trace.TraceEvent;
 
 /**
- * An exchange as its trace event (the README's Trace events section): ids, who, what, the decision, PII as type → count,
+ * An exchange as its trace event (trace/README.md): ids, who, what, the decision, PII as type → count,
  * usage and settled cost, attempts, and timings. {@code t_overhead} is the gateway's own time
  * before it asked for an upstream connection (parsing, scanning, rules, admission); for a request
  * that never went upstream, all of it.

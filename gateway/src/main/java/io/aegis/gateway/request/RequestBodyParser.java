@@ -15,7 +15,7 @@ import java.io.IOException;
 /**
  * Reads a request body once with jackson-core streaming and fills {@link RequestFacts}. It reads only
  * the fields the gateway needs and records where message text lies; everything else (tool schemas,
- * base64 media, ids) is skipped without being decoded. Only message text is recorded (SPEC §6):
+ * base64 media, ids) is skipped without being decoded. Only message text is recorded (pii/README.md):
  * Anthropic {@code system} and {@code messages[].content} text (tool results included), Gemini
  * {@code systemInstruction} and {@code contents[].parts[].text} (and the embedding request forms).
  */

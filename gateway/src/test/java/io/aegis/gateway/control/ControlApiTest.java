@@ -16,7 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SPEC §8 through real HTTP: auth, validation, swaps that take effect, keys, persistence and audit. */
+/** control-api/README.md through real HTTP: auth, validation, swaps that take effect, keys, persistence and audit. */
 class ControlApiTest {
     private static final String DENY_HAIKU = "version: 1\nrules:\n  - id: no-haiku\n    when: model == \"claude-haiku-4-5\"\n"
             + "    action: deny\n";

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * characters is n tokens; cache-marked Anthropic blocks are cache writes, or reads with
  * {@code x-mock-cache: hit}; Gemini {@code cachedContent} adds 1,000 cached tokens inside the
  * prompt count; {@code x-mock-output-tokens} words of output; thoughts up to the thinking budget).
- * Every expected cost is worked out by hand from PROTOCOLS.md's prices, in nano-dollars.
+ * Every expected cost is worked out by hand from configs/pricing.yaml's prices, in nano-dollars.
  */
 class CostGatewayTest {
     private static final String ACME = "x-api-key: " + TestGateway.ACME_KEY + "\r\nx-mock-output-tokens: 20\r\n";

@@ -13,7 +13,7 @@ import java.io.IOException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Each kind of bad request gets its status and the provider's error shape for the path (SPEC §3). */
+/** Each kind of bad request gets its status and the provider's error shape for the path (the README's Wire behaviour). */
 class BadInputTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ACME = "x-api-key: " + TestGateway.ACME_KEY + "\r\n";

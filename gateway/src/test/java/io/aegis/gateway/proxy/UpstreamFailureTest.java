@@ -22,7 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Upstream failures before and after the first byte, and timeouts (SPEC §3, issue 2 §4). */
+/** Upstream failures before and after the first byte, and timeouts (the README's Wire behaviour). */
 class UpstreamFailureTest {
     private static final String ACME = "x-api-key: " + TestGateway.ACME_KEY + "\r\n";
     private static final String ACME_GOOG = "x-goog-api-key: " + TestGateway.ACME_KEY + "\r\n";

@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Routing, header handling, auth modes and connection reuse as SPEC §3 describes them. */
+/** Routing, header handling, auth modes and connection reuse as the README's Wire behaviour describes them. */
 class WireBehaviourTest {
     private static final String ACME = "x-api-key: " + TestGateway.ACME_KEY + "\r\n";
     private static final String MESSAGE = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":16,"

@@ -250,7 +250,7 @@ public final class TestGateway implements AutoCloseable {
             return this;
         }
 
-        /** A rule file's text (SPEC §5); without one the gateway runs with no rules. */
+        /** A rule file's text (rules/README.md); without one the gateway runs with no rules. */
         public Builder rules(String ruleFileYaml) {
             this.rules = ruleFileYaml;
             return this;

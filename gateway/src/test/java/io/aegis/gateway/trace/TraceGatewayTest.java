@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * One trace event per request through the gateway, with every SPEC §7 field right, and no key, no
+ * One trace event per request through the gateway, with every field of trace/README.md right, and no key, no
  * secret and no PII value anywhere in the queue's files.
  */
 class TraceGatewayTest {

@@ -19,7 +19,7 @@ import java.net.URI;
 import java.util.List;
 
 /**
- * A trace event as an OpenTelemetry span with the GenAI conventions (PROTOCOLS.md): named
+ * A trace event as an OpenTelemetry span with the GenAI conventions (trace/README.md): named
  * {@code "{operation} {model}"}, kind CLIENT, with the gateway's own trace and span ids so the
  * caller's trace and this span join up.
  */

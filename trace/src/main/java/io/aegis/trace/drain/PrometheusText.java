@@ -6,7 +6,7 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * The totals in the Prometheus text format (SPEC §7 names): {@code aegis_requests_total},
+ * The totals in the Prometheus text format (the names trace/README.md lists): {@code aegis_requests_total},
  * {@code aegis_cost_usd_total}, {@code aegis_pii_findings_total}, {@code aegis_rule_decisions_total},
  * the upstream counters {@code aegis_retries_total}, {@code aegis_hedges_total} and
  * {@code aegis_circuit_open_total},
