@@ -79,6 +79,40 @@ final class HeaderPolicy {
         out.set(X_AEGIS_TRACE_ID, traceId);
     }
 
+    private static final AsciiString[] HOP_BY_HOP = {HttpHeaderNames.CONNECTION, KEEP_ALIVE, PROXY_CONNECTION,
+        HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.TE,
+        HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE};
+
+    /**
+     * The upstream's response headers made fit for the caller in place: hop-by-hop ones (and any the
+     * upstream's {@code Connection} names) removed, the trace id added. No copy: the decoder's headers
+     * object goes on to the caller.
+     */
+    static void forCaller(HttpHeaders upstream, String traceId) {
+        String connectionTokens = upstream.get(HttpHeaderNames.CONNECTION);
+        if (connectionTokens != null) {
+            removeListed(upstream, connectionTokens);
+        }
+        for (AsciiString name : HOP_BY_HOP) {
+            upstream.remove(name);
+        }
+        upstream.set(X_AEGIS_TRACE_ID, traceId);
+    }
+
+    /** Removes each header named in the comma-separated {@code tokens}. */
+    private static void removeListed(HttpHeaders headers, String tokens) {
+        int from = 0;
+        while (from < tokens.length()) {
+            int comma = tokens.indexOf(',', from);
+            int end = comma < 0 ? tokens.length() : comma;
+            String name = tokens.substring(from, end).trim();
+            if (!name.isEmpty()) {
+                headers.remove(name);
+            }
+            from = end + 1;
+        }
+    }
+
     static void traceIdHeader(HttpHeaders out, String traceId) {
         if (traceId != null) {
             out.set(X_AEGIS_TRACE_ID, traceId);

@@ -37,8 +37,17 @@ final class RateLimitHeaders {
         if (limit == null) {
             return;
         }
-        out.set(limitName, limit.perMinute());
-        out.set(remainingName, limit.remaining(nowNanos));
-        out.set(resetName, (limit.resetNanos(nowNanos) + NANOS_PER_SECOND - 1) / NANOS_PER_SECOND);
+        number(out, limitName, limit.perMinute());
+        number(out, remainingName, limit.remaining(nowNanos));
+        number(out, resetName, (limit.resetNanos(nowNanos) + NANOS_PER_SECOND - 1) / NANOS_PER_SECOND);
+    }
+
+    /** As an int when it fits (no boxing on the way to the header's text). */
+    private static void number(HttpHeaders out, AsciiString name, long value) {
+        if (value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE) {
+            out.setInt(name, (int) value);
+        } else {
+            out.set(name, Long.toString(value));
+        }
     }
 }

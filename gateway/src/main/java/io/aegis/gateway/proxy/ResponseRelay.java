@@ -55,11 +55,20 @@ final class ResponseRelay {
         }
         exchange.endKeepAliveIf(context.drain().draining());
 
-        // The upstream's headers were validated as they were decoded; copying them needs no second check.
-        HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, head.status(), HeaderPolicy.UNVALIDATED);
-        HeaderPolicy.copyResponseHeaders(head.headers(), out.headers(), exchange.trace.traceId());
-        RateLimitHeaders.add(out.headers(), exchange.cost.tenant, nowNanos);
+        // Read before the headers are fitted in place (which removes transfer-encoding).
         boolean lengthKnown = HttpUtil.isContentLengthSet(head) && !HttpUtil.isTransferEncodingChunked(head);
+        HttpResponse out;
+        if (head instanceof HttpContent) {
+            // A head that is also a body (a full response from the decoder) would write its body twice: copied.
+            // The upstream's headers were validated as they were decoded; copying them needs no second check.
+            out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, head.status(), HeaderPolicy.UNVALIDATED);
+            HeaderPolicy.copyResponseHeaders(head.headers(), out.headers(), exchange.trace.traceId());
+        } else {
+            // The decoder's head goes on to the caller, its headers fitted in place: no copy per response.
+            out = head.setProtocolVersion(HttpVersion.HTTP_1_1);
+            HeaderPolicy.forCaller(out.headers(), exchange.trace.traceId());
+        }
+        RateLimitHeaders.add(out.headers(), exchange.cost.tenant, nowNanos);
         if (!lengthKnown) {
             out.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
             if (exchange.clientVersion == HttpVersion.HTTP_1_0) {

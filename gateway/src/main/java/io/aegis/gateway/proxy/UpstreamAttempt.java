@@ -9,6 +9,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
@@ -150,14 +152,13 @@ final class UpstreamAttempt implements UpstreamListener {
 
     /** Writes the request on {@code connection}, whose response now comes to this attempt, and reads for it. */
     void send(Channel connection, long nowNanos, long firstByteDueNanos) {
-        long use = sequence;
         channel = connection;
         UpstreamConnections.bind(connection, this);
-        connection.writeAndFlush(request.retainedDuplicate()).addListener(f -> {
-            if (!f.isSuccess() && channel == connection && sequence == use) {
-                owner.failed(this, f.cause());
-            }
-        });
+        // The body duplicated (writing consumes it, and a resend needs it whole); the headers shared, not copied.
+        FullHttpRequest copy = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+                request.content().retainedDuplicate(), request.headers(), EmptyHttpHeaders.INSTANCE);
+        // A void promise: a failed write reaches the relay's exceptionCaught, which fails this attempt (it is bound).
+        connection.writeAndFlush(copy, connection.voidPromise());
         sentNanos = nowNanos;
         this.firstByteDueNanos = firstByteDueNanos;
         connection.read();
