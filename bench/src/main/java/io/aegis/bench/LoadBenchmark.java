@@ -58,9 +58,17 @@ public final class LoadBenchmark {
         Path dir = Files.createTempDirectory("aegis-bench");
         Path home = Path.of(System.getProperty("aegis.home", ".")).toAbsolutePath().normalize();
         GatewayProcess gateway;
+        GatewayProcess compared = null;
         try {
             gateway = GatewayProcess.start(home, config(dir, home, mock.baseUrl(), failover.baseUrl(), options),
                     options.gatewayJavaOptions, dir.resolve("gateway.log"));
+            if (options.compareHome != null) {
+                // Another build of the gateway (an earlier commit's checkout), measured in the same rounds.
+                Path otherDir = Files.createDirectories(dir.resolve("compared"));
+                compared = GatewayProcess.start(Path.of(options.compareHome).toAbsolutePath().normalize(),
+                        config(otherDir, home, mock.baseUrl(), failover.baseUrl(), options), options.gatewayJavaOptions,
+                        otherDir.resolve("gateway.log"));
+            }
         } catch (Exception e) {
             mock.close();
             failover.close();
@@ -81,6 +89,8 @@ public final class LoadBenchmark {
             for (boolean stream : new boolean[] {false, true}) {
                 OpenLoopClient direct = new OpenLoopClient(clientLoop.next(), transport, mock.address());
                 OpenLoopClient through = new OpenLoopClient(clientLoop.next(), transport, gateway.address());
+                OpenLoopClient other = compared == null ? null
+                        : new OpenLoopClient(clientLoop.next(), transport, compared.address());
                 // Both paths are warmed in the same alternating pattern they are then measured in, so the
                 // switch between paths (an idle gateway, fresh client connections, a pool that must grow
                 // again) has been compiled for before it counts; measuring in alternating rounds makes
@@ -89,33 +99,57 @@ public final class LoadBenchmark {
                 for (int round = 0; round < WARMUP_ROUNDS; round++) {
                     run(direct, "mock-provider-key", stream, options, warmupRoundSeconds, 0);
                     run(through, VIRTUAL_KEY, stream, options, warmupRoundSeconds, 0);
+                    if (other != null) {
+                        run(other, VIRTUAL_KEY, stream, options, warmupRoundSeconds, 0);
+                    }
                 }
                 OpenLoopClient.Result baseline = null;
                 OpenLoopClient.Result proxied = null;
+                OpenLoopClient.Result otherBuild = null;
                 double[] roundRatios = new double[options.rounds];
+                double[] otherRatios = new double[options.rounds];
+                double[] buildRatios = new double[options.rounds];
                 int roundSeconds = Math.max(1, options.seconds / options.rounds);
                 for (int round = 0; round < options.rounds; round++) {
                     OpenLoopClient.Result directRound = run(direct, "mock-provider-key", stream, options, 0, roundSeconds);
                     OpenLoopClient.Result throughRound = run(through, VIRTUAL_KEY, stream, options, 0, roundSeconds);
                     roundRatios[round] = ratio(throughRound.total(), directRound.total(), 99);
+                    if (other != null) {
+                        OpenLoopClient.Result otherRound = run(other, VIRTUAL_KEY, stream, options, 0, roundSeconds);
+                        otherRatios[round] = ratio(otherRound.total(), directRound.total(), 99);
+                        buildRatios[round] = ratio(throughRound.total(), otherRound.total(), 99);
+                        otherBuild = merge(otherBuild, otherRound);
+                    }
                     baseline = merge(baseline, directRound);
                     proxied = merge(proxied, throughRound);
                 }
                 perRound.add(String.format(Locale.ROOT, "%s p99 through/direct per round: %s",
                         stream ? "stream" : "non-stream", formatRatios(roundRatios)));
+                if (other != null) {
+                    perRound.add(String.format(Locale.ROOT, "%s p99 compared build/direct per round: %s",
+                            stream ? "stream" : "non-stream", formatRatios(otherRatios)));
+                    perRound.add(String.format(Locale.ROOT, "%s p99 this build/compared build per round: %s",
+                            stream ? "stream" : "non-stream", formatRatios(buildRatios)));
+                }
                 String kind = stream ? "stream" : "non-stream";
                 rows.add(row(kind + " direct", baseline, null, stream));
                 rows.add(row(kind + " through gateway", proxied, baseline, stream));
+                if (other != null) {
+                    rows.add(row(kind + " through compared", otherBuild, baseline, stream));
+                }
             }
             print(rows);
             // A single stall (a JIT recompilation, a GC, a neighbour on the host) moves a pooled p99; the
             // rounds show whether the ratio is steady or one round carries it.
             perRound.forEach(System.out::println);
             if (options.capacitySeconds > 0) {
-                capacity(options, transport, clientLoop, mock, gateway);
+                capacity(options, transport, clientLoop, mock, gateway, compared);
             }
         } finally {
             gateway.close();
+            if (compared != null) {
+                compared.close();
+            }
             mock.close();
             failover.close();
             clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
@@ -134,7 +168,8 @@ public final class LoadBenchmark {
 
     /** Closed-loop capacity of the mock alone and through the gateway, non-stream. */
     private static void capacity(Options options, NetworkTransport transport, EventLoopGroup clientLoop,
-                                 MockUpstream mock, GatewayProcess gateway) throws InterruptedException {
+                                 MockUpstream mock, GatewayProcess gateway, GatewayProcess compared)
+            throws InterruptedException {
         ByteBuf body = Unpooled.copiedBuffer(String.format(Locale.ROOT, BODY, ""), StandardCharsets.UTF_8);
         try {
             ClosedLoopClient.Result direct = new ClosedLoopClient(clientLoop.next(), transport, mock.address())
@@ -149,6 +184,13 @@ public final class LoadBenchmark {
             System.out.printf(Locale.ROOT, "  mock alone        %10.0f req/s  (%d errors)%n", direct.perSecond(), direct.errors());
             System.out.printf(Locale.ROOT, "  through gateway   %10.0f req/s  (%d errors)  %.2fx of the mock alone%n",
                     through.perSecond(), through.errors(), through.perSecond() / Math.max(1, direct.perSecond()));
+            if (compared != null) {
+                ClosedLoopClient.Result other = new ClosedLoopClient(clientLoop.next(), transport,
+                        compared.address()).run("/v1/messages", headers(VIRTUAL_KEY, options), body,
+                        options.capacityConnections, options.warmupSeconds, options.capacitySeconds);
+                System.out.printf(Locale.ROOT, "  through compared  %10.0f req/s  (%d errors)  %.2fx of the mock alone%n",
+                        other.perSecond(), other.errors(), other.perSecond() / Math.max(1, direct.perSecond()));
+            }
         } finally {
             body.release();
         }
@@ -305,7 +347,8 @@ public final class LoadBenchmark {
                 + "[--mock-latency-ms N] [--output-tokens N] [--gateway-threads N] [--gateway-java-options \"FLAGS\"] "
                 + "[--mock-threads N] "
                 + "[--rounds N] [--transport auto|epoll|io_uring|nio] [--stages all|proxy] "
-                + "[--capacity-connections N] [--capacity-seconds N (0: skip)]";
+                + "[--capacity-connections N] [--capacity-seconds N (0: skip)] "
+                + "[--compare-home DIR (another build's checkout, measured in the same rounds)]";
         int rate = 1000;
         int seconds = 30;
         int warmupSeconds = 10;
@@ -320,6 +363,8 @@ public final class LoadBenchmark {
         boolean allStages = true;
         int capacityConnections = 64;
         int capacitySeconds = 10;
+        /** The project root of another build to measure beside this one, or {@code null}. */
+        String compareHome;
 
         static Options parse(String[] args) {
             Options options = new Options();
@@ -347,6 +392,7 @@ public final class LoadBenchmark {
                         break;
                     case "--capacity-connections": options.capacityConnections = Integer.parseInt(value); break;
                     case "--capacity-seconds": options.capacitySeconds = Integer.parseInt(value); break;
+                    case "--compare-home": options.compareHome = value; break;
                     default: return null;
                 }
             }
