@@ -20,7 +20,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -128,13 +127,7 @@ public class ExchangeBenchmark {
     }
 
     private static HttpHeaders headers(String key) {
-        HttpHeaders headers = new DefaultHttpHeaders();
-        headers.set("host", "127.0.0.1");
-        headers.set("content-type", "application/json");
-        headers.set("anthropic-version", "2023-06-01");
-        headers.set("x-api-key", key);
-        headers.set("x-mock-output-tokens", "32");
-        return headers;
+        return LoadBenchmark.headers(key, 32);
     }
 
     private Path config(Path home) throws Exception {

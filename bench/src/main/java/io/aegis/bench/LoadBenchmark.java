@@ -197,12 +197,17 @@ public final class LoadBenchmark {
     }
 
     private static HttpHeaders headers(String key, Options options) {
+        return headers(key, options.outputTokens);
+    }
+
+    /** An Anthropic request's headers with {@code key}, asking the mock for {@code outputTokens} words. */
+    static HttpHeaders headers(String key, int outputTokens) {
         HttpHeaders headers = new DefaultHttpHeaders();
         headers.set("host", "127.0.0.1");
         headers.set("content-type", "application/json");
         headers.set("anthropic-version", "2023-06-01");
         headers.set("x-api-key", key);
-        headers.set("x-mock-output-tokens", String.valueOf(options.outputTokens));
+        headers.set("x-mock-output-tokens", String.valueOf(outputTokens));
         return headers;
     }
 

@@ -19,13 +19,10 @@ final class ErrorResponses {
     private ErrorResponses() {
     }
 
-    /** Sends a complete error response; the caller decides what happens after the future completes. */
-    static ChannelFuture send(ChannelHandlerContext ctx, Provider provider, GatewayError error, String message,
-                              boolean keepAlive, String traceId, CharSequence allow) {
-        return send(ctx, provider, error, error.status(), message, keepAlive, traceId, allow, 0);
-    }
-
-    /** The same with a status other than the error kind's own (a rule's {@code status}). */
+    /**
+     * Sends a complete error response with {@code status} (a deny rule may choose one other than the
+     * error kind's own); the caller decides what happens after the future completes.
+     */
     static ChannelFuture send(ChannelHandlerContext ctx, Provider provider, GatewayError error, int status, String message,
                               boolean keepAlive, String traceId, CharSequence allow, long retryAfterSeconds) {
         ByteBuf body = ProviderErrors.body(ctx.alloc(), provider, error, status, message);

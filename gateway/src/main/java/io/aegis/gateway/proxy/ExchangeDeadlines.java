@@ -3,7 +3,7 @@ package io.aegis.gateway.proxy;
 import io.aegis.gateway.config.Timeouts;
 
 /**
- * The exchange-wide time limits as deadlines in {@link System#nanoTime()} terms: total (from the
+ * The exchange-wide time limits as deadlines in {@link NanoClock} terms: total (from the
  * request accepted) and idle (between response reads, once a response is relayed). Each attempt
  * keeps its own first-byte deadline ({@link UpstreamAttempt}).
  */

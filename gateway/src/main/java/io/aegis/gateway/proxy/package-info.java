@@ -1,5 +1,6 @@
 /**
- * The client side of the proxy: the Netty pipeline that reads a bounded request, authenticates and
- * routes it, forwards it upstream and streams the response back with backpressure both ways.
+ * The request pipeline: a client connection's Netty handlers and the stages each request goes
+ * through in order (reader, policy, cost admission, target choice and attempts, relay, completion),
+ * with a refusal handed on as a value and one exit that answers, settles and traces.
  */
 package io.aegis.gateway.proxy;

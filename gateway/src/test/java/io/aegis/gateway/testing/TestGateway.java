@@ -52,7 +52,7 @@ public final class TestGateway implements AutoCloseable {
                             boolean streamError, int attempts, String upstream, String traceId,
                             int piiFindings, boolean redacted, String decidingRule, List<String> ruleActions,
                             List<String> shadowRules, String routedModel, long costNanos, boolean pricedKnown,
-                            int retries, String hedge, String circuit, String attemptLog, long totalMillis) {
+                            int retries, String hedge, String circuit, String attemptLog) {
     }
 
     private TestGateway(MockUpstream mock, GatewayRuntime runtime, BlockingQueue<Completed> completed) {
@@ -380,7 +380,6 @@ public final class TestGateway implements AutoCloseable {
         var tenant = exchange.tenant();
         var policy = exchange.policy();
         var attempts = exchange.attempts();
-        var timings = exchange.timings();
         return new Completed(exchange.provider(), exchange.facts().model(), tenant == null ? null : tenant.id(),
                 tenant == null ? null : tenant.keyId(), exchange.status(), exchange.outcome(), exchange.errorClass(),
                 usage.inputTokens(), usage.outputTokens(), usage.cacheReadTokens(), usage.cacheWriteTokens(),
@@ -389,8 +388,7 @@ public final class TestGateway implements AutoCloseable {
                 policy.decidingRule() == null ? null : policy.decidingRule().id(), ruleIds(policy, false),
                 ruleIds(policy, true), policy.routedModel(), exchange.cost().costNanos(),
                 exchange.cost().pricing() != null && exchange.cost().pricing().known(), attempts.retries(),
-                attempts.hedge(), attempts.circuit(), attempts.log().toString(),
-                java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(timings.lastByteNanos() - timings.acceptedNanos()));
+                attempts.hedge(), attempts.circuit(), attempts.log().toString());
     }
 
     private static List<String> ruleIds(io.aegis.gateway.proxy.PolicyRecord policy, boolean shadow) {
