@@ -2,7 +2,6 @@ package io.aegis.gateway.config;
 
 import io.aegis.wire.Provider;
 import io.aegis.yaml.LocatedProblem;
-import io.aegis.yaml.Suggestions;
 import io.aegis.yaml.YamlDocument;
 import java.net.URI;
 import java.net.URISyntaxException;

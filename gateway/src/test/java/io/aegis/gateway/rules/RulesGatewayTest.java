@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.aegis.gateway.proxy.Exchange;
 import io.aegis.gateway.testing.RawHttp;
 import io.aegis.gateway.testing.TestGateway;
 import java.io.IOException;

@@ -15,7 +15,6 @@ import com.anthropic.errors.AnthropicServiceException;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
-import io.aegis.gateway.proxy.Exchange;
 import io.aegis.wire.Provider;
 import io.aegis.gateway.testing.TestGateway;
 import java.time.Duration;

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.aegis.mock.MockOptions;
 import io.aegis.mock.MockUpstream;
-import io.aegis.gateway.proxy.Exchange;
 import io.aegis.gateway.testing.RawHttp;
 import io.aegis.gateway.testing.TestGateway;
 import io.aegis.natives.NetworkTransports;
@@ -18,7 +17,6 @@ import io.aegis.trace.TraceReader;
 import java.net.InetSocketAddress;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
