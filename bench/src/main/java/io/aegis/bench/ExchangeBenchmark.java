@@ -132,21 +132,7 @@ public class ExchangeBenchmark {
 
     private Path config(Path home) throws Exception {
         Path rules = dir.resolve("rules.yaml");
-        Files.writeString(rules, String.join("\n",
-                "version: 1",
-                "rules:",
-                "  - id: no-cards-to-gemini",
-                "    when: provider == \"gemini\" && pii.has(\"CREDIT_CARD\")",
-                "    action: deny",
-                "  - id: redact-contact-data",
-                "    when: pii.any([\"EMAIL\", \"PHONE\"])",
-                "    action: redact",
-                "    types: [EMAIL, PHONE]",
-                "  - id: tag-bench",
-                "    when: tenant == \"bench\"",
-                "    action: tag",
-                "    tags: [bench]",
-                ""));
+        Files.writeString(rules, LoadBenchmark.RULES);
         String keyHash = "sha256:" + KeyDigest.hex(KeyDigest.current().sha256(VIRTUAL_KEY).clone());
         Path file = dir.resolve("bench.yaml");
         Files.writeString(file, String.join("\n", List.of(

@@ -36,6 +36,27 @@ public final class LoadBenchmark {
             + "\"messages\":[{\"role\":\"user\",\"content\":\"Write a haiku about gateways that keep secrets, "
             + "count tokens exactly and never drop a trace event.\"}]}";
 
+    /** Four rules on every request's path, none denying the benchmark's traffic (shared with ExchangeBenchmark). */
+    static final String RULES = String.join("\n",
+            "version: 1",
+            "rules:",
+            "  - id: no-cards-to-gemini",
+            "    when: provider == \"gemini\" && pii.has(\"CREDIT_CARD\")",
+            "    action: deny",
+            "  - id: redact-contact-data",
+            "    when: pii.any([\"EMAIL\", \"PHONE\"])",
+            "    action: redact",
+            "    types: [EMAIL, PHONE]",
+            "  - id: opus-is-for-research",
+            "    when: model.startsWith(\"claude-opus\") && tenant != \"research\"",
+            "    action: route",
+            "    model: claude-sonnet-4-6",
+            "  - id: tag-bench",
+            "    when: tenant == \"bench\"",
+            "    action: tag",
+            "    tags: [bench]",
+            "");
+
     private LoadBenchmark() {
     }
 
@@ -250,25 +271,7 @@ public final class LoadBenchmark {
             // Every stage on the request path: rules (evaluated, none denies this traffic), the PII scan
             // with a redacting policy, budget and per-minute limits, the trace queue, and a failover target.
             Path rules = dir.resolve("rules.yaml");
-            Files.writeString(rules, String.join("\n",
-                    "version: 1",
-                    "rules:",
-                    "  - id: no-cards-to-gemini",
-                    "    when: provider == \"gemini\" && pii.has(\"CREDIT_CARD\")",
-                    "    action: deny",
-                    "  - id: redact-contact-data",
-                    "    when: pii.any([\"EMAIL\", \"PHONE\"])",
-                    "    action: redact",
-                    "    types: [EMAIL, PHONE]",
-                    "  - id: opus-is-for-research",
-                    "    when: model.startsWith(\"claude-opus\") && tenant != \"research\"",
-                    "    action: route",
-                    "    model: claude-sonnet-4-6",
-                    "  - id: tag-bench",
-                    "    when: tenant == \"bench\"",
-                    "    action: tag",
-                    "    tags: [bench]",
-                    ""));
+            Files.writeString(rules, RULES);
             lines.addAll(List.of(
                     "rules: [\"" + rules + "\"]",
                     "trace: { queue_dir: \"" + dir.resolve("trace") + "\" }",
