@@ -141,16 +141,23 @@ public final class ControlService {
      */
     public static final class FileConflict extends Exception {
         private static final long serialVersionUID = 1L;
+        private final String configFile;
 
         FileConflict(String configFile, List<String> sections, ConfigVersion byFile, List<ConfigVersion> apiChanges,
                      String store) {
-            super(configFile + ": its " + String.join(", ", sections) + " changed since config version "
+            super("its " + String.join(", ", sections) + " changed since config version "
                     + byFile.version() + ", which the file produced, but the control API has changed the config since ("
                     + describe(apiChanges) + "), so neither is applied silently over the other. Either undo the file's"
                     + " edit of " + String.join(", ", sections) + " and make it through the control API (PUT /v1/rules,"
                     + " PUT /v1/tenants/ID, PUT /v1/sampling), or start with --config-file-wins to apply the file's "
                     + String.join(", ", sections) + " as a new version over those changes (audited as "
                     + FILE_ACTOR + "; the versions stay in " + store + ").");
+            this.configFile = configFile;
+        }
+
+        /** The config file as named; the message says what about it conflicts. */
+        public String configFile() {
+            return configFile;
         }
 
         private static String describe(List<ConfigVersion> changes) {

@@ -5,7 +5,6 @@ import io.aegis.yaml.LocatedProblem;
 import io.aegis.yaml.YamlDocument;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,7 +13,6 @@ import org.yaml.snakeyaml.DumperOptions.ScalarStyle;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
@@ -44,14 +42,12 @@ final class RuleFileReader {
     private static final Set<String> RULE_KEYS = Set.of("id", "description", "when", "action", "status", "message",
             "types", "model", "tags", "rate", "class", "mode");
 
-    private final String file;
+    private final YamlDocument doc;
     private final List<String> fileLines;
-    private final List<LocatedProblem> problems;
 
-    private RuleFileReader(YamlDocument doc, List<LocatedProblem> problems) {
-        this.file = doc.file();
+    private RuleFileReader(YamlDocument doc) {
+        this.doc = doc;
         this.fileLines = doc.lines();
-        this.problems = problems;
     }
 
     /** Reads {@code path}; problems are added to {@code problems}, the drafts that could be read are returned. */
@@ -64,36 +60,34 @@ final class RuleFileReader {
     }
 
     private static List<RuleDraft> read(YamlDocument doc, List<LocatedProblem> problems) {
-        if (doc.hasProblems()) {
-            problems.addAll(doc.problems());
-            return List.of();
-        }
-        return new RuleFileReader(doc, problems).drafts(doc.root());
+        List<RuleDraft> drafts = doc.hasProblems() ? List.of() : new RuleFileReader(doc).drafts(doc.root());
+        problems.addAll(doc.problems());
+        return drafts;
     }
 
     private List<RuleDraft> drafts(Node root) {
         if (root == null) {
-            problems.add(new LocatedProblem(file, 1, 1, "", "empty rule file: expected 'version: 1' and 'rules:'"));
+            doc.problem(1, 1, "", "empty rule file: expected 'version: 1' and 'rules:'");
             return List.of();
         }
-        Map<String, NodeTuple> top = mapping(root, "the rule file");
-        if (top == null) {
+        if (!(root instanceof MappingNode)) {
+            doc.problem(root, "", "expected a mapping with 'version: 1' and 'rules:'");
             return List.of();
         }
-        unknownKeys(top, TOP_KEYS, "");
-        NodeTuple version = top.get("version");
+        Map<String, Node> top = doc.mapping(root, "", TOP_KEYS);
+        Node version = top.get("version");
         if (version == null) {
-            problem(root, "", "missing 'version: 1'");
-        } else if (!"1".equals(scalar(version.getValueNode()))) {
-            problem(version.getValueNode(), "version", "only version 1 is understood");
+            doc.problem(root, "", "missing 'version: 1'");
+        } else if (!"1".equals(YamlDocument.scalar(version))) {
+            doc.problem(version, "version", "only version 1 is understood");
         }
-        NodeTuple rules = top.get("rules");
+        Node rules = top.get("rules");
         if (rules == null) {
-            problem(root, "", "missing 'rules:' (a list of rules)");
+            doc.problem(root, "", "missing 'rules:' (a list of rules)");
             return List.of();
         }
-        if (!(rules.getValueNode() instanceof SequenceNode list)) {
-            problem(rules.getValueNode(), "rules", "expected a list of rules");
+        if (!(rules instanceof SequenceNode list)) {
+            doc.problem(rules, "rules", "expected a list of rules");
             return List.of();
         }
         List<RuleDraft> drafts = new ArrayList<>();
@@ -107,38 +101,38 @@ final class RuleFileReader {
     }
 
     private RuleDraft draft(Node node, String where) {
-        Map<String, NodeTuple> fields = mapping(node, where);
-        if (fields == null) {
+        if (!(node instanceof MappingNode)) {
+            doc.problem(node, where, "expected a mapping of keys");
             return null;
         }
-        int before = problems.size();
-        unknownKeys(fields, RULE_KEYS, where + ".");
+        int before = doc.problems().size();
+        Map<String, Node> fields = doc.mapping(node, where, RULE_KEYS);
         String id = text(fields, "id");
         if (id == null || id.isBlank()) {
-            problem(node, where, "every rule needs an 'id'");
+            doc.problem(node, where, "every rule needs an 'id'");
             id = where;
         } else if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
-            problem(fields.get("id").getValueNode(), where + ".id", "use letters, digits, '.', '_' and '-' (at most 128)");
+            doc.problem(fields.get("id"), where + ".id", "use letters, digits, '.', '_' and '-' (at most 128)");
         }
         String label = "rule '" + id + "'";
         ConditionText when = null;
-        NodeTuple whenField = fields.get("when");
+        Node whenField = fields.get("when");
         if (whenField != null) {
-            if (whenField.getValueNode() instanceof ScalarNode scalar && !scalar.getValue().isBlank()) {
+            if (whenField instanceof ScalarNode scalar && !scalar.getValue().isBlank()) {
                 when = condition(scalar);
             } else {
-                problem(whenField.getValueNode(), label, "'when' must be a CEL expression");
+                doc.problem(whenField, label, "'when' must be a CEL expression");
             }
         }
         ActionKind action = null;
         String actionName = text(fields, "action");
         if (actionName == null) {
-            problem(node, label, "every rule needs an 'action' (allow, deny, redact, route, tag, sample or limit)");
+            doc.problem(node, label, "every rule needs an 'action' (allow, deny, redact, route, tag, sample or limit)");
         } else {
             try {
                 action = ActionKind.valueOf(actionName.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                problem(fields.get("action").getValueNode(), label, "unknown action '" + actionName + "'"
+                doc.problem(fields.get("action"), label, "unknown action '" + actionName + "'"
                         + Suggestions.didYouMean(actionName, List.of("allow", "deny", "redact", "route", "tag", "sample", "limit"))
                         + "; one of allow, deny, redact, route, tag, sample, limit");
             }
@@ -149,7 +143,7 @@ final class RuleFileReader {
             if (mode.equals("shadow")) {
                 shadow = true;
             } else if (!mode.equals("enforce")) {
-                problem(fields.get("mode").getValueNode(), label, "mode must be 'enforce' or 'shadow'");
+                doc.problem(fields.get("mode"), label, "mode must be 'enforce' or 'shadow'");
             }
         }
         int status = 403;
@@ -169,7 +163,7 @@ final class RuleFileReader {
                     status = -1;
                 }
                 if (status < 400 || status > 599) {
-                    problem(fields.get("status").getValueNode(), label, "status must be an HTTP error status, 400 to 599");
+                    doc.problem(fields.get("status"), label, "status must be an HTTP error status, 400 to 599");
                 }
             }
             message = text(fields, "message");
@@ -177,48 +171,48 @@ final class RuleFileReader {
                 message = "Request denied by rule " + id;
             }
         } else {
-            only(fields, action, "status", ActionKind.DENY);
-            only(fields, action, "message", ActionKind.DENY);
+            only(node, fields, action, "status", ActionKind.DENY);
+            only(node, fields, action, "message", ActionKind.DENY);
         }
         if (action == ActionKind.REDACT) {
-            NodeTuple typesField = fields.get("types");
+            Node typesField = fields.get("types");
             if (typesField == null) {
-                problem(node, label, "redact needs 'types' (PII type names)");
+                doc.problem(node, label, "redact needs 'types' (PII type names)");
             } else {
-                types = list(typesField.getValueNode(), label + ": types");
-                Mark mark = typesField.getValueNode().getStartMark();
+                types = list(typesField, label + ": types");
+                Mark mark = typesField.getStartMark();
                 typesAt = new int[] {mark.getLine() + 1, mark.getColumn() + 1};
                 if (types.isEmpty()) {
-                    problem(typesField.getValueNode(), label, "types must name at least one PII type");
+                    doc.problem(typesField, label, "types must name at least one PII type");
                 }
             }
         } else {
-            only(fields, action, "types", ActionKind.REDACT);
+            only(node, fields, action, "types", ActionKind.REDACT);
         }
         if (action == ActionKind.ROUTE) {
             model = text(fields, "model");
             if (model == null || !model.matches("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}")) {
-                problem(fields.containsKey("model") ? fields.get("model").getValueNode() : node,
+                doc.problem(fields.containsKey("model") ? fields.get("model") : node,
                         label, "route needs 'model', a model id such as claude-sonnet-4-6");
             }
         } else {
-            only(fields, action, "model", ActionKind.ROUTE);
+            only(node, fields, action, "model", ActionKind.ROUTE);
         }
         if (action == ActionKind.TAG) {
-            NodeTuple tagsField = fields.get("tags");
+            Node tagsField = fields.get("tags");
             if (tagsField == null) {
-                problem(node, label, "tag needs 'tags'");
+                doc.problem(node, label, "tag needs 'tags'");
             } else {
-                tags = list(tagsField.getValueNode(), label + ": tags");
+                tags = list(tagsField, label + ": tags");
                 for (String tag : tags) {
                     if (!tag.matches("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")) {
-                        problem(tagsField.getValueNode(), label, "tag '" + tag
+                        doc.problem(tagsField, label, "tag '" + tag
                                 + "': use letters, digits, '.', '_', ':' and '-' (at most 64)");
                     }
                 }
             }
         } else {
-            only(fields, action, "tags", ActionKind.TAG);
+            only(node, fields, action, "tags", ActionKind.TAG);
         }
         if (action == ActionKind.SAMPLE) {
             String rateText = text(fields, "rate");
@@ -228,26 +222,26 @@ final class RuleFileReader {
                 rate = Double.NaN;
             }
             if (!(rate >= 0 && rate <= 1)) {
-                problem(fields.containsKey("rate") ? fields.get("rate").getValueNode() : node,
+                doc.problem(fields.containsKey("rate") ? fields.get("rate") : node,
                         label, "sample needs 'rate', a share from 0 to 1");
             }
         } else {
-            only(fields, action, "rate", ActionKind.SAMPLE);
+            only(node, fields, action, "rate", ActionKind.SAMPLE);
         }
         if (action == ActionKind.LIMIT) {
             limitClass = text(fields, "class");
             if (limitClass == null || !limitClass.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-                problem(fields.containsKey("class") ? fields.get("class").getValueNode() : node,
+                doc.problem(fields.containsKey("class") ? fields.get("class") : node,
                         label, "limit needs 'class', the name of a rate-limit class");
             }
         } else {
-            only(fields, action, "class", ActionKind.LIMIT);
+            only(node, fields, action, "class", ActionKind.LIMIT);
         }
-        if (problems.size() > before || action == null) {
+        if (doc.problems().size() > before || action == null) {
             return null;
         }
         Mark mark = node.getStartMark();
-        return new RuleDraft(file, mark.getLine() + 1, mark.getColumn() + 1, id, text(fields, "description"), when,
+        return new RuleDraft(doc.file(), mark.getLine() + 1, mark.getColumn() + 1, id, text(fields, "description"), when,
                 action, shadow, status, message, types, typesAt, model, tags, rate, limitClass);
     }
 
@@ -268,10 +262,10 @@ final class RuleFileReader {
                 ConditionText.Style.INLINE, fileLines, start.getLine());
     }
 
-    private void only(Map<String, NodeTuple> fields, ActionKind action, String key, ActionKind owner) {
+    private void only(Node rule, Map<String, Node> fields, ActionKind action, String key, ActionKind owner) {
         if (fields.containsKey(key) && action != null) {
-            problem(fields.get(key).getKeyNode(), "", "'" + key + "' belongs to " + owner.wireName() + " rules, not "
-                    + action.wireName());
+            doc.problem(YamlDocument.keyNode(rule, key), "", "'" + key + "' belongs to " + owner.wireName()
+                    + " rules, not " + action.wireName());
         }
     }
 
@@ -284,52 +278,17 @@ final class RuleFileReader {
                 if (item instanceof ScalarNode scalar) {
                     out.add(scalar.getValue());
                 } else {
-                    problem(item, where, "expected a name");
+                    doc.problem(item, where, "expected a name");
                 }
             }
         } else {
-            problem(node, where, "expected a list of names");
+            doc.problem(node, where, "expected a list of names");
         }
         return List.copyOf(out);
     }
 
-    private Map<String, NodeTuple> mapping(Node node, String where) {
-        if (!(node instanceof MappingNode mapping)) {
-            problem(node, where, "expected a mapping of keys");
-            return null;
-        }
-        Map<String, NodeTuple> fields = new LinkedHashMap<>();
-        for (NodeTuple tuple : mapping.getValue()) {
-            String key = scalar(tuple.getKeyNode());
-            if (key == null) {
-                problem(tuple.getKeyNode(), where, "keys must be names");
-            } else if (fields.putIfAbsent(key, tuple) != null) {
-                problem(tuple.getKeyNode(), where, "'" + key + "' is given twice");
-            }
-        }
-        return fields;
+    private static String text(Map<String, Node> fields, String key) {
+        return YamlDocument.scalar(fields.get(key));
     }
 
-    private void unknownKeys(Map<String, NodeTuple> fields, Set<String> known, String prefix) {
-        for (Map.Entry<String, NodeTuple> field : fields.entrySet()) {
-            if (!known.contains(field.getKey())) {
-                problem(field.getValue().getKeyNode(), prefix + field.getKey(), "unknown key"
-                        + Suggestions.didYouMean(field.getKey(), known));
-            }
-        }
-    }
-
-    private static String text(Map<String, NodeTuple> fields, String key) {
-        NodeTuple tuple = fields.get(key);
-        return tuple == null ? null : scalar(tuple.getValueNode());
-    }
-
-    private static String scalar(Node node) {
-        return node instanceof ScalarNode scalar ? scalar.getValue() : null;
-    }
-
-    private void problem(Node node, String key, String message) {
-        Mark mark = node.getStartMark();
-        problems.add(new LocatedProblem(file, mark.getLine() + 1, mark.getColumn() + 1, key, message));
-    }
 }

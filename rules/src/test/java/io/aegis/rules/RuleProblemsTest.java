@@ -54,7 +54,8 @@ class RuleProblemsTest {
                 "    action: allow",
                 "    model: x");
         assertEquals(List.of(
-                "F:4:5: rules[0].acton: unknown key; did you mean 'action'?",
+                "F:4:5: rules[0].acton: unknown key; did you mean 'action'?; allowed here: action, class, description, id,"
+                        + " message, mode, model, rate, status, tags, types, when",
                 "F:3:5: rule 'a': every rule needs an 'action' (allow, deny, redact, route, tag, sample or limit)",
                 "F:6:13: rule 'b': unknown action 'dney'; did you mean 'deny'?; one of allow, deny, redact, route, tag, sample, limit",
                 "F:7:5: rule 'c': redact needs 'types' (PII type names)",

@@ -31,6 +31,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * {@link #root()} and its problem recorded.
  */
 public final class YamlDocument {
+    /** The message of a file that does not exist, for readers that add what to do about it. */
+    public static final String FILE_NOT_FOUND = "file not found";
     private final String file;
     private final List<String> lines;
     private final Node root;
@@ -61,7 +63,7 @@ public final class YamlDocument {
         try {
             text = Files.readString(path, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            unreadable = LocatedProblem.ofFile(path.toString(), "file not found");
+            unreadable = LocatedProblem.ofFile(path.toString(), FILE_NOT_FOUND);
         } catch (IOException e) {
             unreadable = LocatedProblem.ofFile(path.toString(), "cannot read: " + e.getMessage());
         }

@@ -76,8 +76,8 @@ public final class ConfigLoader {
     public static AegisConfig load(Path file, Path projectRoot, Function<String, String> env) throws ConfigException {
         YamlDocument nodes = YamlDocument.read(file);
         if (nodes.hasProblems()) {
-            throw new ConfigException(nodes.problems().stream().map(p -> p.message().equals("file not found")
-                    ? LocatedProblem.ofFile(p.file(), "file not found; pass an existing file with --config") : p).toList());
+            throw new ConfigException(nodes.problems().stream().map(p -> p.message().equals(YamlDocument.FILE_NOT_FOUND)
+                    ? LocatedProblem.ofFile(p.file(), YamlDocument.FILE_NOT_FOUND + "; pass an existing file with --config") : p).toList());
         }
         if (nodes.root() == null) {
             throw single(file.toString(), 1, 1, "is empty; it must give at least 'providers'");

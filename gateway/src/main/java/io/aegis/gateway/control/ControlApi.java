@@ -56,8 +56,7 @@ public final class ControlApi implements AutoCloseable {
             service = ControlService.start(new ConfigStore(config.dataDir()), plane, runtime.trace(),
                     config.file().toString(), fileEdits);
         } catch (ControlService.FileConflict e) {
-            throw new ConfigException(List.of(LocatedProblem.ofFile(config.file().toString(),
-                    e.getMessage().substring(config.file().toString().length() + 2))));
+            throw new ConfigException(List.of(LocatedProblem.ofFile(e.configFile(), e.getMessage())));
         } catch (ChangeRejected e) {
             List<LocatedProblem> problems = new ArrayList<>();
             for (Problem p : e.problems()) {

@@ -221,12 +221,13 @@ final class AttemptScheduler {
             // An error body too large to hold: it is the answer, relayed as it comes.
             slot.drainingError = false;
         }
+        long now = clock.nanoTime();
         if (winner == null) {
             if (!last && !content.content().isReadable()) {
                 content.release();
                 return;
             }
-            commit(slot);
+            commit(slot, now);
             if (slot.errorBody != null) {
                 ByteBuf held = slot.errorBody;
                 slot.errorBody = null;
@@ -237,7 +238,6 @@ final class AttemptScheduler {
             content.release();
             return;
         }
-        long now = clock.nanoTime();
         deadlines.responseRead(now);
         if (last) {
             answered(slot, (LastHttpContent) content, now);
@@ -259,8 +259,7 @@ final class AttemptScheduler {
      * {@code slot} delivered the first byte of an answer: it is the one the caller gets. A hedge still
      * running is cancelled (only the winner is read for usage, so only it is billed), and the head goes out.
      */
-    private void commit(UpstreamAttempt slot) {
-        long now = clock.nanoTime();
+    private void commit(UpstreamAttempt slot, long now) {
         winner = slot;
         UpstreamAttempt other = slot == main ? hedgeSlot : main;
         if (other.active) {
@@ -282,6 +281,7 @@ final class AttemptScheduler {
         // The idle limit now applies, and may be due before whatever the timer was armed for.
         timer.armIfSooner(now, nextDueNanos());
     }
+
 
     /** The winner's answer ended: the attempt is judged and its connection pooled, then the last chunk goes out. */
     private void answered(UpstreamAttempt slot, LastHttpContent last, long now) {

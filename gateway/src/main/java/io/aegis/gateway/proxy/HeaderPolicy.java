@@ -99,18 +99,32 @@ final class HeaderPolicy {
         upstream.set(X_AEGIS_TRACE_ID, traceId);
     }
 
-    /** Removes each header named in the comma-separated {@code tokens}. */
+    /**
+     * Removes each header named in the comma-separated {@code tokens}. The usual values
+     * ({@code keep-alive}, {@code close}) name no header to remove and cost nothing.
+     */
     private static void removeListed(HttpHeaders headers, String tokens) {
         int from = 0;
         while (from < tokens.length()) {
             int comma = tokens.indexOf(',', from);
             int end = comma < 0 ? tokens.length() : comma;
-            String name = tokens.substring(from, end).trim();
-            if (!name.isEmpty()) {
-                headers.remove(name);
+            int start = from;
+            while (start < end && tokens.charAt(start) == ' ') {
+                start++;
+            }
+            int stop = end;
+            while (stop > start && tokens.charAt(stop - 1) == ' ') {
+                stop--;
+            }
+            if (stop > start && !isToken(tokens, start, stop, "keep-alive") && !isToken(tokens, start, stop, "close")) {
+                headers.remove(tokens.substring(start, stop));
             }
             from = end + 1;
         }
+    }
+
+    private static boolean isToken(String tokens, int start, int stop, String token) {
+        return stop - start == token.length() && tokens.regionMatches(true, start, token, 0, token.length());
     }
 
     static void traceIdHeader(HttpHeaders out, String traceId) {

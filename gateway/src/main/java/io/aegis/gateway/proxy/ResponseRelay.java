@@ -87,23 +87,24 @@ final class ResponseRelay {
 
     /** Passes one chunk (not the last) to the caller. */
     void relay(HttpContent content) {
+        account(content);
+        ctx.write(content, ctx.voidPromise()); // as for the head
+    }
+
+    /** Counts a chunk's bytes and reads usage from it on the side. */
+    private void account(HttpContent content) {
         ResponseState response = exchange.response;
         response.bytes += content.content().readableBytes();
         if (response.readingUsage) {
             response.usageReader.feed(content.content());
         }
-        ctx.write(content, ctx.voidPromise()); // as for the head
     }
 
     /** The last chunk: written and flushed, the connection closed after it unless kept alive; the exchange completes. */
     void relayLast(LastHttpContent content, long nowNanos) {
-        ResponseState response = exchange.response;
-        response.bytes += content.content().readableBytes();
-        if (response.readingUsage) {
-            response.usageReader.feed(content.content());
-        }
+        account(content);
         exchange.timings.lastByteNanos = nowNanos;
-        response.finishUsage();
+        exchange.response.finishUsage();
         upstream = null;
         // The head may have gone out before the drain began; the connection still ends here.
         exchange.endKeepAliveIf(context.drain().draining());
