@@ -10,8 +10,9 @@ import java.util.regex.Matcher;
  *   <li>per pattern, scan left to right: take the greedy match at the leftmost start; if the
  *       validator rejects it, try shorter matches at the same start; if none is accepted, go on from
  *       the next start, else from the accepted end;</li>
- *   <li>across patterns and types, keep findings by earliest start, then longest, then catalogue
- *       order, dropping any that overlaps one already kept.</li>
+ *   <li>across patterns and types, where accepted matches overlap, the longest wins (then the
+ *       earliest, then catalogue order), and any that overlaps one kept is dropped: an IBAN with a
+ *       card-shaped run inside is an IBAN ({@link CandidateKeys}).</li>
  * </ol>
  * One extractor per thread; its buffers are reused from scan to scan.
  */
@@ -78,26 +79,33 @@ final class FindingExtractor {
 
     /** Resolves overlaps and writes the findings in text order. */
     void finish(Findings out) {
-        // Sort key: start ascending, then length descending, then type ascending.
         Arrays.sort(candidates, 0, candidateCount);
-        int keptEnd = -1;
-        for (int i = 0; i < candidateCount; i++) {
-            long key = candidates[i];
-            int start = (int) (key >>> 32);
-            int end = start + (int) (0xffffffL - ((key >>> 8) & 0xffffffL));
-            int type = (int) (key & 0xff);
-            if (start >= keptEnd) {
-                out.add(type, start, end);
-                keptEnd = end;
-            }
+        int from = 0;
+        while (from < candidateCount) {
+            int to = CandidateKeys.componentEnd(candidates, from, candidateCount);
+            CandidateKeys.resolve(candidates, from, to, out);
+            from = to;
         }
+    }
+
+    /** Candidates collected since {@link #begin}, as {@link CandidateKeys} keys, unsorted. */
+    long[] candidates() {
+        return candidates;
+    }
+
+    int candidateCount() {
+        return candidateCount;
+    }
+
+    /** Forgets the candidates collected so far (a stream hands them on after each step). */
+    void clearCandidates() {
+        candidateCount = 0;
     }
 
     private void addCandidate(int start, int end, int type) {
         if (candidateCount == candidates.length) {
             candidates = Arrays.copyOf(candidates, candidateCount * 2);
         }
-        // 32 bits of start, 24 of inverted length, 8 of type: one long sorts as the rule says.
-        candidates[candidateCount++] = ((long) start << 32) | ((0xffffffL - (end - start)) << 8) | type;
+        candidates[candidateCount++] = CandidateKeys.key(start, end, type);
     }
 }

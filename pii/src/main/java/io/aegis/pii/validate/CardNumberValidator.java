@@ -78,6 +78,12 @@ public final class CardNumberValidator implements PiiValidator {
         if (first4 >= 3528 && first4 <= 3589) {
             return length >= 16 && length <= 19; // JCB
         }
+        if (first4 == 2131 || first4 == 1800) {
+            return length == 15; // JCB's older 15-digit numbers
+        }
+        if (first4 >= 2200 && first4 <= 2204) {
+            return length >= 16 && length <= 19; // Mir
+        }
         if (first3 >= 300 && first3 <= 305 || first2 == 36 || first2 == 38 || first2 == 39) {
             return length >= 14 && length <= 19; // Diners Club
         }
@@ -85,7 +91,8 @@ public final class CardNumberValidator implements PiiValidator {
             return length >= 16 && length <= 19; // UnionPay
         }
         if (first4 == 5018 || first4 == 5020 || first4 == 5038 || first4 == 5893 || first4 == 6304
-                || first4 == 6759 || first4 == 6761 || first4 == 6762 || first4 == 6763) {
+                || first4 == 6759 || first4 == 6761 || first4 == 6762 || first4 == 6763 || first4 == 6390
+                || first4 == 604 || first2 >= 56 && first2 <= 58) {
             return length >= 12 && length <= 19; // Maestro
         }
         return false;

@@ -1,7 +1,7 @@
 package io.aegis.pii.validate;
 
 /**
- * IBANs: a country that uses them, that country's exact length, and a mod-97 remainder of 1
+ * IBANs: a country that issues them (the SWIFT registry and the national schemes outside it), that country's exact length, and a mod-97 remainder of 1
  * (ISO 13616), written compact or in groups of four separated by single spaces.
  */
 public final class IbanValidator implements PiiValidator {
@@ -13,7 +13,13 @@ public final class IbanValidator implements PiiValidator {
         "IT27", "JO30", "KW30", "KZ20", "LB28", "LC32", "LI21", "LT20", "LU20", "LV21", "LY25", "MC27", "MD24",
         "ME22", "MK19", "MN20", "MR27", "MT31", "MU30", "NI28", "NL18", "NO15", "OM23", "PK24", "PL28", "PS29",
         "PT25", "QA29", "RO24", "RS22", "RU33", "SA24", "SC31", "SD18", "SE24", "SI19", "SK24", "SM27", "SO23",
-        "ST25", "SV28", "TL23", "TN24", "TR26", "UA29", "VA22", "VG24", "XK20", "YE30"
+        "ST25", "SV28", "TL23", "TN24", "TR26", "UA29", "VA22", "VG24", "XK20", "YE30", "HN28",
+        // Territories that use their parent country's format (France, the United Kingdom, Finland).
+        "GF27", "GP27", "MQ27", "RE27", "PF27", "TF27", "YT27", "NC27", "PM27", "WF27", "BL27", "MF27",
+        "GG22", "JE22", "IM22", "AX18",
+        // Countries issuing IBANs outside the SWIFT registry (national schemes, widely generated and seen).
+        "AO25", "BF28", "BJ28", "CF27", "CG27", "CI28", "CM27", "CV25", "DZ26", "GA27", "GQ27", "GW25",
+        "IR26", "KM27", "MA28", "MG27", "ML28", "MZ25", "NE28", "SN28", "TD27", "TG28"
     };
     private static final int[] LENGTH_BY_COUNTRY = new int[26 * 26];
 

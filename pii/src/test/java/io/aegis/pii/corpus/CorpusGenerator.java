@@ -144,10 +144,15 @@ public final class CorpusGenerator {
 
     String card() {
         String digits;
-        switch (random.nextInt(4)) {
+        switch (random.nextInt(9)) {
             case 0: digits = luhnComplete("4" + digits(14)); break;
             case 1: digits = luhnComplete("5" + (1 + random.nextInt(5)) + digits(13)); break;
             case 2: digits = luhnComplete("3" + (random.nextBoolean() ? "4" : "7") + digits(12)); break;
+            case 3: digits = luhnComplete("4" + digits(11)); break; // Visa, 13 digits
+            case 4: digits = luhnComplete("4" + digits(17)); break; // Visa, 19 digits
+            case 5: digits = luhnComplete("30" + random.nextInt(6) + digits(10)); break; // Diners, 14 digits
+            case 6: digits = luhnComplete("35" + (28 + random.nextInt(62)) + digits(11)); break; // JCB
+            case 7: digits = luhnComplete("6759" + digits(11 + random.nextInt(4))); break; // Maestro, 16-19
             default: digits = luhnComplete("6011" + digits(11)); break;
         }
         return formatCard(digits);
@@ -166,8 +171,11 @@ public final class CorpusGenerator {
     String iban() {
         String country;
         String bban;
-        switch (random.nextInt(4)) {
+        switch (random.nextInt(7)) {
             case 0: country = "DE"; bban = digits(18); break;
+            case 4: country = "IR"; bban = digits(22); break;
+            case 5: country = "ES"; bban = digits(20); break;
+            case 6: country = "PL"; bban = digits(24); break;
             case 1: country = "GB"; bban = letters(4) + digits(14); break;
             case 2: country = "NL"; bban = letters(4) + digits(10); break;
             default: country = "FR"; bban = digits(10) + letters(1) + digits(10) + digits(2); break;
@@ -290,9 +298,20 @@ public final class CorpusGenerator {
         }
     }
 
+    private static int[] fours(int length) {
+        int[] sizes = new int[(length + 3) / 4];
+        for (int i = 0; i < sizes.length; i++) {
+            sizes[i] = Math.min(4, length - 4 * i);
+        }
+        return sizes;
+    }
+
     private static String group(String digits, char sep) {
         StringBuilder out = new StringBuilder();
-        int[] sizes = digits.length() == 15 ? new int[] {4, 6, 5} : new int[] {4, 4, 4, 4};
+        // Amex in 4-6-5; Diners' 14 digits in 4-6-4 or fours; everything else in fours, the last group shorter.
+        int[] sizes = digits.length() == 15 ? new int[] {4, 6, 5}
+                : digits.length() == 14 && digits.hashCode() % 2 == 0 ? new int[] {4, 6, 4}
+                : fours(digits.length());
         int at = 0;
         for (int size : sizes) {
             out.append(at == 0 ? "" : String.valueOf(sep)).append(digits, at, at + size);
