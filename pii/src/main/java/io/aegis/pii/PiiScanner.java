@@ -12,6 +12,12 @@ public interface PiiScanner extends AutoCloseable {
      */
     int scan(byte[] text, int length, Findings out);
 
+    /**
+     * A stream for one text arriving in pieces, held back at most {@code holdbackBytes}; it scans
+     * with this scanner's thread-bound parts, so it belongs to the same thread.
+     */
+    PiiStream openStream(int holdbackBytes);
+
     @Override
     void close();
 }

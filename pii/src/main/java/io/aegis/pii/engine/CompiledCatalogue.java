@@ -17,6 +17,10 @@ public final class CompiledCatalogue {
     final Pattern[] patterns;
     final int[] typeOf;
     final PiiValidator[] validators;
+    /** Each pattern's shape (alphabet and widest match), for holding back streamed text. */
+    final PatternShape[] shapes;
+    /** The distinct shapes among {@link #shapes}: a stream judges its hold-back once per shape. */
+    final PatternShape[] distinctShapes;
 
     public CompiledCatalogue(PiiCatalogue catalogue) {
         this.catalogue = catalogue;
@@ -37,6 +41,23 @@ public final class CompiledCatalogue {
             patterns[p] = Pattern.compile(this.sources[p]);
             typeOf[p] = types.get(p);
         }
+        this.shapes = new PatternShape[this.sources.length];
+        List<PatternShape> distinct = new ArrayList<>();
+        for (int p = 0; p < this.sources.length; p++) {
+            PatternShape shape = PatternShape.of(this.sources[p]);
+            PatternShape same = null;
+            for (PatternShape seen : distinct) {
+                if (seen.maxWidth == shape.maxWidth && java.util.Arrays.equals(seen.alphabet, shape.alphabet)) {
+                    same = seen;
+                }
+            }
+            if (same == null) {
+                distinct.add(shape);
+                same = shape;
+            }
+            shapes[p] = same;
+        }
+        this.distinctShapes = distinct.toArray(new PatternShape[0]);
         for (int t = 0; t < validators.length; t++) {
             validators[t] = catalogue.types().get(t).validator();
         }

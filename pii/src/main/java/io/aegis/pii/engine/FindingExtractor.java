@@ -44,6 +44,15 @@ final class FindingExtractor {
 
     /** Collects the accepted matches of pattern {@code p} that start and end within {@code [from, to)}. */
     void extract(int p, byte[] text, int length, int from, int to) {
+        extractBefore(p, text, length, from, to, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Like {@link #extract}, but stops at the first match that starts at or after {@code stopAt}
+     * (a stream's undecided text); returns the position the last search began at, before which
+     * nothing more can be found.
+     */
+    int extractBefore(int p, byte[] text, int length, int from, int to, int stopAt) {
         Matcher matcher = matchers[p];
         int type = compiled.typeOf[p];
         var validator = compiled.validators[type];
@@ -51,9 +60,12 @@ final class FindingExtractor {
         while (position < to) {
             matcher.region(position, to);
             if (!matcher.find()) {
-                return;
+                return position;
             }
             int start = matcher.start();
+            if (start >= stopAt) {
+                return position;
+            }
             int end = matcher.end();
             boolean accepted = false;
             while (end > start) {
@@ -75,6 +87,7 @@ final class FindingExtractor {
                 position = start + 1;
             }
         }
+        return position;
     }
 
     /** Resolves overlaps and writes the findings in text order. */

@@ -2,23 +2,30 @@ package io.aegis.pii.engine;
 
 import static com.gliwka.hyperscan.jni.hyperscan.HS_FLAG_SOM_LEFTMOST;
 import static com.gliwka.hyperscan.jni.hyperscan.HS_MODE_BLOCK;
+import static com.gliwka.hyperscan.jni.hyperscan.HS_MODE_SOM_HORIZON_LARGE;
+import static com.gliwka.hyperscan.jni.hyperscan.HS_MODE_STREAM;
 import static com.gliwka.hyperscan.jni.hyperscan.HS_SUCCESS;
 import static com.gliwka.hyperscan.jni.hyperscan.hs_alloc_scratch;
 import static com.gliwka.hyperscan.jni.hyperscan.hs_compile_multi;
 import static com.gliwka.hyperscan.jni.hyperscan.hs_expression_info;
 import static com.gliwka.hyperscan.jni.hyperscan.hs_free_database;
 import static com.gliwka.hyperscan.jni.hyperscan.hs_free_scratch;
+import static com.gliwka.hyperscan.jni.hyperscan.hs_close_stream;
+import static com.gliwka.hyperscan.jni.hyperscan.hs_open_stream;
+import static com.gliwka.hyperscan.jni.hyperscan.hs_reset_stream;
 import static com.gliwka.hyperscan.jni.hyperscan.hs_scan;
+import static com.gliwka.hyperscan.jni.hyperscan.hs_scan_stream;
 
 import com.gliwka.hyperscan.jni.hs_compile_error_t;
 import com.gliwka.hyperscan.jni.hs_database_t;
 import com.gliwka.hyperscan.jni.hs_expr_info_t;
 import com.gliwka.hyperscan.jni.hs_scratch_t;
-import com.gliwka.hyperscan.jni.match_event_handler;
+import com.gliwka.hyperscan.jni.hs_stream_t;
 import io.aegis.pii.Findings;
 import io.aegis.pii.PiiCatalogue;
 import io.aegis.pii.PiiEngine;
 import io.aegis.pii.PiiScanner;
+import io.aegis.pii.PiiStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.bytedeco.javacpp.BytePointer;
@@ -49,12 +56,18 @@ public final class HyperscanEngine implements PiiEngine {
     private final hs_database_t narrow;
     /** Wide patterns with leftmost start of match; {@code null} when there are none. */
     private final hs_database_t wide;
+    /** The same two sets compiled for stream mode (answers scanned as they arrive); either may be {@code null}. */
+    private final hs_database_t narrowStream;
+    private final hs_database_t wideStream;
 
     public HyperscanEngine(CompiledCatalogue compiled) {
         this.compiled = compiled;
         this.plan = new ScanPlan(compiled.sources);
-        this.narrow = compile(plan, false);
-        this.wide = compile(plan, true);
+        this.narrow = compile(plan, false, HS_MODE_BLOCK);
+        this.wide = compile(plan, true, HS_MODE_BLOCK);
+        this.narrowStream = compile(plan, false, HS_MODE_STREAM);
+        // Stream mode keeps a match's start across writes only with a horizon; large is exact.
+        this.wideStream = compile(plan, true, (int) (HS_MODE_STREAM | HS_MODE_SOM_HORIZON_LARGE));
     }
 
     /**
@@ -119,10 +132,17 @@ public final class HyperscanEngine implements PiiEngine {
      */
     public static hs_database_t[] compileDatabases(String[] catalogueSources) {
         ScanPlan plan = new ScanPlan(catalogueSources);
-        return new hs_database_t[] {compile(plan, false), compile(plan, true)};
+        return new hs_database_t[] {compile(plan, false, HS_MODE_BLOCK), compile(plan, true, HS_MODE_BLOCK)};
     }
 
-    private static hs_database_t compile(ScanPlan plan, boolean startTracking) {
+    /** The engine's two stream-mode databases, as {@link #compileDatabases} gives the block-mode ones. */
+    public static hs_database_t[] compileStreamDatabases(String[] catalogueSources) {
+        ScanPlan plan = new ScanPlan(catalogueSources);
+        return new hs_database_t[] {compile(plan, false, HS_MODE_STREAM),
+            compile(plan, true, (int) (HS_MODE_STREAM | HS_MODE_SOM_HORIZON_LARGE))};
+    }
+
+    private static hs_database_t compile(ScanPlan plan, boolean startTracking, int mode) {
         String[] sources = plan.sources;
         boolean[] tracksStart = plan.tracksStart;
         int count = 0;
@@ -149,7 +169,7 @@ public final class HyperscanEngine implements PiiEngine {
              IntPointer idPointer = new IntPointer(ids);
              PointerPointer<hs_database_t> databaseOut = new PointerPointer<>(1);
              PointerPointer<hs_compile_error_t> errorOut = new PointerPointer<>(1)) {
-            int result = hs_compile_multi(expressions, flagPointer, idPointer, count, HS_MODE_BLOCK, null, databaseOut,
+            int result = hs_compile_multi(expressions, flagPointer, idPointer, count, mode, null, databaseOut,
                     errorOut);
             if (result != HS_SUCCESS) {
                 hs_compile_error_t error = errorOut.get(hs_compile_error_t.class);
@@ -183,22 +203,25 @@ public final class HyperscanEngine implements PiiEngine {
         if (narrow != null) {
             hs_free_database(narrow);
         }
-        if (wide != null) {
-            hs_free_database(wide);
+        for (hs_database_t database : new hs_database_t[] {wide, narrowStream, wideStream}) {
+            if (database != null) {
+                hs_free_database(database);
+            }
         }
     }
 
     /** Scratch space, a native copy of the text, the match recorder and the extractor of one thread. */
     private final class HyperscanScanner implements PiiScanner {
         private final hs_scratch_t scratch = new hs_scratch_t();
-        private final Recorder recorder = new Recorder(plan.maxWidths, plan.tracksStart);
+        private final SpanRecorder recorder = new SpanRecorder(plan.maxWidths, plan.tracksStart);
+        private final MatchForwarder forwarder = new MatchForwarder();
         private final FindingExtractor extractor = new FindingExtractor(compiled);
         private BytePointer data = new BytePointer(64 * 1024);
         private long capacity = 64 * 1024;
 
         HyperscanScanner() {
-            // One scratch serves both databases: allocating for the second grows it to fit both.
-            for (hs_database_t database : new hs_database_t[] {narrow, wide}) {
+            // One scratch serves every database: allocating for each grows it to fit all.
+            for (hs_database_t database : new hs_database_t[] {narrow, wide, narrowStream, wideStream}) {
                 if (database != null) {
                     int result = hs_alloc_scratch(database, scratch);
                     if (result != HS_SUCCESS) {
@@ -221,6 +244,7 @@ public final class HyperscanEngine implements PiiEngine {
             }
             data.position(0).put(text, 0, length);
             recorder.reset();
+            forwarder.target = recorder;
             scan(narrow, length);
             scan(wide, length);
             extractor.begin(text, length);
@@ -229,7 +253,7 @@ public final class HyperscanEngine implements PiiEngine {
                     continue;
                 }
                 if (plan.leads[p] != null) {
-                    recorder.reachBack(p, plan.leads[p], text);
+                    recorder.reachBack(p, plan.leads[p], text, 0, 0);
                 }
                 int clusters = recorder.clusters(p);
                 for (int c = 0; c < clusters; c++) {
@@ -240,13 +264,102 @@ public final class HyperscanEngine implements PiiEngine {
             return out.size();
         }
 
+        @Override
+        public PiiStream openStream(int holdbackBytes) {
+            return new StreamScan(compiled, extractor, new HyperscanStream(), holdbackBytes);
+        }
+
         private void scan(hs_database_t database, int length) {
             if (database == null) {
                 return;
             }
-            int result = hs_scan(database, data, length, 0, scratch, recorder, null);
+            int result = hs_scan(database, data, length, 0, scratch, forwarder, null);
             if (result != HS_SUCCESS) {
                 throw new IllegalStateException("Hyperscan scan failed: error " + result);
+            }
+        }
+
+        /**
+         * One answer's two native streams, scanned with this thread's scratch, native buffer and
+         * callback; the reports land in the answer's own recorder.
+         */
+        private final class HyperscanStream implements StreamPrefilter {
+            private final SpanRecorder spans = new SpanRecorder(plan.maxWidths, plan.tracksStart);
+            private final hs_stream_t narrowState = open(narrowStream);
+            private final hs_stream_t wideState = open(wideStream);
+
+            private hs_stream_t open(hs_database_t database) {
+                if (database == null) {
+                    return null;
+                }
+                hs_stream_t state = new hs_stream_t();
+                int result = hs_open_stream(database, 0, state);
+                if (result != HS_SUCCESS) {
+                    throw new IllegalStateException("Hyperscan cannot open a stream: error " + result);
+                }
+                return state;
+            }
+
+            @Override
+            public void scan(byte[] text, int from, int length) {
+                if (length > capacity) {
+                    data.close();
+                    capacity = Math.max(length, capacity * 2);
+                    data = new BytePointer(capacity);
+                }
+                data.position(0).put(text, from, length);
+                forwarder.target = spans;
+                for (hs_stream_t state : new hs_stream_t[] {narrowState, wideState}) {
+                    if (state != null) {
+                        int result = hs_scan_stream(state, data, length, 0, scratch, forwarder, null);
+                        if (result != HS_SUCCESS) {
+                            throw new IllegalStateException("Hyperscan stream scan failed: error " + result);
+                        }
+                    }
+                }
+            }
+
+            @Override
+            public void finish() {
+                // A reset reports the matches that only the end of the text completes, and readies the stream.
+                forwarder.target = spans;
+                resetStates(forwarder);
+            }
+
+            @Override
+            public void reset() {
+                spans.reset();
+                resetStates(null);
+            }
+
+            private void resetStates(MatchForwarder reports) {
+                for (hs_stream_t state : new hs_stream_t[] {narrowState, wideState}) {
+                    if (state != null) {
+                        int result = hs_reset_stream(state, 0, scratch, reports, null);
+                        if (result != HS_SUCCESS) {
+                            throw new IllegalStateException("Hyperscan cannot reset a stream: error " + result);
+                        }
+                    }
+                }
+            }
+
+            @Override
+            public SpanRecorder spans() {
+                return spans;
+            }
+
+            @Override
+            public LeadingRun lead(int p) {
+                return plan.leads[p];
+            }
+
+            @Override
+            public void close() {
+                for (hs_stream_t state : new hs_stream_t[] {narrowState, wideState}) {
+                    if (state != null) {
+                        hs_close_stream(state, scratch, null, null);
+                    }
+                }
             }
         }
 
@@ -254,92 +367,7 @@ public final class HyperscanEngine implements PiiEngine {
         public void close() {
             hs_free_scratch(scratch);
             data.close();
-            recorder.close();
-        }
-    }
-
-    /**
-     * Called by Hyperscan for every match: keeps each reported span by pattern, so that extraction
-     * can run over the merged clusters of spans instead of one window from first to last match.
-     */
-    private static final class Recorder extends match_event_handler {
-        /** Per pattern: packed spans (start << 32 | end), in report order. */
-        private long[][] spans;
-        private final int[] counts;
-        private final int[] maxWidths;
-        private final boolean[] tracksStart;
-
-        Recorder(int[] maxWidths, boolean[] tracksStart) {
-            this.maxWidths = maxWidths;
-            this.tracksStart = tracksStart;
-            spans = new long[maxWidths.length][8];
-            counts = new int[maxWidths.length];
-        }
-
-        void reset() {
-            Arrays.fill(counts, 0);
-        }
-
-        /** Moves pattern {@code p}'s span starts left over the bytes its leading run can hold. */
-        void reachBack(int p, LeadingRun lead, byte[] text) {
-            long[] list = spans[p];
-            for (int i = 0; i < counts[p]; i++) {
-                int start = lead.reachBack(text, (int) (list[i] >>> 32));
-                list[i] = ((long) start << 32) | (list[i] & 0xffffffffL);
-            }
-        }
-
-        int patterns() {
-            return counts.length;
-        }
-
-        int count(int pattern) {
-            return counts[pattern];
-        }
-
-        /**
-         * Sorts pattern {@code p}'s spans and merges those that overlap or touch, in place;
-         * returns the number of clusters, readable with {@link #clusterStart} and {@link #clusterEnd}.
-         */
-        int clusters(int p) {
-            long[] list = spans[p];
-            int n = counts[p];
-            Arrays.sort(list, 0, n);
-            int out = 0;
-            for (int i = 0; i < n; i++) {
-                int start = (int) (list[i] >>> 32);
-                int end = (int) list[i];
-                if (out > 0 && start <= (int) list[out - 1]) {
-                    int merged = Math.max(end, (int) list[out - 1]);
-                    list[out - 1] = (list[out - 1] & 0xffffffff00000000L) | (merged & 0xffffffffL);
-                } else {
-                    list[out++] = ((long) start << 32) | (end & 0xffffffffL);
-                }
-            }
-            return out;
-        }
-
-        int clusterStart(int p, int i) {
-            return (int) (spans[p][i] >>> 32);
-        }
-
-        int clusterEnd(int p, int i) {
-            return (int) spans[p][i];
-        }
-
-        @Override
-        public int call(int id, long from, long to, int flags, Pointer context) {
-            long[] list = spans[id];
-            int n = counts[id];
-            if (n == list.length) {
-                spans[id] = list = Arrays.copyOf(list, n * 2);
-            }
-            // Wide patterns report their leftmost start; for narrow ones only the end is known, and no
-            // match reaches back further than the pattern's width.
-            long start = tracksStart[id] ? from : Math.max(0, to - maxWidths[id]);
-            list[n] = (start << 32) | (to & 0xffffffffL);
-            counts[id] = n + 1;
-            return 0;
+            forwarder.close();
         }
     }
 }

@@ -4,6 +4,7 @@ import io.aegis.pii.Findings;
 import io.aegis.pii.PiiCatalogue;
 import io.aegis.pii.PiiEngine;
 import io.aegis.pii.PiiScanner;
+import io.aegis.pii.PiiStream;
 
 /** The pure-Java engine: every pattern's extraction runs over the whole text. */
 public final class JavaEngine implements PiiEngine {
@@ -37,6 +38,11 @@ public final class JavaEngine implements PiiEngine {
                 }
                 extractor.finish(out);
                 return out.size();
+            }
+
+            @Override
+            public PiiStream openStream(int holdbackBytes) {
+                return new StreamScan(compiled, extractor, null, holdbackBytes);
             }
 
             @Override

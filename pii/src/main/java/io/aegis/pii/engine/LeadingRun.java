@@ -79,10 +79,10 @@ final class LeadingRun {
 
     /**
      * The earliest start of a match whose rest starts at or after {@code from}: {@code from},
-     * moved left over bytes the run can hold.
+     * moved left over bytes the run can hold, never before {@code floor}.
      */
-    int reachBack(byte[] text, int from) {
-        int limit = maxBytes == UNBOUNDED ? 0 : Math.max(0, from - maxBytes);
+    int reachBack(byte[] text, int from, int floor) {
+        int limit = maxBytes == UNBOUNDED ? floor : Math.max(floor, from - maxBytes);
         int start = from;
         while (start > limit && members[text[start - 1] & 0xff]) {
             start--;

@@ -36,7 +36,7 @@ class LeadingRunTest {
         assertEquals("@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,24}\\b", run.rest);
         byte[] text = "mail <jane.doe+x@example.com>".getBytes(StandardCharsets.US_ASCII);
         int at = indexOf(text, '@');
-        assertEquals(6, run.reachBack(text, at), "back over the local part to the '<'");
+        assertEquals(6, run.reachBack(text, at, 0), "back over the local part to the '<'");
     }
 
     @Test
@@ -45,15 +45,15 @@ class LeadingRunTest {
         assertNotNull(run);
         assertEquals(":[a-z]+", run.rest);
         byte[] text = "ABCDE7:xyz".getBytes(StandardCharsets.US_ASCII);
-        assertEquals(3, run.reachBack(text, 6), "two letters and one digit at most");
+        assertEquals(3, run.reachBack(text, 6, 0), "two letters and one digit at most");
     }
 
     @Test
     void bytesAboveAsciiBelongToTheRunOnlyWhenItsClassesTakeU0080() {
         byte[] text = "é@x".getBytes(StandardCharsets.UTF_8);
-        assertEquals(2, LeadingRun.of("[a-z]+@x").reachBack(text, 2));
-        assertEquals(0, LeadingRun.of("[^ ]+@x").reachBack(text, 2));
-        assertEquals(0, LeadingRun.of("\\S+@x").reachBack(text, 2));
+        assertEquals(2, LeadingRun.of("[a-z]+@x").reachBack(text, 2, 0));
+        assertEquals(0, LeadingRun.of("[^ ]+@x").reachBack(text, 2, 0));
+        assertEquals(0, LeadingRun.of("\\S+@x").reachBack(text, 2, 0));
     }
 
     @ParameterizedTest
@@ -82,7 +82,7 @@ class LeadingRunTest {
         assertNotNull(run);
         assertEquals("\\.[a-z]{2,}", run.rest);
         byte[] text = "aqb.cc".getBytes(StandardCharsets.US_ASCII);
-        assertEquals(2, run.reachBack(text, 3), "'q' is outside the class");
+        assertEquals(2, run.reachBack(text, 3, 0), "'q' is outside the class");
     }
 
     /**
