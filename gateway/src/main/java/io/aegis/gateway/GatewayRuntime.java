@@ -180,9 +180,7 @@ public final class GatewayRuntime implements AutoCloseable {
         List<String> unknown = new ArrayList<>();
         Map<String, PiiPolicy> policies = new HashMap<>();
         for (TenantSettings tenant : config.tenants()) {
-            Map<String, PiiAction> actions = new HashMap<>();
-            tenant.piiPolicy().forEach((type, action) -> actions.put(type, PiiAction.byName(action)));
-            policies.put(tenant.id(), PiiPolicy.from(actions, catalogue, "tenants[" + tenant.id() + "].pii_policy",
+            policies.put(tenant.id(), PiiPolicy.forTenant(tenant, catalogue, "tenants[" + tenant.id() + "].pii_policy",
                     unknown));
         }
         if (!unknown.isEmpty()) {
@@ -198,7 +196,8 @@ public final class GatewayRuntime implements AutoCloseable {
             LOG.warn("no PII hash key in the environment ({}): hash-style redactions will differ after a restart",
                     "see pii_hash_key_env");
         }
-        return new PiiInspector(PiiEngines.best(catalogue), policies, new BodyRedactor(hashKey));
+        return new PiiInspector(PiiEngines.best(catalogue), policies, new BodyRedactor(hashKey),
+                config.piiResponseHoldbackBytes());
     }
 
     public GatewayServer server() {

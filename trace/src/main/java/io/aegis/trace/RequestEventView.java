@@ -79,10 +79,11 @@ public final class RequestEventView {
     private final int[] variableStart = new int[VARIABLE.length];
     private final int[] variableEnd = new int[VARIABLE.length];
     private final int[] textLengths = new int[VARIABLE.length];
-    private int piiSize;
-    private final int[] piiTypeOffset = new int[MAX_PII];
-    private final int[] piiTypeLength = new int[MAX_PII];
-    private final int[] piiCount = new int[MAX_PII];
+    /** Per PII-counts field (the request's, then the answer's): entries, and each type's bytes and count. */
+    private final int[] piiSize = new int[2];
+    private final int[][] piiTypeOffset = new int[2][MAX_PII];
+    private final int[][] piiTypeLength = new int[2][MAX_PII];
+    private final int[][] piiCount = new int[2][MAX_PII];
     /** Every fixed-width field's value, read as the walk passes it (defaults for fields the event predates). */
     private final long[] numbers = new long[TraceField.COUNT];
     /** Where the last varint read ended. */
@@ -103,7 +104,8 @@ public final class RequestEventView {
         this.start = start;
         this.length = length;
         this.version = buffer.getByte(start + 1);
-        piiSize = 0;
+        piiSize[0] = 0;
+        piiSize[1] = 0;
         int position = start + 2;
         int present = PRESENT_VARIABLES[version];
         readNumbers(FOLLOWING[0], position);
@@ -123,13 +125,15 @@ public final class RequestEventView {
                 position += bytes;
             } else if (kind == PII) {
                 variableStart[k] = position;
-                piiSize = buffer.getByte(position++) & 0xff;
-                for (int p = 0; p < piiSize; p++) {
+                int list = VARIABLE[k] == TraceField.PII_RESPONSE.ordinal() ? 1 : 0;
+                int size = buffer.getByte(position++) & 0xff;
+                piiSize[list] = size;
+                for (int p = 0; p < size; p++) {
                     int bytes = varint(position);
-                    piiTypeOffset[p] = varintEnd;
-                    piiTypeLength[p] = bytes;
+                    piiTypeOffset[list][p] = varintEnd;
+                    piiTypeLength[list][p] = bytes;
                     position = varintEnd + bytes;
-                    piiCount[p] = buffer.getInt(position, ByteOrder.LITTLE_ENDIAN);
+                    piiCount[list][p] = buffer.getInt(position, ByteOrder.LITTLE_ENDIAN);
                     position += Integer.BYTES;
                 }
             } else {
@@ -240,18 +244,35 @@ public final class RequestEventView {
     }
 
     public int piiSize() {
-        return piiSize;
+        return piiSize[0];
     }
 
     public int piiTypeOffset(int i) {
-        return piiTypeOffset[i];
+        return piiTypeOffset[0][i];
     }
 
     public int piiTypeLength(int i) {
-        return piiTypeLength[i];
+        return piiTypeLength[0][i];
     }
 
     public int piiCount(int i) {
-        return piiCount[i];
+        return piiCount[0][i];
+    }
+
+    /** The answer's PII findings ({@link TraceField#PII_RESPONSE}), read like the request's. */
+    public int responsePiiSize() {
+        return piiSize[1];
+    }
+
+    public int responsePiiTypeOffset(int i) {
+        return piiTypeOffset[1][i];
+    }
+
+    public int responsePiiTypeLength(int i) {
+        return piiTypeLength[1][i];
+    }
+
+    public int responsePiiCount(int i) {
+        return piiCount[1][i];
     }
 }

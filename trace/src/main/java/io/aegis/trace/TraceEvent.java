@@ -28,9 +28,10 @@ public final class TraceEvent {
 
     private final long[] numbers = new long[TraceField.COUNT];
     private final StringBuilder[] texts = new StringBuilder[TraceField.COUNT];
-    private final StringBuilder[] piiTypes = builders();
-    private final int[] piiCounts = new int[MAX_ITEMS];
-    private int piiSize;
+    /** Per {@link TraceField.Kind#PII_COUNTS} field ({@link TraceField#PII}, {@link TraceField#PII_RESPONSE}). */
+    private final StringBuilder[][] countTypes = {builders(), builders()};
+    private final int[][] counts = new int[2][MAX_ITEMS];
+    private final int[] countSizes = new int[2];
     private final StringBuilder[] tags = builders();
     private int tagSize;
     private final StringBuilder[] shadowRules = builders();
@@ -72,7 +73,8 @@ public final class TraceEvent {
                 texts[i].setLength(0);
             }
         }
-        piiSize = 0;
+        countSizes[0] = 0;
+        countSizes[1] = 0;
         tagSize = 0;
         shadowSize = 0;
         return this;
@@ -159,12 +161,24 @@ public final class TraceEvent {
         }
     }
 
-    /** Records {@code count} findings of a PII type (by name; never a value). */
+    /** Records {@code count} findings of a PII type in the request (by name; never a value). */
     public void addPii(CharSequence type, int count) {
-        if (piiSize < MAX_ITEMS && count > 0) {
-            set(piiTypes[piiSize], type);
-            piiCounts[piiSize++] = count;
+        addCount(TraceField.PII, type, count);
+    }
+
+    /** Records {@code count} findings of a PII type in a {@link TraceField.Kind#PII_COUNTS} field. */
+    public void addCount(TraceField field, CharSequence type, int count) {
+        int list = countList(field);
+        int size = countSizes[list];
+        if (size < MAX_ITEMS && count > 0) {
+            set(countTypes[list][size], type);
+            counts[list][size] = count;
+            countSizes[list] = size + 1;
         }
+    }
+
+    private static int countList(TraceField field) {
+        return field == TraceField.PII_RESPONSE ? 1 : 0;
     }
 
     public void addTag(CharSequence tag) {
@@ -180,15 +194,28 @@ public final class TraceEvent {
     }
 
     public int piiSize() {
-        return piiSize;
+        return countSizes[0];
     }
 
     public CharSequence piiType(int i) {
-        return piiTypes[i];
+        return countTypes[0][i];
     }
 
     public int piiCount(int i) {
-        return piiCounts[i];
+        return counts[0][i];
+    }
+
+    /** Entries of a {@link TraceField.Kind#PII_COUNTS} field. */
+    public int countSize(TraceField field) {
+        return countSizes[countList(field)];
+    }
+
+    public CharSequence countType(TraceField field, int i) {
+        return countTypes[countList(field)][i];
+    }
+
+    public int countValue(TraceField field, int i) {
+        return counts[countList(field)][i];
     }
 
     public int tagSize() {
@@ -229,13 +256,14 @@ public final class TraceEvent {
         return texts[field.ordinal()];
     }
 
-    StringBuilder nextPiiType(int count) {
-        piiCounts[piiSize] = count;
-        return piiTypes[piiSize++];
+    StringBuilder nextCountType(TraceField field) {
+        int list = countList(field);
+        return countTypes[list][countSizes[list]++];
     }
 
-    void setLastPiiCount(int count) {
-        piiCounts[piiSize - 1] = count;
+    void setLastCount(TraceField field, int count) {
+        int list = countList(field);
+        counts[list][countSizes[list] - 1] = count;
     }
 
     StringBuilder nextListItem(TraceField field) {
@@ -243,7 +271,8 @@ public final class TraceEvent {
     }
 
     void clearLists() {
-        piiSize = 0;
+        countSizes[0] = 0;
+        countSizes[1] = 0;
         tagSize = 0;
         shadowSize = 0;
     }

@@ -13,7 +13,7 @@ final class TraceEventCodec {
      * Request events: version 2 added the config version at the end, version 3 the retries, hedge,
      * circuit and attempt log after it; versions 1 and 2 are still read.
      */
-    static final byte VERSION = 3;
+    static final byte VERSION = 4;
     static final byte AUDIT_VERSION = 1;
 
     private TraceEventCodec() {
@@ -59,10 +59,11 @@ final class TraceEventCodec {
                 case LONG8 -> out.putLong(e.number(i));
                 case TEXT -> out.putText(e.textAt(i));
                 case PII -> {
-                    out.putByte(e.piiSize());
-                    for (int p = 0; p < e.piiSize(); p++) {
-                        out.putText(e.piiType(p));
-                        out.putInt(e.piiCount(p));
+                    TraceField counts = TraceField.ALL[i];
+                    out.putByte(e.countSize(counts));
+                    for (int p = 0; p < e.countSize(counts); p++) {
+                        out.putText(e.countType(counts, p));
+                        out.putInt(e.countValue(counts, p));
                     }
                 }
                 default -> {
@@ -103,8 +104,8 @@ final class TraceEventCodec {
                 case TEXT -> in.getText(e.textBuilder(field));
                 case PII_COUNTS -> {
                     for (int i = in.getByte(); i > 0; i--) {
-                        in.getText(e.nextPiiType(0));
-                        e.setLastPiiCount(in.getInt());
+                        in.getText(e.nextCountType(field));
+                        e.setLastCount(field, in.getInt());
                     }
                 }
                 case TEXT_LIST -> {

@@ -62,7 +62,9 @@ public enum TraceField {
     /** The worst circuit met: closed, half open (a probe), open (a target skipped). */
     CIRCUIT(Kind.BYTE, 3, TraceEvent.CIRCUIT_CLOSED, "circuit", Json.CIRCUIT),
     /** Each upstream attempt as {@code [h]tTARGET/KEYID:RESULT}, space-separated; key ids only. */
-    ATTEMPT_LOG(Kind.TEXT, 3, 0, "attempt_log", Json.TEXT);
+    ATTEMPT_LOG(Kind.TEXT, 3, 0, "attempt_log", Json.TEXT),
+    /** PII types and counts found in the answer, for tenants whose answers are scanned (never values). */
+    PII_RESPONSE(Kind.PII_COUNTS, 4, 0, "pii_response", Json.PII_COUNTS);
 
     /** How a field is written: fixed-width little-endian numbers, or text as a varint length and UTF-8. */
     public enum Kind {

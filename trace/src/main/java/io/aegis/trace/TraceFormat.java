@@ -75,10 +75,10 @@ public final class TraceFormat {
                 case USD -> out.append(usd(e.get(field), 9));
                 case PII_COUNTS -> {
                     out.append('{');
-                    for (int i = 0; i < e.piiSize(); i++) {
+                    for (int i = 0; i < e.countSize(field); i++) {
                         out.append(i == 0 ? "" : ",");
-                        string(out, e.piiType(i));
-                        out.append(':').append(e.piiCount(i));
+                        string(out, e.countType(field, i));
+                        out.append(':').append(e.countValue(field, i));
                     }
                     out.append('}');
                 }
@@ -115,8 +115,8 @@ public final class TraceFormat {
                 case USD -> e.get(field) / 1e9;
                 case PII_COUNTS -> {
                     Map<String, Long> counts = new LinkedHashMap<>();
-                    for (int i = 0; i < e.piiSize(); i++) {
-                        counts.put(e.piiType(i).toString(), (long) e.piiCount(i));
+                    for (int i = 0; i < e.countSize(field); i++) {
+                        counts.put(e.countType(field, i).toString(), (long) e.countValue(field, i));
                     }
                     yield counts;
                 }

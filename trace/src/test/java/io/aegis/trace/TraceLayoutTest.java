@@ -28,8 +28,12 @@ class TraceLayoutTest {
                 case DOUBLE -> e.set(field, 0.25);
                 case TEXT -> e.set(field, field.name().toLowerCase() + "-é");
                 case PII_COUNTS -> {
-                    e.addPii("EMAIL", 2);
-                    e.addPii("PHONE", 1);
+                    if (field == TraceField.PII) {
+                        e.addPii("EMAIL", 2);
+                        e.addPii("PHONE", 1);
+                    } else {
+                        e.addCount(field, "CREDIT_CARD", 3);
+                    }
                 }
                 case TEXT_LIST -> {
                     e.addTag("tag-a");
@@ -69,6 +73,9 @@ class TraceLayoutTest {
         assertEquals(2, read.piiSize());
         assertEquals("PHONE", read.piiType(1).toString());
         assertEquals(1, read.piiCount(1));
+        assertEquals(1, read.countSize(TraceField.PII_RESPONSE));
+        assertEquals("CREDIT_CARD", read.countType(TraceField.PII_RESPONSE, 0).toString());
+        assertEquals(3, read.countValue(TraceField.PII_RESPONSE, 0));
         assertEquals("tag-a", read.tag(0).toString());
         assertEquals("rule-b", read.shadowRule(0).toString());
     }
@@ -92,6 +99,10 @@ class TraceLayoutTest {
         assertEquals(2, view.piiSize());
         assertEquals("EMAIL", new String(padded, view.piiTypeOffset(0), view.piiTypeLength(0), StandardCharsets.UTF_8));
         assertEquals(2, view.piiCount(0));
+        assertEquals(1, view.responsePiiSize());
+        assertEquals("CREDIT_CARD", new String(padded, view.responsePiiTypeOffset(0), view.responsePiiTypeLength(0),
+                StandardCharsets.UTF_8));
+        assertEquals(3, view.responsePiiCount(0));
     }
 
     @Test
@@ -139,7 +150,14 @@ class TraceLayoutTest {
             if (field.since() <= version) {
                 break;
             }
-            length -= field.kind().numeric() ? field.kind().width : textBytes(copy.text(field));
+            if (field.kind() == TraceField.Kind.PII_COUNTS) {
+                length -= 1;
+                for (int p = 0; p < copy.countSize(field); p++) {
+                    length -= textBytes(copy.countType(field, p)) + Integer.BYTES;
+                }
+            } else {
+                length -= field.kind().numeric() ? field.kind().width : textBytes(copy.text(field));
+            }
         }
         return length;
     }

@@ -20,6 +20,7 @@ public record AegisConfig(
         Path pricingFile,
         Path piiFile,
         Secret piiHashKey,
+        int piiResponseHoldbackBytes,
         List<String> ruleGlobs,
         Map<String, LimitClass> limitClasses,
         Path traceQueueDir,

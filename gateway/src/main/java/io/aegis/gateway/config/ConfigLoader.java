@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
@@ -52,6 +53,8 @@ public final class ConfigLoader {
     private static final Set<String> TENANT_KEYS = ordered("id", "keys", "budget", "limits", "pii_policy");
     private static final Set<String> TENANT_BODY_KEYS = ordered("id", "budget", "limits", "pii_policy");
     private static final Set<String> PII_ACTIONS = ordered("tag", "redact", "block");
+    private static final Set<String> PII_KEYS = ordered("catalogue", "response_holdback_bytes");
+    private static final int DEFAULT_HOLDBACK_BYTES = 256;
     private static final Set<String> BUDGET_KEYS = ordered("usd_per_day", "usd_per_month", "per_model", "per_key");
     private static final Set<String> SCOPED_BUDGET_KEYS = ordered("usd_per_day", "usd_per_month");
     private static final Set<String> LIMIT_KEYS = ordered("requests_per_minute", "tokens_per_minute");
@@ -188,6 +191,7 @@ public final class ConfigLoader {
                     nodes.string(m.get("faults"), "mock_upstream.faults", ""));
         }
 
+        PiiSettings pii = PiiSettings.read(nodes, top.get("pii"));
         return new AegisConfig(
                 file,
                 gatewaySettings,
@@ -197,8 +201,9 @@ public final class ConfigLoader {
                 providers,
                 tenants,
                 path(projectRoot, nodes.string(top.get("pricing"), "pricing", "configs/pricing.yaml")),
-                path(projectRoot, nodes.string(top.get("pii"), "pii", "configs/pii.yaml")),
+                path(projectRoot, pii.catalogue()),
                 secret(env, nodes.string(top.get("pii_hash_key_env"), "pii_hash_key_env", "AEGIS_PII_HASH_KEY")),
+                pii.holdbackBytes(),
                 // No rules unless the config names some: the shipped examples route models, which no
                 // config should get without asking (the demo config names them).
                 (rules == null ? List.<String>of() : rules).stream()
@@ -210,6 +215,23 @@ public final class ConfigLoader {
                         "drainer.prometheus_listen", new ListenAddress("127.0.0.1", 9464)),
                         sampling(nodes, drainer.get("sampling"))),
                 mock);
+    }
+
+    /**
+     * {@code pii}: the catalogue's path, or a mapping with {@code catalogue} and
+     * {@code response_holdback_bytes} (the most answer text held back while a value could still be
+     * forming; 256 covers the longest e-mail address, 254, and every bounded pattern shipped).
+     */
+    private record PiiSettings(String catalogue, int holdbackBytes) {
+        static PiiSettings read(YamlDocument nodes, Node pii) {
+            if (!(pii instanceof MappingNode)) {
+                return new PiiSettings(nodes.string(pii, "pii", "configs/pii.yaml"), DEFAULT_HOLDBACK_BYTES);
+            }
+            Map<String, Node> m = nodes.mapping(pii, "pii", PII_KEYS);
+            return new PiiSettings(nodes.string(m.get("catalogue"), "pii.catalogue", "configs/pii.yaml"),
+                    (int) nodes.longInRange(m.get("response_holdback_bytes"), "pii.response_holdback_bytes",
+                            DEFAULT_HOLDBACK_BYTES, 16, 1 << 20));
+        }
     }
 
     /** {@code drainer.sampling}: rates from 0 to 1, by default, tenant and tag. */
@@ -441,23 +463,37 @@ public final class ConfigLoader {
         long tpm = nodes.longInRange(limits.get("tokens_per_minute"), at + "limits.tokens_per_minute",
                 -1, 1, Long.MAX_VALUE);
         Map<String, String> piiPolicy = new java.util.LinkedHashMap<>();
+        Map<String, String> piiResponse = new java.util.LinkedHashMap<>();
+        boolean restore = false;
         if (t.containsKey("pii_policy")) {
             Map<String, Node> policy = nodes.mapping(t.get("pii_policy"), at + "pii_policy", null);
             for (Map.Entry<String, Node> entry : policy.entrySet()) {
-                String action = nodes.string(entry.getValue(), at + "pii_policy." + entry.getKey(), "");
-                if (!PII_ACTIONS.contains(action)) {
-                    nodes.problem(entry.getValue(), at + "pii_policy." + entry.getKey(),
-                            "must be tag, redact or block, got '" + action + "'");
+                String where = at + "pii_policy." + entry.getKey();
+                if (entry.getKey().equals("restore")) {
+                    restore = nodes.bool(entry.getValue(), where, false);
+                } else if (entry.getKey().equals("response")) {
+                    nodes.mapping(entry.getValue(), where, null)
+                            .forEach((type, action) -> piiAction(nodes, action, where + "." + type, type, piiResponse));
                 } else {
-                    piiPolicy.put(entry.getKey(), action);
+                    piiAction(nodes, entry.getValue(), where, entry.getKey(), piiPolicy);
                 }
             }
         }
         return new TenantSettings(id, List.copyOf(keys),
                 ConfigNodes.usdMicros(nodes, budget.get("usd_per_day"), at + "budget.usd_per_day"),
                 ConfigNodes.usdMicros(nodes, budget.get("usd_per_month"), at + "budget.usd_per_month"), rpm, tpm,
-                Map.copyOf(piiPolicy), scopedBudgets(nodes, budget.get("per_model"), at + "budget.per_model"),
+                Map.copyOf(piiPolicy), Map.copyOf(piiResponse), restore,
+                scopedBudgets(nodes, budget.get("per_model"), at + "budget.per_model"),
                 scopedBudgets(nodes, budget.get("per_key"), at + "budget.per_key"));
+    }
+
+    private static void piiAction(YamlDocument nodes, Node value, String where, String type, Map<String, String> into) {
+        String action = nodes.string(value, where, "");
+        if (!PII_ACTIONS.contains(action)) {
+            nodes.problem(value, where, "must be tag, redact or block, got '" + action + "'");
+        } else {
+            into.put(type, action);
+        }
     }
 
     /**

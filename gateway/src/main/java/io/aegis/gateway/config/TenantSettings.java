@@ -11,7 +11,9 @@ import java.util.List;
  * @param budgetMicrosPerMonth spend per UTC month in micro-dollars, or -1 for none
  * @param requestsPerMinute  or -1 for none
  * @param tokensPerMinute    or -1 for none
- * @param piiPolicy          PII type (or {@code default}) to {@code tag}, {@code redact} or {@code block}
+ * @param piiPolicy          PII type (or {@code default}) to {@code tag}, {@code redact} or {@code block}, for requests
+ * @param piiResponsePolicy  the same for answers ({@code pii_policy.response}); empty: answers are not scanned
+ * @param piiRestore         {@code pii_policy.restore}: placeholders in the answer become the request's originals
  * @param modelBudgets       per model family (as priced): {micro-dollars per day, per month}, -1 for none
  * @param keyBudgets         per virtual key id (the short id traces show): the same
  */
@@ -23,6 +25,8 @@ public record TenantSettings(
         long requestsPerMinute,
         long tokensPerMinute,
         java.util.Map<String, String> piiPolicy,
+        java.util.Map<String, String> piiResponsePolicy,
+        boolean piiRestore,
         java.util.Map<String, long[]> modelBudgets,
         java.util.Map<String, long[]> keyBudgets) {
 }

@@ -254,9 +254,7 @@ public final class GatewayDataPlane implements DataPlane {
     }
 
     private PiiPolicy policy(TenantSettings tenant, String where, List<String> unknown) {
-        Map<String, PiiAction> actions = new HashMap<>();
-        tenant.piiPolicy().forEach((type, action) -> actions.put(type, PiiAction.byName(action)));
-        return PiiPolicy.from(actions, runtime.pii().catalogue(), where, unknown);
+        return PiiPolicy.forTenant(tenant, runtime.pii().catalogue(), where, unknown);
     }
 
     /** A tenant's budget, limits and PII policy in the config file's schema (no id, no keys). */
@@ -280,9 +278,16 @@ public final class GatewayDataPlane implements DataPlane {
         if (!limits.isEmpty()) {
             t.set("limits", limits);
         }
-        if (!tenant.piiPolicy().isEmpty()) {
+        if (!tenant.piiPolicy().isEmpty() || !tenant.piiResponsePolicy().isEmpty() || tenant.piiRestore()) {
             ObjectNode policy = t.putObject("pii_policy");
             new java.util.TreeMap<>(tenant.piiPolicy()).forEach(policy::put);
+            if (!tenant.piiResponsePolicy().isEmpty()) {
+                ObjectNode response = policy.putObject("response");
+                new java.util.TreeMap<>(tenant.piiResponsePolicy()).forEach(response::put);
+            }
+            if (tenant.piiRestore()) {
+                policy.put("restore", true);
+            }
         }
         return t;
     }

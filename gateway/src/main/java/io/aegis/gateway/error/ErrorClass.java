@@ -22,6 +22,8 @@ public enum ErrorClass {
     // Refused by policy or cost.
     RULE_DENIED,
     PII_BLOCKED,
+    /** The answer held a type the tenant blocks in answers: cut off before the value. */
+    PII_BLOCKED_RESPONSE,
     BUDGET_EXHAUSTED,
     RATE_LIMITED,
     // No target would take an attempt.

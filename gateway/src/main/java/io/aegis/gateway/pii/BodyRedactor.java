@@ -10,8 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -39,10 +37,8 @@ public final class BodyRedactor {
      * @param tenantId scopes the {@code hash} style
      */
     public ByteBuf redact(ByteBufAllocator alloc, ByteBuf body, MessageText text, Findings findings,
-                          boolean[] redact, PiiCatalogue catalogue, String tenantId) {
+                          boolean[] redact, PiiCatalogue catalogue, String tenantId, Placeholders placeholders) {
         ByteBuf out = alloc.heapBuffer(body.readableBytes() + 64);
-        Map<String, Integer> placeholders = new HashMap<>();
-        int[] perType = new int[catalogue.types().size()];
         int base = body.readerIndex();
         int copied = 0;
         for (int i = 0; i < findings.size(); i++) {
@@ -55,29 +51,33 @@ public final class BodyRedactor {
             out.writeBytes(body, base + copied, rawStart - copied);
             String value = new String(text.bytes(), findings.start(i), findings.end(i) - findings.start(i),
                     StandardCharsets.UTF_8);
-            String name = catalogue.types().get(type).name();
-            RedactionStyle style = catalogue.types().get(type).redaction();
-            String replacement;
-            switch (style) {
-                case MASK:
-                    replacement = mask(value);
-                    break;
-                case HASH:
-                    replacement = "[" + name + ":" + hash(tenantId, value) + "]";
-                    break;
-                default:
-                    Integer number = placeholders.get(name + '\u0000' + value);
-                    if (number == null) {
-                        number = ++perType[type];
-                        placeholders.put(name + '\u0000' + value, number);
-                    }
-                    replacement = "[" + name + "_" + number + "]";
-            }
+            String replacement = replacement(catalogue, type, value, tenantId, placeholders);
             out.writeCharSequence(replacement, StandardCharsets.US_ASCII);
             copied = rawEnd;
         }
         out.writeBytes(body, base + copied, body.readableBytes() - copied);
         return out;
+    }
+
+    /**
+     * What a value of catalogue type {@code type} becomes in its type's style: a placeholder numbered
+     * by {@code placeholders}, a mask, or a keyed hash (remembered there too, for restoring). Plain
+     * ASCII without quotes or backslashes, so it needs no JSON escaping.
+     */
+    public String replacement(PiiCatalogue catalogue, int type, String value, String tenantId,
+                              Placeholders placeholders) {
+        String name = catalogue.types().get(type).name();
+        RedactionStyle style = catalogue.types().get(type).redaction();
+        switch (style) {
+            case MASK:
+                return mask(value);
+            case HASH:
+                String token = "[" + name + ":" + hash(tenantId, value) + "]";
+                placeholders.remember(token, value);
+                return token;
+            default:
+                return placeholders.placeholder(type, name, value);
+        }
     }
 
     /** All but the last four characters become '*'; separators are masked too, so no shape leaks. */

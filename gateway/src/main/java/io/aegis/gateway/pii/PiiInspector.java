@@ -23,6 +23,7 @@ public final class PiiInspector implements AutoCloseable {
     private volatile Map<String, PiiPolicy> policies;
     private final PiiPolicy defaultPolicy;
     private final BodyRedactor redactor;
+    private final int holdbackBytes;
     private final FastThreadLocal<PiiScanner> scanners = new FastThreadLocal<>() {
         @Override
         protected PiiScanner initialValue() {
@@ -35,8 +36,9 @@ public final class PiiInspector implements AutoCloseable {
         }
     };
 
-    public PiiInspector(PiiEngine engine, Map<String, PiiPolicy> policies, BodyRedactor redactor) {
+    public PiiInspector(PiiEngine engine, Map<String, PiiPolicy> policies, BodyRedactor redactor, int holdbackBytes) {
         this.engine = engine;
+        this.holdbackBytes = holdbackBytes;
         this.policies = Map.copyOf(policies);
         this.defaultPolicy = PiiPolicy.tagAll(engine.catalogue());
         this.redactor = redactor;
@@ -68,7 +70,7 @@ public final class PiiInspector implements AutoCloseable {
         if (findings.size() == 0) {
             return Verdict.CLEAN;
         }
-        PiiPolicy policy = tenantId == null ? defaultPolicy : policies.getOrDefault(tenantId, defaultPolicy);
+        PiiPolicy policy = policy(tenantId);
         boolean redact = false;
         blockedTypes.setLength(0);
         for (int type = 0; type < types; type++) {
@@ -97,9 +99,29 @@ public final class PiiInspector implements AutoCloseable {
 
     /** The body with the marked types redacted; the caller releases the old body. */
     public ByteBuf redacted(io.netty.buffer.ByteBufAllocator alloc, ByteBuf body, MessageText text, Findings findings,
-                            boolean[] redactTypes, String tenantId) {
+                            boolean[] redactTypes, String tenantId, Placeholders placeholders) {
         return redactor.redact(alloc, body, text, findings, redactTypes, engine.catalogue(),
-                tenantId == null ? "" : tenantId);
+                tenantId == null ? "" : tenantId, placeholders);
+    }
+
+    /** The tenant's policy ({@code null}: no tenant), as in force now. */
+    public PiiPolicy policy(String tenantId) {
+        return tenantId == null ? defaultPolicy : policies.getOrDefault(tenantId, defaultPolicy);
+    }
+
+    /** The redactor, for answers redacted in the same styles as requests. */
+    public BodyRedactor redactor() {
+        return redactor;
+    }
+
+    /** The most answer text held back while a value could still be forming ({@code pii.response_holdback_bytes}). */
+    public int holdbackBytes() {
+        return holdbackBytes;
+    }
+
+    /** The calling thread's scanner (event loops each have their own). */
+    public PiiScanner scanner() {
+        return scanners.get();
     }
 
     @Override

@@ -637,6 +637,22 @@ final class AttemptScheduler {
     // ---- Ending ----
 
     /** The caller left: every attempt still running is cancelled rather than left to run on unbilled. */
+    /**
+     * The answer policy refused what the winner sends (a blocked type in its answer): its connection
+     * is dropped, not pooled (the rest of the answer is unread), and nothing counts against the target.
+     */
+    void refuseAnswer() {
+        UpstreamAttempt slot = winner;
+        if (slot == null) {
+            return;
+        }
+        deadlines.stop();
+        slot.verdict(clock.nanoTime(), false, false);
+        logAttempt(slot, "answer_refused");
+        slot.end(false);
+        end();
+    }
+
     void cancel() {
         if (main.active) {
             logAttempt(main, "client_closed");

@@ -93,7 +93,7 @@ final class ExchangeCompletion {
 
     /** The answer broke off after its head went out (the relay told the caller in-stream); the connection ends. */
     void failedInStream(ChannelFuture written, ErrorClass errorClass) {
-        finish(Outcome.UPSTREAM_FAILED, errorClass);
+        finish(errorClass == ErrorClass.PII_BLOCKED_RESPONSE ? Outcome.REJECTED : Outcome.UPSTREAM_FAILED, errorClass);
         closeAfter(written, false);
     }
 
@@ -137,6 +137,7 @@ final class ExchangeCompletion {
         } catch (RuntimeException e) {
             LOG.warn("exchange listener failed with {}", e.getClass().getName());
         }
+        exchange.response.answerScan.end();
         exchange.inFlight = false;
         exchange.requestHeaders = null;
         if (exchange.keepAlive && ctx.channel().isActive()) {

@@ -39,6 +39,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
         this.relay = new ResponseRelay(exchange, context, completion);
         this.attempts = new AttemptScheduler(exchange, context, virtualKeys, new TargetPicker(exchange, virtualKeys),
                 relay, completion);
+        relay.onAnswerRefused(attempts::refuseAnswer);
     }
 
     @Override
@@ -96,6 +97,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             relay.abandon();
             completion.clientClosed();
         }
+        exchange.response.answerScan.close();
         ctx.fireChannelInactive();
     }
 

@@ -1,5 +1,6 @@
 package io.aegis.gateway.proxy;
 
+import io.aegis.gateway.pii.Placeholders;
 import io.aegis.gateway.request.MessageText;
 import io.aegis.pii.Findings;
 import io.aegis.rules.Decision;
@@ -14,6 +15,8 @@ import io.aegis.rules.RuleSet;
 public final class PolicyRecord {
     final MessageText messageText = new MessageText();
     final Findings piiFindings = new Findings();
+    /** The request's placeholders and, for tenants that restore them, their originals (this exchange only). */
+    final Placeholders placeholders = new Placeholders();
     /** The blocked types' names, for the refusal message (types only, never values). */
     final StringBuilder blockedTypes = new StringBuilder();
     private boolean[] redactTypes = new boolean[0];

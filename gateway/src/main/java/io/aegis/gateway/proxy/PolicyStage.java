@@ -3,6 +3,7 @@ package io.aegis.gateway.proxy;
 import io.aegis.gateway.error.ErrorClass;
 import io.aegis.gateway.error.GatewayError;
 import io.aegis.gateway.pii.PiiInspector;
+import io.aegis.gateway.pii.PiiPolicy;
 import io.aegis.gateway.rules.ActiveRules;
 import io.aegis.rules.ActionKind;
 import io.aegis.rules.Decision;
@@ -43,6 +44,8 @@ final class PolicyStage {
         String tenantId = exchange.tenant() == null ? null : exchange.tenant().id();
         int types = pii.catalogue().types().size();
         boolean[] redact = record.redactTypes(types);
+        PiiPolicy tenantPolicy = pii.policy(tenantId);
+        record.placeholders.reset(types, tenantPolicy.restores());
         PiiInspector.Verdict verdict = pii.inspect(exchange.body, exchange.facts, tenantId, record.messageText,
                 record.piiFindings, redact, record.blockedTypes);
         boolean redactAny = verdict == PiiInspector.Verdict.REDACT;
@@ -74,7 +77,7 @@ final class PolicyStage {
         }
         if (redactAny) {
             ByteBuf redactedBody = pii.redacted(alloc, exchange.body, record.messageText, record.piiFindings,
-                    redact, tenantId);
+                    redact, tenantId, record.placeholders);
             exchange.body.release();
             exchange.body = redactedBody;
             record.redacted = true;
@@ -82,6 +85,8 @@ final class PolicyStage {
         if (routeTo != null && !routeTo.equals(exchange.facts.model())) {
             routeModel(routeTo, alloc);
         }
+        exchange.response.answerPolicy = exchange.response.answerScan.begin(pii, tenantPolicy, record.placeholders,
+                tenantId);
         return null;
     }
 

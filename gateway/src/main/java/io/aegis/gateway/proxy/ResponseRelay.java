@@ -3,11 +3,13 @@ package io.aegis.gateway.proxy;
 import io.aegis.gateway.error.ErrorClass;
 import io.aegis.gateway.error.GatewayError;
 import io.aegis.gateway.error.ProviderErrors;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
@@ -30,6 +32,8 @@ final class ResponseRelay {
     private ChannelHandlerContext ctx;
     /** The winner's connection while its answer is relayed. */
     private Channel upstream;
+    /** Ends the winning attempt when the answer policy refuses what it sends. */
+    private Runnable refuseAnswer = () -> { };
 
     ResponseRelay(Exchange exchange, ProxyContext context, ExchangeCompletion completion) {
         this.exchange = exchange;
@@ -39,6 +43,11 @@ final class ResponseRelay {
 
     void attach(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+    }
+
+    /** What ends the winning attempt when the answer policy blocks its answer mid-stream. */
+    void onAnswerRefused(Runnable endWinner) {
+        this.refuseAnswer = endWinner;
     }
 
     /** The caller gets this answer: its head goes out now, and the body follows from {@code upstreamChannel}. */
@@ -53,10 +62,17 @@ final class ResponseRelay {
         if (response.readingUsage) {
             response.usageReader.begin(exchange.route.provider(), response.eventStream);
         }
+        // Only a successful answer is the model's text; error bodies pass as they came.
+        response.rewriting = response.readingUsage && response.answerPolicy;
+        if (response.rewriting) {
+            response.rewriter.begin(exchange.route.provider(), response.eventStream, exchange.facts.stream(),
+                    response.answerScan);
+        }
         exchange.endKeepAliveIf(context.drain().draining());
 
         // Read before the headers are fitted in place (which removes transfer-encoding).
-        boolean lengthKnown = HttpUtil.isContentLengthSet(head) && !HttpUtil.isTransferEncodingChunked(head);
+        boolean lengthKnown = HttpUtil.isContentLengthSet(head) && !HttpUtil.isTransferEncodingChunked(head)
+                && !response.rewriting; // a rewritten body's length is not the upstream's
         HttpResponse out;
         if (head instanceof HttpContent) {
             // A head that is also a body (a full response from the decoder) would write its body twice: copied.
@@ -69,6 +85,13 @@ final class ResponseRelay {
             HeaderPolicy.forCaller(out.headers(), exchange.trace.traceId());
         }
         RateLimitHeaders.add(out.headers(), exchange.cost.tenant, nowNanos);
+        if (response.rewriting && response.rewriter.wholeBody()) {
+            // Its length is known once the body is rewritten, at its end.
+            out.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+            out.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+            response.heldHead = out;
+            return;
+        }
         if (!lengthKnown) {
             out.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
             if (exchange.clientVersion == HttpVersion.HTTP_1_0) {
@@ -88,7 +111,33 @@ final class ResponseRelay {
     /** Passes one chunk (not the last) to the caller. */
     void relay(HttpContent content) {
         account(content);
-        ctx.write(content, ctx.voidPromise()); // as for the head
+        ResponseState response = exchange.response;
+        if (!response.rewriting) {
+            ctx.write(content, ctx.voidPromise()); // as for the head
+            return;
+        }
+        ByteBuf rewritten = response.rewriter.feed(ctx.alloc(), content.content());
+        content.release();
+        if (response.rewriter.blocked()) {
+            rewritten.release();
+            refuseAnswer.run();
+            refuseInStream();
+        } else if (rewritten.isReadable()) {
+            ctx.write(new DefaultHttpContent(rewritten), ctx.voidPromise());
+        } else {
+            rewritten.release();
+        }
+    }
+
+    /** A blocked type in a streamed answer: the caller is told in-stream, and nothing after the value goes out. */
+    private void refuseInStream() {
+        failInStream(GatewayError.FORBIDDEN, blockedMessage(), ErrorClass.PII_BLOCKED_RESPONSE);
+    }
+
+    private String blockedMessage() {
+        // Types only: the values themselves never appear in a response, a log or a trace.
+        return "the answer contains " + exchange.response.answerScan.blockedTypes()
+                + ", which this gateway does not return";
     }
 
     /** Counts a chunk's bytes and reads usage from it on the side. */
@@ -108,7 +157,45 @@ final class ResponseRelay {
         upstream = null;
         // The head may have gone out before the drain began; the connection still ends here.
         exchange.endKeepAliveIf(context.drain().draining());
+        if (exchange.response.rewriting) {
+            relayLastRewritten(content);
+            return;
+        }
         completion.completed(ctx.writeAndFlush(content), exchange.keepAlive);
+    }
+
+    /** The end of a rewritten answer: the held-back text (and a whole body with its head) goes out. */
+    private void relayLastRewritten(LastHttpContent content) {
+        ResponseState response = exchange.response;
+        ByteBuf tail = response.rewriter.feed(ctx.alloc(), content.content());
+        content.release();
+        ByteBuf rest = response.rewriter.finish(ctx.alloc());
+        ByteBuf body = tail.isReadable() ? ctx.alloc().compositeBuffer(2).addComponents(true, tail, rest) : rest;
+        if (!tail.isReadable()) {
+            tail.release();
+        }
+        HttpResponse head = response.heldHead;
+        response.heldHead = null;
+        if (response.rewriter.blocked() || response.rewriter.tooLarge()) {
+            body.release();
+            if (head == null) {
+                refuseInStream();
+            } else if (response.rewriter.blocked()) {
+                completion.refuse(exchange.refuse(GatewayError.FORBIDDEN, blockedMessage(),
+                        ErrorClass.PII_BLOCKED_RESPONSE));
+            } else {
+                completion.refuse(exchange.refuse(GatewayError.UPSTREAM_FAILED, "the answer is too large to scan",
+                        ErrorClass.UPSTREAM_PROTOCOL, io.aegis.trace.Outcome.UPSTREAM_FAILED));
+            }
+            return;
+        }
+        if (head != null) {
+            HttpUtil.setContentLength(head, body.readableBytes());
+            HttpUtil.setKeepAlive(head, exchange.keepAlive);
+            response.headSent = true;
+            ctx.write(head, ctx.voidPromise());
+        }
+        completion.completed(ctx.writeAndFlush(new DefaultLastHttpContent(body)), exchange.keepAlive);
     }
 
     /** The end of an upstream read batch: flush, and read on while the caller keeps up. */
@@ -131,6 +218,12 @@ final class ResponseRelay {
         upstream = null;
         exchange.timings.lastByteNanos = context.clock().nanoTime();
         exchange.response.finishUsage();
+        if (exchange.response.heldHead != null) {
+            // A whole body held for rewriting: nothing went out, so the caller gets a plain error.
+            exchange.response.heldHead = null;
+            completion.refuse(exchange.refuse(error, message, errorClass, io.aegis.trace.Outcome.UPSTREAM_FAILED));
+            return;
+        }
         if (exchange.response.eventStream) {
             ctx.write(new DefaultHttpContent(
                     ProviderErrors.streamEvent(ctx.alloc(), exchange.route.provider(), error, message)));

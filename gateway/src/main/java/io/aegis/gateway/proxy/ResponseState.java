@@ -1,11 +1,23 @@
 package io.aegis.gateway.proxy;
 
+import io.aegis.gateway.answer.AnswerRewriter;
+import io.aegis.gateway.answer.AnswerScan;
 import io.aegis.gateway.usage.ResponseUsageReader;
+import io.netty.handler.codec.http.HttpResponse;
 import io.aegis.gateway.usage.Usage;
 
 /** The answer the caller is getting: its status, whether its head went out, and its usage read on the side. */
 public final class ResponseState {
     final ResponseUsageReader usageReader = new ResponseUsageReader();
+    /** The tenant's answer policy at work on this answer (PII found, placeholders restored). */
+    final AnswerScan answerScan = new AnswerScan();
+    final AnswerRewriter rewriter = new AnswerRewriter();
+    /** True while the policy stage asked for the answer to be rewritten (a 2xx answer then is). */
+    boolean answerPolicy;
+    /** True while the answer's body passes through {@link #rewriter}. */
+    boolean rewriting;
+    /** A whole body's head, held until the rewritten body's length is known. */
+    HttpResponse heldHead;
     /** The HTTP status the caller received (200 for a stream that later failed in-stream). */
     int status;
     boolean headSent;
@@ -18,6 +30,9 @@ public final class ResponseState {
         headSent = false;
         eventStream = false;
         readingUsage = false;
+        answerPolicy = false;
+        rewriting = false;
+        heldHead = null;
         bytes = 0;
         usageReader.usage().reset();
     }
@@ -43,6 +58,11 @@ public final class ResponseState {
 
     public long bytes() {
         return bytes;
+    }
+
+    /** What the answer policy found and did (zero counts when the tenant's answers are not scanned). */
+    public AnswerScan answerScan() {
+        return answerScan;
     }
 
     public Usage usage() {

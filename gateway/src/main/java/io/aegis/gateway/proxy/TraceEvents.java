@@ -70,6 +70,14 @@ final class TraceEvents {
                 e.addPii(catalogue.types().get(type).name(), count);
             }
         }
+        if (exchange.response.answerScan.active()) {
+            for (int type = 0; type < catalogue.types().size(); type++) {
+                int count = exchange.response.answerScan.count(type);
+                if (count > 0) {
+                    e.addCount(TraceField.PII_RESPONSE, catalogue.types().get(type).name(), count);
+                }
+            }
+        }
         for (int i = 0; i < policy.ruleActionCount(); i++) {
             Rule rule = policy.ruleAction(i);
             if (rule.action() == ActionKind.TAG) {

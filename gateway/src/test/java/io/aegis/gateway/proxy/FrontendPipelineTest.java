@@ -49,7 +49,7 @@ class FrontendPipelineTest {
                 new ProxyContext.Drain(),
                 new io.aegis.gateway.pii.PiiInspector(io.aegis.pii.PiiEngines.java(io.aegis.pii.CatalogueReader.read(
                         java.nio.file.Path.of(System.getProperty("aegis.project.root", ".."), "configs/pii.yaml"))),
-                        Map.of(), new io.aegis.gateway.pii.BodyRedactor(new byte[32])),
+                        Map.of(), new io.aegis.gateway.pii.BodyRedactor(new byte[32]), 256),
                 new io.aegis.gateway.rules.ActiveRules(io.aegis.rules.RuleSet.empty(List.of())),
                 io.aegis.gateway.cost.CostControls.of(new io.aegis.cost.Pricing(Map.of(),
                         new io.aegis.cost.ModelPricing("default", new io.aegis.cost.Price(1, 1, 1, 1, 1), null, 200_000,

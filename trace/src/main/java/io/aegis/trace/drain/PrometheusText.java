@@ -7,7 +7,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The totals in the Prometheus text format (the names trace/README.md lists): {@code aegis_requests_total},
- * {@code aegis_cost_usd_total}, {@code aegis_pii_findings_total}, {@code aegis_rule_decisions_total},
+ * {@code aegis_cost_usd_total}, {@code aegis_pii_findings_total}, {@code aegis_pii_response_findings_total}, {@code aegis_rule_decisions_total},
  * the upstream counters {@code aegis_retries_total}, {@code aegis_hedges_total} and
  * {@code aegis_circuit_open_total},
  * {@code aegis_gateway_overhead_seconds}, and the GenAI histograms
@@ -61,6 +61,12 @@ final class PrometheusText {
         header(out, "aegis_pii_findings_total", "counter", "PII findings by type (counts only, never values).");
         for (Map.Entry<String, Long> entry : totals.piiFindings().entrySet()) {
             out.append("aegis_pii_findings_total{type=\"").append(escape(entry.getKey())).append("\"} ")
+                    .append(entry.getValue()).append('\n');
+        }
+        header(out, "aegis_pii_response_findings_total", "counter",
+                "PII findings in answers by type, for tenants whose answers are scanned (counts only, never values).");
+        for (Map.Entry<String, Long> entry : totals.piiResponseFindings().entrySet()) {
+            out.append("aegis_pii_response_findings_total{type=\"").append(escape(entry.getKey())).append("\"} ")
                     .append(entry.getValue()).append('\n');
         }
         header(out, "aegis_rule_decisions_total", "counter", "Decisions by deciding rule (empty: no rule decided).");

@@ -25,7 +25,10 @@ final class Totals {
     private static final int ALLOW = 0;
     private static final int DENY = 1;
 
+    /** By type, with the direction as the variant: {@link #REQUEST} or {@link #RESPONSE}. */
     private final Utf8Counters piiFindings = new Utf8Counters();
+    private static final int REQUEST = 0;
+    private static final int RESPONSE = 1;
     /** By rule id, with the decision as the variant. */
     private final Utf8Counters ruleDecisions = new Utf8Counters();
     private long events;
@@ -76,7 +79,11 @@ final class Totals {
         s.totalMicros.recordValue(Math.min(Series.HIGHEST_MICROS, Math.max(0, e.get(TraceField.TOTAL_NANOS) / 1000)));
         s.overheadMicros.recordValue(Math.min(Series.HIGHEST_MICROS, Math.max(0, e.get(TraceField.OVERHEAD_NANOS) / 1000)));
         for (int i = 0; i < e.piiSize(); i++) {
-            piiFindings.add(buffer, e.piiTypeOffset(i), e.piiTypeLength(i), 0, e.piiCount(i));
+            piiFindings.add(buffer, e.piiTypeOffset(i), e.piiTypeLength(i), REQUEST, e.piiCount(i));
+        }
+        for (int i = 0; i < e.responsePiiSize(); i++) {
+            piiFindings.add(buffer, e.responsePiiTypeOffset(i), e.responsePiiTypeLength(i), RESPONSE,
+                    e.responsePiiCount(i));
         }
         if (e.textLength(TraceField.RULE) == 0) {
             // Most requests: no rule decided. Counted without a lookup.
@@ -101,9 +108,23 @@ final class Totals {
         return copies;
     }
 
+    /** Findings in requests by type. */
     Map<String, Long> piiFindings() {
+        return piiFindings(REQUEST);
+    }
+
+    /** Findings in answers by type. */
+    Map<String, Long> piiResponseFindings() {
+        return piiFindings(RESPONSE);
+    }
+
+    private Map<String, Long> piiFindings(int direction) {
         Map<String, Long> out = new LinkedHashMap<>();
-        piiFindings.forEach((type, variant, count) -> out.put(type, count));
+        piiFindings.forEach((type, variant, count) -> {
+            if (variant == direction) {
+                out.put(type, count);
+            }
+        });
         return out;
     }
 
