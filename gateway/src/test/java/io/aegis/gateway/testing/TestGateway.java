@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +53,8 @@ public final class TestGateway implements AutoCloseable {
                             boolean streamError, int attempts, String upstream, String traceId,
                             int piiFindings, boolean redacted, String decidingRule, List<String> ruleActions,
                             List<String> shadowRules, String routedModel, long costNanos, boolean pricedKnown,
-                            int retries, String hedge, String circuit, String attemptLog) {
+                            int retries, String hedge, String circuit, String attemptLog,
+                            Map<String, Integer> answerPii, int restored, String blockedInAnswer) {
     }
 
     private TestGateway(MockUpstream mock, GatewayRuntime runtime, BlockingQueue<Completed> completed) {
@@ -388,7 +390,22 @@ public final class TestGateway implements AutoCloseable {
                 policy.decidingRule() == null ? null : policy.decidingRule().id(), ruleIds(policy, false),
                 ruleIds(policy, true), policy.routedModel(), exchange.cost().costNanos(),
                 exchange.cost().pricing() != null && exchange.cost().pricing().known(), attempts.retries(),
-                attempts.hedge(), attempts.circuit(), attempts.log().toString());
+                attempts.hedge(), attempts.circuit(), attempts.log().toString(), answerPii(exchange),
+                exchange.response().answerScan().restoredCount(), exchange.response().answerScan().blockedTypes().toString());
+    }
+
+    /** The answer's findings by type (read before the exchange ends its answer scan). */
+    private static Map<String, Integer> answerPii(Exchange exchange) {
+        var scan = exchange.response().answerScan();
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        if (scan.active()) {
+            for (int type = 0; type < scan.catalogue().types().size(); type++) {
+                if (scan.count(type) > 0) {
+                    counts.put(scan.catalogue().types().get(type).name(), scan.count(type));
+                }
+            }
+        }
+        return counts;
     }
 
     private static List<String> ruleIds(io.aegis.gateway.proxy.PolicyRecord policy, boolean shadow) {
