@@ -138,6 +138,42 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void answerPoliciesAndTheHoldBackAreReadAndCheckedWithTheirLines() throws Exception {
+        AegisConfig config = load(String.join("\n",
+                "providers:",
+                "  anthropic: { base_url: \"https://api.anthropic.com\" }",
+                "pii: { catalogue: configs/pii.yaml, response_holdback_bytes: 512 }",
+                "tenants:",
+                "  - id: acme",
+                "    pii_policy: { EMAIL: redact, restore: true, response: { EMAIL: redact, CREDIT_CARD: block } }",
+                ""), Map.of("ANTHROPIC_API_KEY", "sk-ant-test"));
+        assertEquals(512, config.piiResponseHoldbackBytes());
+        assertEquals(dir.resolve("configs/pii.yaml"), config.piiFile());
+        TenantSettings acme = config.tenants().get(0);
+        assertEquals(Map.of("EMAIL", "redact"), acme.piiPolicy());
+        assertEquals(Map.of("EMAIL", "redact", "CREDIT_CARD", "block"), acme.piiResponsePolicy());
+        assertTrue(acme.piiRestore());
+        assertEquals(256, load("providers:\n  anthropic: { base_url: \"https://api.anthropic.com\" }\n",
+                Map.of("ANTHROPIC_API_KEY", "k")).piiResponseHoldbackBytes(), "the default covers a 254-byte address");
+
+        Path file = write(String.join("\n",
+                "providers:",
+                "  anthropic: { base_url: \"https://api.anthropic.com\" }",
+                "pii: { response_holdback_bytes: 3, catalog: x }",
+                "tenants:",
+                "  - id: acme",
+                "    pii_policy:",
+                "      restore: maybe",
+                "      response: { EMAIL: scrub }",
+                ""));
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, dir, k -> null));
+        assertProblem(e.problems(), 3, "pii.response_holdback_bytes", "between");
+        assertProblem(e.problems(), 3, "pii.catalog", "unknown key");
+        assertProblem(e.problems(), 7, "tenants[0].pii_policy.restore", "true or false");
+        assertProblem(e.problems(), 8, "tenants[0].pii_policy.response.EMAIL", "tag, redact or block");
+    }
+
+    @Test
     void invalidYamlAndMissingFilesNameTheFile() throws IOException {
         Path file = write("providers:\n  anthropic: [unclosed\n");
         ConfigException bad = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, dir, k -> null));

@@ -285,8 +285,8 @@ public final class HyperscanEngine implements PiiEngine {
          */
         private final class HyperscanStream implements StreamPrefilter {
             private final SpanRecorder spans = new SpanRecorder(plan.maxWidths, plan.tracksStart);
-            private final hs_stream_t narrowState = open(narrowStream);
-            private final hs_stream_t wideState = open(wideStream);
+            /** The narrow and the wide database's stream states; either may be {@code null}. */
+            private final hs_stream_t[] states = {open(narrowStream), open(wideStream)};
 
             private hs_stream_t open(hs_database_t database) {
                 if (database == null) {
@@ -309,7 +309,7 @@ public final class HyperscanEngine implements PiiEngine {
                 }
                 data.position(0).put(text, from, length);
                 forwarder.target = spans;
-                for (hs_stream_t state : new hs_stream_t[] {narrowState, wideState}) {
+                for (hs_stream_t state : states) {
                     if (state != null) {
                         int result = hs_scan_stream(state, data, length, 0, scratch, forwarder, null);
                         if (result != HS_SUCCESS) {
@@ -333,7 +333,7 @@ public final class HyperscanEngine implements PiiEngine {
             }
 
             private void resetStates(MatchForwarder reports) {
-                for (hs_stream_t state : new hs_stream_t[] {narrowState, wideState}) {
+                for (hs_stream_t state : states) {
                     if (state != null) {
                         int result = hs_reset_stream(state, 0, scratch, reports, null);
                         if (result != HS_SUCCESS) {
@@ -355,7 +355,7 @@ public final class HyperscanEngine implements PiiEngine {
 
             @Override
             public void close() {
-                for (hs_stream_t state : new hs_stream_t[] {narrowState, wideState}) {
+                for (hs_stream_t state : states) {
                     if (state != null) {
                         hs_close_stream(state, scratch, null, null);
                     }

@@ -174,17 +174,28 @@ final class StreamScan implements PiiStream {
 
     private void step(int nowSettled) {
         settled = nowSettled;
-        extractor.begin(buffer, length);
+        boolean begun = false;
         for (int p = 0; p < nextSearch.length; p++) {
             int from = Math.max(nextSearch[p], base);
             if (prefilter == null) {
+                if (!begun) {
+                    extractor.begin(buffer, length);
+                    begun = true;
+                }
                 from = extractor.extractBefore(p, buffer, length, from - base, length, settled - base) + base;
-            } else {
+            } else if (prefilter.spans().count(p) > 0) {
+                // Most steps of most answers: nothing reported, no matcher touched.
+                if (!begun) {
+                    extractor.begin(buffer, length);
+                    begun = true;
+                }
                 from = searchClusters(p, from);
             }
             nextSearch[p] = Math.max(from, settled);
         }
-        collect();
+        if (begun) {
+            collect();
+        }
         decide();
     }
 
