@@ -30,6 +30,8 @@ import org.HdrHistogram.Histogram;
  */
 public final class LoadBenchmark {
     private static final String VIRTUAL_KEY = "aegis-bench-key";
+    /** A second tenant's key, whose answers are scanned (tagged, e-mail redacted, cards blocked) and restored. */
+    private static final String ANSWERS_KEY = "aegis-bench-answers-key";
     /** Warm-up alternates between the paths this many times. */
     private static final int WARMUP_ROUNDS = 2;
     private static final String BODY = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":256,%s"
@@ -112,6 +114,10 @@ public final class LoadBenchmark {
                 OpenLoopClient through = new OpenLoopClient(clientLoop.next(), transport, gateway.address());
                 OpenLoopClient other = compared == null ? null
                         : new OpenLoopClient(clientLoop.next(), transport, compared.address());
+                // Streams again with the answer scanned, to set its first-token time against the same gateway's
+                // without (the hold-back's cost is in the first token), in the same rounds.
+                OpenLoopClient scanned = stream && options.allStages
+                        ? new OpenLoopClient(clientLoop.next(), transport, gateway.address()) : null;
                 // Both paths are warmed in the same alternating pattern they are then measured in, so the
                 // switch between paths (an idle gateway, fresh client connections, a pool that must grow
                 // again) has been compiled for before it counts; measuring in alternating rounds makes
@@ -123,7 +129,13 @@ public final class LoadBenchmark {
                     if (other != null) {
                         run(other, VIRTUAL_KEY, stream, options, warmupRoundSeconds, 0);
                     }
+                    if (scanned != null) {
+                        run(scanned, ANSWERS_KEY, stream, options, warmupRoundSeconds, 0);
+                    }
                 }
+                OpenLoopClient.Result scannedAll = null;
+                double[] tokenRatios50 = new double[options.rounds];
+                double[] tokenRatios99 = new double[options.rounds];
                 OpenLoopClient.Result baseline = null;
                 OpenLoopClient.Result proxied = null;
                 OpenLoopClient.Result otherBuild = null;
@@ -141,8 +153,20 @@ public final class LoadBenchmark {
                         buildRatios[round] = ratio(throughRound.total(), otherRound.total(), 99);
                         otherBuild = merge(otherBuild, otherRound);
                     }
+                    if (scanned != null) {
+                        OpenLoopClient.Result scannedRound = run(scanned, ANSWERS_KEY, stream, options, 0, roundSeconds);
+                        tokenRatios50[round] = ratio(scannedRound.firstToken(), throughRound.firstToken(), 50);
+                        tokenRatios99[round] = ratio(scannedRound.firstToken(), throughRound.firstToken(), 99);
+                        scannedAll = merge(scannedAll, scannedRound);
+                    }
                     baseline = merge(baseline, directRound);
                     proxied = merge(proxied, throughRound);
+                }
+                if (scanned != null) {
+                    perRound.add("stream first token, answers scanned / not scanned, p50 per round: "
+                            + formatRatios(tokenRatios50));
+                    perRound.add("stream first token, answers scanned / not scanned, p99 per round: "
+                            + formatRatios(tokenRatios99));
                 }
                 perRound.add(String.format(Locale.ROOT, "%s p99 through/direct per round: %s",
                         stream ? "stream" : "non-stream", formatRatios(roundRatios)));
@@ -155,6 +179,9 @@ public final class LoadBenchmark {
                 String kind = stream ? "stream" : "non-stream";
                 rows.add(row(kind + " direct", baseline, null, stream));
                 rows.add(row(kind + " through gateway", proxied, baseline, stream));
+                if (scannedAll != null) {
+                    rows.add(row(kind + " through gateway, answers scanned", scannedAll, baseline, stream));
+                }
                 if (other != null) {
                     rows.add(row(kind + " through compared", otherBuild, baseline, stream));
                 }
@@ -238,7 +265,8 @@ public final class LoadBenchmark {
         }
         into.total().add(add.total());
         into.firstByte().add(add.firstByte());
-        return new OpenLoopClient.Result(into.total(), into.firstByte(), into.errors() + add.errors(),
+        into.firstToken().add(add.firstToken());
+        return new OpenLoopClient.Result(into.total(), into.firstByte(), into.firstToken(), into.errors() + add.errors(),
                 into.connections() + add.connections());
     }
 
@@ -287,6 +315,12 @@ public final class LoadBenchmark {
                     "    keys: [\"" + keyHash + "\"]",
                     "    pii_policy: { EMAIL: redact, CREDIT_CARD: block }",
                     "    budget: { usd_per_day: 1000000 }",
+                    "    limits: { requests_per_minute: 10000000, tokens_per_minute: 1000000000 }",
+                    "  - id: bench-answers",
+                    "    keys: [\"sha256:" + KeyDigest.hex(KeyDigest.current().sha256(ANSWERS_KEY).clone()) + "\"]",
+                    "    pii_policy: { EMAIL: redact, CREDIT_CARD: block, restore: true,",
+                    "                  response: { default: tag, EMAIL: redact, CREDIT_CARD: block } }",
+                    "    budget: { usd_per_day: 1000000 }",
                     "    limits: { requests_per_minute: 10000000, tokens_per_minute: 1000000000 }"));
         } else {
             lines.addAll(List.of(
@@ -313,7 +347,7 @@ public final class LoadBenchmark {
             ratio = String.format(Locale.ROOT, "%.2fx / %.2fx / %.2fx",
                     ratio(h, b, 50), ratio(h, b, 99), ratio(h, b, 99.9));
         }
-        String ttfb = stream ? ms(result.firstByte().getValueAtPercentile(99)) : "";
+        String ttfb = stream ? ms(result.firstToken().getValueAtPercentile(99)) : "";
         return new String[] {name, String.valueOf(h.getTotalCount()), ms(h.getValueAtPercentile(50)),
             ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), ttfb,
             String.valueOf(result.errors()), ratio};
@@ -341,9 +375,9 @@ public final class LoadBenchmark {
     }
 
     private static void print(List<String[]> rows) {
-        String format = "%-28s %8s %9s %9s %9s %9s %11s %6s  %s%n";
+        String format = "%-40s %8s %9s %9s %9s %9s %11s %6s  %s%n";
         System.out.printf(Locale.ROOT, format, "run", "requests", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
-                "ttfb p99 ms", "errors", "through/direct p50 / p99 / p99.9");
+                "1st token p99", "errors", "through/direct p50 / p99 / p99.9");
         for (String[] row : rows) {
             System.out.printf(Locale.ROOT, format, (Object[]) row);
         }

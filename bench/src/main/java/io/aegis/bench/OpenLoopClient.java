@@ -33,8 +33,13 @@ import org.HdrHistogram.Histogram;
  */
 final class OpenLoopClient {
     /** One measured run. Histograms are in microseconds. */
-    record Result(Histogram total, Histogram firstByte, long errors, long connections) {
+    /** {@code firstToken}: to the first chunk carrying answer text (a text delta), the head for whole bodies. */
+    record Result(Histogram total, Histogram firstByte, Histogram firstToken, long errors, long connections) {
     }
+
+    /** What marks answer text in an Anthropic event stream. */
+    private static final ByteBuf TEXT_DELTA = io.netty.buffer.Unpooled.unreleasableBuffer(
+            io.netty.buffer.Unpooled.copiedBuffer("\"text_delta\"", java.nio.charset.StandardCharsets.US_ASCII));
 
     private final EventLoop loop;
     private final NetworkTransport transport;
@@ -71,6 +76,7 @@ final class OpenLoopClient {
         private final int total;
         private final Histogram totalUs = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
         private final Histogram firstByteUs = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+        private final Histogram firstTokenUs = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
         private final Promise<Result> done;
         /** Keep-alive connections of this run; closed when the run ends so no handler outlives it. */
         private final ArrayDeque<Channel> idle = new ArrayDeque<>();
@@ -93,7 +99,7 @@ final class OpenLoopClient {
 
         void start() {
             if (total == 0) {
-                done.setSuccess(new Result(totalUs, firstByteUs, 0, 0));
+                done.setSuccess(new Result(totalUs, firstByteUs, firstTokenUs, 0, 0));
                 return;
             }
             startNs = System.nanoTime();
@@ -106,7 +112,7 @@ final class OpenLoopClient {
                 long missing = (long) total - answered;
                 System.err.println("open-loop client: " + missing + " of " + total + " requests unanswered on "
                         + target + " " + path);
-                done.setSuccess(new Result(totalUs, firstByteUs, errors + missing, connections));
+                done.setSuccess(new Result(totalUs, firstByteUs, firstTokenUs, errors + missing, connections));
             }
             return done.getNow();
         }
@@ -170,6 +176,8 @@ final class OpenLoopClient {
                 if (ok) {
                     totalUs.recordValue(Math.max(0, (now - exchange.intendedNs) / 1000));
                     firstByteUs.recordValue(Math.max(0, (exchange.firstByteNs - exchange.intendedNs) / 1000));
+                    long tokenNs = exchange.firstTokenNs != 0 ? exchange.firstTokenNs : exchange.firstByteNs;
+                    firstTokenUs.recordValue(Math.max(0, (tokenNs - exchange.intendedNs) / 1000));
                 } else {
                     errors++;
                 }
@@ -180,7 +188,7 @@ final class OpenLoopClient {
                     channel.close();
                 }
                 idle.clear();
-                done.setSuccess(new Result(totalUs, firstByteUs, errors, connections));
+                done.setSuccess(new Result(totalUs, firstByteUs, firstTokenUs, errors, connections));
             }
         }
 
@@ -197,6 +205,11 @@ final class OpenLoopClient {
                 if (msg instanceof HttpResponse) {
                     current.firstByteNs = System.nanoTime();
                     current.ok = ((HttpResponse) msg).status().code() == 200;
+                }
+                if (current.firstTokenNs == 0 && msg instanceof io.netty.handler.codec.http.HttpContent
+                        && io.netty.buffer.ByteBufUtil.indexOf(TEXT_DELTA,
+                                ((io.netty.handler.codec.http.HttpContent) msg).content()) >= 0) {
+                    current.firstTokenNs = System.nanoTime();
                 }
                 if (msg instanceof LastHttpContent) {
                     exchange = null;
@@ -226,6 +239,7 @@ final class OpenLoopClient {
         final long intendedNs;
         final boolean recorded;
         long firstByteNs;
+        long firstTokenNs;
         boolean ok;
         boolean finished;
 
