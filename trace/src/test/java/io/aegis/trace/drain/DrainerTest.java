@@ -2,6 +2,7 @@ package io.aegis.trace.drain;
 
 import io.aegis.trace.TraceField;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.aegis.trace.TraceEvent;
@@ -44,6 +45,7 @@ class DrainerTest {
                 e.set(TraceField.TOTAL_NANOS, 1_000_000L + i);
                 e.set(TraceField.OVERHEAD_NANOS, 40_000);
                 e.addPii("EMAIL", i % 3 == 0 ? 1 : 0);
+                e.addCount(TraceField.PII_RESPONSE, "PHONE", i % 5 == 0 ? 2 : 0);
                 // A bulk writer outruns the writer thread: wait for room rather than drop.
                 while (!writer.append(e)) {
                     writer.sync(10_000);
@@ -73,6 +75,9 @@ class DrainerTest {
             assertEquals(100, sum(text, "aegis_errors_total"));
             assertTrue(text.contains("aegis_rule_decisions_total{rule=\"no-cards\",decision=\"deny\"} 100"), text);
             assertTrue(text.contains("aegis_pii_findings_total{type=\"EMAIL\"} 334"), text);
+            assertTrue(text.contains("aegis_pii_response_findings_total{type=\"PHONE\"} 400"),
+                    "answers' findings apart from requests': " + text);
+            assertFalse(text.contains("aegis_pii_findings_total{type=\"PHONE\"}"), text);
             assertTrue(text.contains("aegis_cost_usd_total{tenant=\"acme\",provider=\"anthropic\",model=\"claude-sonnet-4-5\"} 0.055110000"),
                     "167 of acme's sonnet requests at 330,000 nano-dollars: " + text);
             assertTrue(text.contains("gen_ai_client_operation_duration_seconds_count{tenant=\"acme\""), text);
