@@ -355,9 +355,10 @@ public final class HyperscanEngine implements PiiEngine {
 
             @Override
             public void close() {
+                // No callback, so no scratch either: a stream may outlive its thread's scanner at shutdown.
                 for (hs_stream_t state : states) {
                     if (state != null) {
-                        hs_close_stream(state, scratch, null, null);
+                        hs_close_stream(state, null, null, null);
                     }
                 }
             }
