@@ -124,6 +124,35 @@ class ControlApiTest {
     }
 
     @Test
+    void anAnswerPolicySetThroughTheApiTakesEffectAndReadsBack() throws Exception {
+        try (TestGateway gateway = TestGateway.builder().control().start()) {
+            ControlClient client = new ControlClient(gateway);
+            HttpResponse<String> refused = client.admin("PUT", "/v1/tenants/acme",
+                    "pii_policy:\n  restore: yes-please\n  response: { PHONE: hide }\n");
+            assertEquals(400, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("pii_policy.response.PHONE"), refused.body());
+
+            HttpResponse<String> accepted = client.admin("PUT", "/v1/tenants/acme",
+                    "pii_policy: { EMAIL: redact, restore: true, response: { PHONE: redact } }\n");
+            assertEquals(200, accepted.statusCode(), accepted.body());
+            JsonNode policy = ControlClient.json(client.admin("GET", "/v1/tenants/acme", null)).path("pii_policy");
+            assertTrue(policy.path("restore").asBoolean(), policy.toString());
+            assertEquals("redact", policy.path("response").path("PHONE").asText(), policy.toString());
+
+            HttpResponse<String> answer = client.http().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(gateway.baseUrl() + "/v1/messages"))
+                    .header("x-api-key", TestGateway.ACME_KEY).header("x-mock-echo", "prompt")
+                    .header("content-type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"model\":\"claude-haiku-4-5\","
+                            + "\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":"
+                            + "\"mail ana@example.com or call 415-555-0132\"}]}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("mail ana@example.com or call ********0132",
+                    ControlClient.json(answer).path("content").path(0).path("text").asText(), answer.body());
+        }
+    }
+
+    @Test
     void tenantSettingsAreCheckedWithLinesAndTakeEffect() throws Exception {
         try (TestGateway gateway = TestGateway.builder().control().start()) {
             ControlClient client = new ControlClient(gateway);

@@ -38,6 +38,10 @@ final class ControlClient {
                 TestGateway.ADMIN_TOKEN);
     }
 
+    HttpClient http() {
+        return http;
+    }
+
     static JsonNode json(HttpResponse<String> response) throws IOException {
         return JSON.readTree(response.body());
     }
