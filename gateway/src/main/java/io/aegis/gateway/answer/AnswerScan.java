@@ -63,12 +63,15 @@ public final class AnswerScan {
         return active;
     }
 
-    /** Ends the exchange: the texts' native streams stay open for the connection's next answer. */
+    /**
+     * Ends the exchange: a text cut short frees its native stream; texts that ended keep theirs for
+     * the connection's next answer.
+     */
     public void end() {
         active = false;
-        for (AnswerText text : texts) {
-            if (text.open()) {
-                text.close();
+        for (int i = 0; i < texts.size(); i++) { // indexed: no iterator on every exchange's exit
+            if (texts.get(i).open()) {
+                texts.get(i).close();
             }
         }
     }
