@@ -13,7 +13,7 @@ final class TraceEventCodec {
      * Request events: version 2 added the config version at the end, version 3 the retries, hedge,
      * circuit and attempt log after it; versions 1 and 2 are still read.
      */
-    static final byte VERSION = 4;
+    static final byte VERSION = 5;
     static final byte AUDIT_VERSION = 1;
 
     private TraceEventCodec() {

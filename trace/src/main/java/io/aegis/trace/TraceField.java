@@ -64,7 +64,9 @@ public enum TraceField {
     /** Each upstream attempt as {@code [h]tTARGET/KEYID:RESULT}, space-separated; key ids only. */
     ATTEMPT_LOG(Kind.TEXT, 3, 0, "attempt_log", Json.TEXT),
     /** PII types and counts found in the answer, for tenants whose answers are scanned (never values). */
-    PII_RESPONSE(Kind.PII_COUNTS, 4, 0, "pii_response", Json.PII_COUNTS);
+    PII_RESPONSE(Kind.PII_COUNTS, 4, 0, "pii_response", Json.PII_COUNTS),
+    /** The API the caller spoke: {@code anthropic}, {@code gemini} or {@code openai} (empty before layout 5). */
+    API(Kind.TEXT, 5, 0, "api", Json.TEXT_OR_NULL);
 
     /** How a field is written: fixed-width little-endian numbers, or text as a varint length and UTF-8. */
     public enum Kind {

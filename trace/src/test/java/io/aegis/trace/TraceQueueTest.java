@@ -105,7 +105,7 @@ class TraceQueueTest {
                 + "\"attempts\":1,\"upstream\":\"http://127.0.0.1:8089\",\"t_total_us\":12345,\"t_overhead_us\":45,"
                 + "\"t_ttfb_us\":2000,\"pii\":{\"EMAIL\":2},\"tags\":[\"personal-data\"],"
                 + "\"shadow\":[\"trial-deny-long-outputs\"],\"config_version\":7,"
-                + "\"retries\":0,\"hedge\":\"none\",\"circuit\":\"closed\",\"attempt_log\":\"t0/0a1b2c3d4e5f:200\",\"pii_response\":{}}",
+                + "\"retries\":0,\"hedge\":\"none\",\"circuit\":\"closed\",\"attempt_log\":\"t0/0a1b2c3d4e5f:200\",\"pii_response\":{},\"api\":null}",
                 json.toString());
     }
 }

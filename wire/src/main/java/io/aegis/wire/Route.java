@@ -11,8 +11,16 @@ public final class Route {
     private String upstreamPath;
     private String query;
     private boolean wantsSse;
+    private CallerApi api = CallerApi.ANTHROPIC;
+    /** For OpenAI calls: the OpenAI endpoint asked for, until the translation routes it to a provider. */
+    private OpenAiEndpoint openAiEndpoint;
+
+    /** The OpenAI endpoints: chat completions (translated and sent upstream) and the model list (answered here). */
+    public enum OpenAiEndpoint { CHAT_COMPLETIONS, MODELS }
 
     void set(Operation operation, String pathModel, String upstreamPath, String query) {
+        this.api = CallerApi.of(operation.provider());
+        this.openAiEndpoint = null;
         this.operation = operation;
         this.provider = operation.provider();
         this.pathModel = pathModel;
@@ -21,8 +29,44 @@ public final class Route {
         this.wantsSse = query != null && hasParam(query, "alt", "sse");
     }
 
+    /**
+     * An OpenAI endpoint: no provider until the body's model names one ({@link #translated}); its
+     * errors are OpenAI's.
+     */
+    void setOpenAi(OpenAiEndpoint endpoint, String query) {
+        clear(Provider.ANTHROPIC);
+        this.api = CallerApi.OPENAI;
+        this.openAiEndpoint = endpoint;
+        this.query = query;
+    }
+
+    /**
+     * An OpenAI call translated to {@code operation}'s provider: from here on it is routed like a
+     * native request to {@code upstreamPath} (with {@code query}), and still answers as OpenAI.
+     */
+    public void translated(Operation operation, String pathModel, String upstreamPath, String query) {
+        this.operation = operation;
+        this.provider = operation.provider();
+        this.pathModel = pathModel;
+        this.upstreamPath = upstreamPath;
+        this.query = query;
+        this.wantsSse = query != null && hasParam(query, "alt", "sse");
+    }
+
+    /** The API the caller speaks. */
+    public CallerApi api() {
+        return api;
+    }
+
+    /** The OpenAI endpoint, or {@code null} for a provider's own API. */
+    public OpenAiEndpoint openAiEndpoint() {
+        return openAiEndpoint;
+    }
+
     /** Marks the route unresolved, answering in {@code likelyProvider}'s error shape. */
     public void clear(Provider likelyProvider) {
+        this.api = CallerApi.of(likelyProvider);
+        this.openAiEndpoint = null;
         this.operation = null;
         this.provider = likelyProvider;
         this.pathModel = null;

@@ -10,6 +10,8 @@ public final class RouteResolver {
     /** The outcome of {@link #resolve}. */
     public enum Outcome { ROUTED, NOT_FOUND, METHOD_NOT_ALLOWED }
 
+    private static final String OPENAI_PREFIX = "/openai";
+
     private static final String ANTHROPIC_PREFIX = "/anthropic";
     private static final String GEMINI_PREFIX = "/gemini";
 
@@ -21,6 +23,17 @@ public final class RouteResolver {
         int queryStart = uri.indexOf('?');
         int pathEnd = queryStart < 0 ? uri.length() : queryStart;
         String query = queryStart < 0 || queryStart == uri.length() - 1 ? null : uri.substring(queryStart + 1);
+
+        // OpenAI's endpoints, at the SDKs' base URL /v1 (or under /openai): the model in the body picks the provider.
+        int openAiStart = startsWithSegment(uri, pathEnd, OPENAI_PREFIX) ? OPENAI_PREFIX.length() : 0;
+        if (uri.regionMatches(openAiStart, "/v1/chat/completions", 0, 20) && pathEnd == openAiStart + 20) {
+            route.setOpenAi(Route.OpenAiEndpoint.CHAT_COMPLETIONS, query);
+            return HttpMethod.POST.equals(method) ? Outcome.ROUTED : Outcome.METHOD_NOT_ALLOWED;
+        }
+        if (uri.regionMatches(openAiStart, "/v1/models", 0, 10) && pathEnd == openAiStart + 10) {
+            route.setOpenAi(Route.OpenAiEndpoint.MODELS, query);
+            return HttpMethod.GET.equals(method) ? Outcome.ROUTED : Outcome.METHOD_NOT_ALLOWED;
+        }
 
         Provider forced = null;
         int pathStart = 0;

@@ -46,7 +46,8 @@ class RouteResolverTest {
     @ParameterizedTest
     @CsvSource({
         "/v1/messages/batches, ANTHROPIC",
-        "/v1/models, ANTHROPIC",
+        "/v1/models/x, ANTHROPIC",
+        "/v1/chat/completionsx, ANTHROPIC",
         "/v1beta/models/m:unknownMethod, GEMINI",
         "/v1beta/models/a/b:generateContent, GEMINI",
         "/v1beta/models/:generateContent, GEMINI",
@@ -62,6 +63,29 @@ class RouteResolverTest {
         assertEquals(RouteResolver.Outcome.NOT_FOUND, RouteResolver.resolve(HttpMethod.POST, uri, route));
         assertEquals(likely, route.provider());
         assertNull(route.operation());
+    }
+
+    @Test
+    void openAisEndpointsWaitForTheBodyToNameTheProvider() {
+        assertEquals(RouteResolver.Outcome.ROUTED, RouteResolver.resolve(HttpMethod.POST, "/v1/chat/completions", route));
+        assertEquals(CallerApi.OPENAI, route.api());
+        assertEquals(Route.OpenAiEndpoint.CHAT_COMPLETIONS, route.openAiEndpoint());
+        assertNull(route.operation(), "no provider until the model is read");
+        assertEquals(RouteResolver.Outcome.ROUTED, RouteResolver.resolve(HttpMethod.GET, "/openai/v1/models?x=1", route));
+        assertEquals(Route.OpenAiEndpoint.MODELS, route.openAiEndpoint());
+        assertEquals(RouteResolver.Outcome.METHOD_NOT_ALLOWED,
+                RouteResolver.resolve(HttpMethod.GET, "/v1/chat/completions", route));
+        assertEquals(RouteResolver.Outcome.METHOD_NOT_ALLOWED, RouteResolver.resolve(HttpMethod.POST, "/v1/models", route));
+
+        route.translated(Operation.GEMINI_STREAM_GENERATE_CONTENT, "gemini-2.5-flash",
+                "/v1beta/models/gemini-2.5-flash:streamGenerateContent", "alt=sse");
+        assertEquals(Provider.GEMINI, route.provider());
+        assertTrue(route.wantsSse());
+        assertEquals(CallerApi.OPENAI, route.api(), "still answered as OpenAI");
+
+        assertEquals(RouteResolver.Outcome.ROUTED, RouteResolver.resolve(HttpMethod.POST, "/v1/messages", route));
+        assertEquals(CallerApi.ANTHROPIC, route.api());
+        assertNull(route.openAiEndpoint());
     }
 
     @Test

@@ -26,7 +26,8 @@ public record AegisConfig(
         Path traceQueueDir,
         long traceRetentionHours,
         DrainerSettings drainer,
-        MockUpstreamSettings mockUpstream) {
+        MockUpstreamSettings mockUpstream,
+        io.aegis.gateway.openai.OpenAiSettings openAi) {
 
     /**
      * Per-minute limits of a class that rules name with {@code action: limit}; each tenant has its

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import io.aegis.gateway.openai.OpenAiSettings;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 
@@ -35,7 +36,8 @@ public final class ConfigLoader {
     public static final int DEFAULT_MAX_HEADER_BYTES = 64 * 1024;
 
     private static final Set<String> TOP_KEYS = ordered("gateway", "control", "auth", "data_dir", "providers",
-            "tenants", "pricing", "pii", "pii_hash_key_env", "rules", "limit_classes", "trace", "drainer", "mock_upstream");
+            "tenants", "pricing", "pii", "pii_hash_key_env", "rules", "limit_classes", "trace", "drainer", "mock_upstream",
+            "openai");
     private static final Set<String> GATEWAY_KEYS = ordered("listen", "max_request_bytes", "max_header_bytes",
             "transport", "event_loops", "request_timeout_ms", "keepalive_timeout_ms", "drain_timeout_ms");
     /** Default time in-flight exchanges get to finish on shutdown. */
@@ -54,6 +56,7 @@ public final class ConfigLoader {
     private static final Set<String> TENANT_BODY_KEYS = ordered("id", "budget", "limits", "pii_policy");
     private static final Set<String> PII_ACTIONS = ordered("tag", "redact", "block");
     private static final Set<String> PII_KEYS = ordered("catalogue", "response_holdback_bytes");
+    private static final Set<String> OPENAI_KEYS = ordered("model_aliases", "default_max_tokens");
     private static final int DEFAULT_HOLDBACK_BYTES = 256;
     private static final Set<String> BUDGET_KEYS = ordered("usd_per_day", "usd_per_month", "per_model", "per_key");
     private static final Set<String> SCOPED_BUDGET_KEYS = ordered("usd_per_day", "usd_per_month");
@@ -214,7 +217,35 @@ public final class ConfigLoader {
                 new AegisConfig.DrainerSettings(otlp, ConfigNodes.listen(nodes, drainer.get("prometheus_listen"),
                         "drainer.prometheus_listen", new ListenAddress("127.0.0.1", 9464)),
                         sampling(nodes, drainer.get("sampling"))),
-                mock);
+                mock,
+                openAi(nodes, top.get("openai")));
+    }
+
+    /**
+     * {@code openai}: {@code model_aliases} (a name OpenAI callers send → {@code claude-…}, {@code gemini-…},
+     * {@code anthropic/…} or {@code gemini/…}) and {@code default_max_tokens} (sent to Anthropic, which
+     * requires a limit, when the caller gives none).
+     */
+    private static OpenAiSettings openAi(YamlDocument nodes, Node openai) {
+        if (openai == null) {
+            return OpenAiSettings.defaults();
+        }
+        Map<String, Node> m = nodes.mapping(openai, "openai", OPENAI_KEYS);
+        Map<String, String> aliases = new java.util.LinkedHashMap<>();
+        if (m.containsKey("model_aliases")) {
+            nodes.mapping(m.get("model_aliases"), "openai.model_aliases", null).forEach((alias, target) -> {
+                String to = nodes.string(target, "openai.model_aliases." + alias, "");
+                if (!to.startsWith("claude-") && !to.startsWith("gemini-") && !to.startsWith("anthropic/")
+                        && !to.startsWith("gemini/")) {
+                    nodes.problem(target, "openai.model_aliases." + alias,
+                            "must name a claude-*, gemini-*, anthropic/... or gemini/... model, got '" + to + "'");
+                } else {
+                    aliases.put(alias, to);
+                }
+            });
+        }
+        return new OpenAiSettings(Map.copyOf(aliases), (int) nodes.longInRange(m.get("default_max_tokens"),
+                "openai.default_max_tokens", OpenAiSettings.DEFAULT_MAX_TOKENS, 1, 1_000_000));
     }
 
     /**

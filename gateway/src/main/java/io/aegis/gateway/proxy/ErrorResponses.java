@@ -2,7 +2,7 @@ package io.aegis.gateway.proxy;
 
 import io.aegis.gateway.error.GatewayError;
 import io.aegis.gateway.error.ProviderErrors;
-import io.aegis.wire.Provider;
+import io.aegis.wire.CallerApi;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -23,9 +23,10 @@ final class ErrorResponses {
      * Sends a complete error response with {@code status} (a deny rule may choose one other than the
      * error kind's own); the caller decides what happens after the future completes.
      */
-    static ChannelFuture send(ChannelHandlerContext ctx, Provider provider, GatewayError error, int status, String message,
-                              boolean keepAlive, String traceId, CharSequence allow, long retryAfterSeconds) {
-        ByteBuf body = ProviderErrors.body(ctx.alloc(), provider, error, status, message);
+    static ChannelFuture send(ChannelHandlerContext ctx, CallerApi api, GatewayError error, int status, String message,
+                              String param, String code, boolean keepAlive, String traceId, CharSequence allow,
+                              long retryAfterSeconds) {
+        ByteBuf body = ProviderErrors.body(ctx.alloc(), api, error, status, message, param, code);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(status), body);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);

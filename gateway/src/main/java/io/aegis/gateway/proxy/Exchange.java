@@ -34,6 +34,8 @@ public final class Exchange {
     ByteBuf body;
     /** The configured provider the route names, once the request was read and checked. */
     ProviderUpstream upstreamProvider;
+    /** For an OpenAI caller: what its call asked for that the answer must honour. */
+    final io.aegis.gateway.openai.OpenAiCall openAi = new io.aegis.gateway.openai.OpenAiCall();
 
     final PolicyRecord policy = new PolicyRecord();
     final CostHold cost = new CostHold();
@@ -59,6 +61,7 @@ public final class Exchange {
         this.outcome = null;
         this.errorClass = null;
         this.facts.reset(null, null, 0);
+        this.openAi.reset();
         this.policy.reset();
         this.cost.reset();
         this.attempts.reset();

@@ -8,12 +8,15 @@ import io.aegis.trace.Outcome;
 import io.aegis.trace.TraceEvent;
 import io.aegis.wire.Provider;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -54,8 +57,9 @@ final class ExchangeCompletion {
         exchange.response.status = refusal.status;
         exchange.endKeepAliveIf(context.drain().draining());
         boolean keepAlive = exchange.keepAlive;
-        ChannelFuture written = ErrorResponses.send(ctx, exchange.route.provider(), refusal.error, refusal.status,
-                refusal.message, keepAlive, exchange.trace.traceId(), refusal.allow, refusal.retryAfterSeconds);
+        ChannelFuture written = ErrorResponses.send(ctx, exchange.route.api(), refusal.error, refusal.status,
+                refusal.message, refusal.param, refusal.errorClass == null ? null : refusal.errorClass.wireName(),
+                keepAlive, exchange.trace.traceId(), refusal.allow, refusal.retryAfterSeconds);
         exchange.timings.lastByteNanos = context.clock().nanoTime();
         finish(refusal.outcome, refusal.errorClass);
         closeAfter(written, keepAlive);
@@ -70,8 +74,20 @@ final class ExchangeCompletion {
         exchange.response.status = head.status().code();
         exchange.timings.firstByteNanos = now;
         exchange.endKeepAliveIf(context.drain().draining());
+        if (exchange.route.api() == io.aegis.wire.CallerApi.OPENAI) {
+            // An OpenAI caller gets the upstream's error in OpenAI's shape, with the upstream's status.
+            var translator = exchange.response.translator;
+            translator.begin(exchange.openAi, head.status().code(), false);
+            ByteBuf tail = translator.feed(ctx.alloc(), body);
+            body.release();
+            tail.release();
+            body = translator.finish(ctx.alloc());
+        }
         FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, head.status(), body);
         HeaderPolicy.copyResponseHeaders(head.headers(), out.headers(), exchange.trace.traceId());
+        if (exchange.route.api() == io.aegis.wire.CallerApi.OPENAI) {
+            out.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        }
         RateLimitHeaders.add(out.headers(), exchange.cost.tenant, now);
         out.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
         HttpUtil.setContentLength(out, body.readableBytes());
@@ -82,6 +98,29 @@ final class ExchangeCompletion {
         ChannelFuture written = ctx.writeAndFlush(out);
         exchange.timings.lastByteNanos = now;
         finish(Outcome.UPSTREAM_FAILED, reason);
+        closeAfter(written, keepAlive);
+    }
+
+    /** {@code GET /v1/models}, answered here: the models this gateway's providers and aliases offer. */
+    void modelList() {
+        byte[] json = io.aegis.gateway.openai.ModelList.json(context.costs().pricing().models().keySet(),
+                context.openAiSettings().modelAliases(),
+                context.upstreams().provider(Provider.ANTHROPIC) != null,
+                context.upstreams().provider(Provider.GEMINI) != null);
+        FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.wrappedBuffer(json));
+        out.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        HttpUtil.setContentLength(out, json.length);
+        exchange.endKeepAliveIf(context.drain().draining());
+        HttpUtil.setKeepAlive(out, exchange.keepAlive);
+        HeaderPolicy.traceIdHeader(out.headers(), exchange.trace.traceId());
+        exchange.response.status = 200;
+        exchange.response.headSent = true;
+        exchange.response.bytes = json.length;
+        boolean keepAlive = exchange.keepAlive;
+        ChannelFuture written = ctx.writeAndFlush(out);
+        exchange.timings.lastByteNanos = context.clock().nanoTime();
+        finish(Outcome.COMPLETED, null);
         closeAfter(written, keepAlive);
     }
 

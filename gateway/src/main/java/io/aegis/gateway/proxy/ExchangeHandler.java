@@ -64,6 +64,10 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     /** One read request through the stages. */
     private void run(ChannelHandlerContext ctx) {
         Refusal refused = exchange.refusal();
+        if (refused == null && exchange.route.openAiEndpoint() == io.aegis.wire.Route.OpenAiEndpoint.MODELS) {
+            completion.modelList();
+            return;
+        }
         if (refused == null) {
             refused = policies.apply(ctx.alloc());
         }

@@ -1,5 +1,7 @@
 package io.aegis.gateway.proxy;
 
+import io.aegis.gateway.openai.ChatRequestTranslator;
+import io.aegis.gateway.openai.OpenAiSettings;
 import io.aegis.gateway.auth.CallerAuthenticator;
 import io.aegis.gateway.auth.VirtualKeyTable;
 import io.aegis.gateway.config.AegisConfig;
@@ -32,6 +34,8 @@ import java.util.concurrent.TimeUnit;
  * @param trace           where each finished request's trace event is appended, or {@code null}
  * @param metrics         live counters for the control API's {@code /metrics}, or {@code null}
  * @param clock           the time exchanges read and their timers run on ({@link NanoClock#SYSTEM})
+ * @param openAi          Chat Completions requests into native ones
+ * @param openAiSettings  the {@code openai} block: model aliases for the model list
  */
 public record ProxyContext(
         CallerAuthenticator authenticator,
@@ -47,7 +51,9 @@ public record ProxyContext(
         CostControls costs,
         TraceWriter trace,
         LiveMetrics metrics,
-        NanoClock clock) {
+        NanoClock clock,
+        ChatRequestTranslator openAi,
+        OpenAiSettings openAiSettings) {
 
     /**
      * What {@code config} asks for, over the given services: the key table from its tenants, the body
@@ -76,7 +82,9 @@ public record ProxyContext(
                 costs,
                 trace,
                 metrics,
-                clock);
+                clock,
+                new ChatRequestTranslator(config.openAi()),
+                config.openAi());
     }
 
     /** The shutdown signal every connection reads: once set, no connection is kept alive. */

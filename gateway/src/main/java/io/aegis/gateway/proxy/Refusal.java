@@ -17,6 +17,8 @@ public final class Refusal {
     Outcome outcome;
     long retryAfterSeconds;
     CharSequence allow;
+    /** For OpenAI callers: the request parameter at fault, or {@code null}. */
+    String param;
 
     Refusal set(GatewayError error, String message, ErrorClass errorClass, Outcome outcome) {
         this.error = error;
@@ -26,6 +28,13 @@ public final class Refusal {
         this.outcome = outcome;
         this.retryAfterSeconds = 0;
         this.allow = null;
+        this.param = null;
+        return this;
+    }
+
+    /** Names the request parameter at fault (OpenAI's {@code error.param}). */
+    Refusal param(String name) {
+        this.param = name;
         return this;
     }
 

@@ -1,5 +1,7 @@
 package io.aegis.gateway.proxy;
 
+import io.aegis.gateway.openai.ChatRequestTranslator;
+import io.aegis.wire.Route;
 import io.aegis.gateway.auth.CallerKeySource;
 import io.aegis.gateway.config.AuthMode;
 import io.aegis.gateway.error.ErrorClass;
@@ -287,6 +289,12 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
      * has the provider the route names, and a key for it when it sends its own.
      */
     private void check() {
+        if (exchange.route.openAiEndpoint() == Route.OpenAiEndpoint.MODELS) {
+            return; // answered here, from the config
+        }
+        if (exchange.route.openAiEndpoint() == Route.OpenAiEndpoint.CHAT_COMPLETIONS && !translate()) {
+            return;
+        }
         String problem = context.parser().parse(exchange.body, exchange.route.operation(),
                 exchange.route.pathModel(), exchange.facts);
         if (problem != null) {
@@ -304,6 +312,27 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
         } else {
             exchange.upstreamProvider = provider;
         }
+    }
+
+    /**
+     * An OpenAI call becomes the native request of the provider its model names; from here on every
+     * stage sees that request. False (refused, naming the parameter) when it cannot be translated.
+     */
+    private boolean translate() {
+        boolean drop = "true".equalsIgnoreCase(exchange.requestHeaders.get("x-aegis-drop-params"));
+        ChatRequestTranslator.Native translated;
+        try {
+            translated = context.openAi().translate(exchange.body, drop, exchange.openAi);
+        } catch (ChatRequestTranslator.Problem problem) {
+            exchange.refuse(problem.unknownModel() ? GatewayError.NOT_FOUND : GatewayError.BAD_REQUEST,
+                    problem.getMessage(), ErrorClass.BAD_REQUEST).param(problem.param());
+            return false;
+        }
+        exchange.body.release();
+        exchange.body = translated.body();
+        exchange.route.translated(translated.operation(), translated.pathModel(), translated.upstreamPath(),
+                translated.query());
+        return true;
     }
 
     private void releaseHeld() {

@@ -3,6 +3,7 @@ package io.aegis.gateway.proxy;
 import io.aegis.gateway.error.ErrorClass;
 import io.aegis.gateway.error.GatewayError;
 import io.aegis.gateway.error.ProviderErrors;
+import io.aegis.wire.CallerApi;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -12,6 +13,7 @@ import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -68,11 +70,16 @@ final class ResponseRelay {
             response.rewriter.begin(exchange.route.provider(), response.eventStream, exchange.facts.stream(),
                     response.answerScan);
         }
+        // An OpenAI caller gets every answer, errors included, in OpenAI's shape.
+        response.translating = exchange.route.api() == CallerApi.OPENAI;
+        if (response.translating) {
+            response.translator.begin(exchange.openAi, response.status, response.eventStream);
+        }
         exchange.endKeepAliveIf(context.drain().draining());
 
         // Read before the headers are fitted in place (which removes transfer-encoding).
         boolean lengthKnown = HttpUtil.isContentLengthSet(head) && !HttpUtil.isTransferEncodingChunked(head)
-                && !response.rewriting; // a rewritten body's length is not the upstream's
+                && !response.rewriting && !response.translating; // a rewritten body's length is not the upstream's
         HttpResponse out;
         if (head instanceof HttpContent) {
             // A head that is also a body (a full response from the decoder) would write its body twice: copied.
@@ -85,7 +92,7 @@ final class ResponseRelay {
             HeaderPolicy.forCaller(out.headers(), exchange.trace.traceId());
         }
         RateLimitHeaders.add(out.headers(), exchange.cost.tenant, nowNanos);
-        if (response.rewriting && response.rewriter.wholeBody()) {
+        if (response.rewriting && response.rewriter.wholeBody() || response.translating && response.translator.wholeBody()) {
             // Its length is known once the body is rewritten, at its end.
             out.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
             out.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
@@ -112,21 +119,44 @@ final class ResponseRelay {
     void relay(HttpContent content) {
         account(content);
         ResponseState response = exchange.response;
-        if (!response.rewriting) {
+        if (!response.rewriting && !response.translating) {
             ctx.write(content, ctx.voidPromise()); // as for the head
             return;
         }
-        ByteBuf rewritten = response.rewriter.feed(ctx.alloc(), content.content());
-        content.release();
-        if (response.rewriter.blocked()) {
-            rewritten.release();
+        ByteBuf out = transform(content);
+        if (out == null) {
             refuseAnswer.run();
             refuseInStream();
-        } else if (rewritten.isReadable()) {
-            ctx.write(new DefaultHttpContent(rewritten), ctx.voidPromise());
+        } else if (out.isReadable()) {
+            ctx.write(new DefaultHttpContent(out), ctx.voidPromise());
         } else {
-            rewritten.release();
+            out.release();
         }
+    }
+
+    /**
+     * A chunk through the answer policy's rewriting, then OpenAI's translation, as each applies;
+     * releases {@code content}. {@code null} when a blocked type stopped the answer.
+     */
+    private ByteBuf transform(HttpContent content) {
+        ResponseState response = exchange.response;
+        ByteBuf bytes;
+        if (response.rewriting) {
+            bytes = response.rewriter.feed(ctx.alloc(), content.content());
+            content.release();
+            if (response.rewriter.blocked()) {
+                bytes.release();
+                return null;
+            }
+        } else {
+            bytes = content.content();
+        }
+        if (!response.translating) {
+            return bytes;
+        }
+        ByteBuf translated = response.translator.feed(ctx.alloc(), bytes);
+        bytes.release(); // the rewriter's output, or the content's own buffer
+        return translated;
     }
 
     /** A blocked type in a streamed answer: the caller is told in-stream, and nothing after the value goes out. */
@@ -157,26 +187,30 @@ final class ResponseRelay {
         upstream = null;
         // The head may have gone out before the drain began; the connection still ends here.
         exchange.endKeepAliveIf(context.drain().draining());
-        if (exchange.response.rewriting) {
+        if (exchange.response.rewriting || exchange.response.translating) {
             relayLastRewritten(content);
             return;
         }
         completion.completed(ctx.writeAndFlush(content), exchange.keepAlive);
     }
 
-    /** The end of a rewritten answer: the held-back text (and a whole body with its head) goes out. */
+    /**
+     * The end of a rewritten or translated answer: the held-back text, the translation's end (and a
+     * whole body with its head) go out.
+     */
     private void relayLastRewritten(LastHttpContent content) {
         ResponseState response = exchange.response;
-        ByteBuf tail = response.rewriter.feed(ctx.alloc(), content.content());
-        content.release();
-        ByteBuf rest = response.rewriter.finish(ctx.alloc());
-        ByteBuf body = tail.isReadable() ? ctx.alloc().compositeBuffer(2).addComponents(true, tail, rest) : rest;
-        if (!tail.isReadable()) {
-            tail.release();
+        ByteBuf body;
+        if (response.rewriting) {
+            ByteBuf tail = response.rewriter.feed(ctx.alloc(), content.content());
+            content.release();
+            body = join(tail, response.rewriter.finish(ctx.alloc()));
+        } else {
+            body = content.content();
         }
         HttpResponse head = response.heldHead;
         response.heldHead = null;
-        if (response.rewriter.blocked() || response.rewriter.tooLarge()) {
+        if (response.rewriting && (response.rewriter.blocked() || response.rewriter.tooLarge())) {
             body.release();
             if (head == null) {
                 refuseInStream();
@@ -189,13 +223,34 @@ final class ResponseRelay {
             }
             return;
         }
+        if (response.translating) {
+            ByteBuf tail = response.translator.feed(ctx.alloc(), body);
+            body.release();
+            body = join(tail, response.translator.finish(ctx.alloc()));
+        }
         if (head != null) {
+            if (response.translating) {
+                head.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+            }
             HttpUtil.setContentLength(head, body.readableBytes());
             HttpUtil.setKeepAlive(head, exchange.keepAlive);
             response.headSent = true;
             ctx.write(head, ctx.voidPromise());
         }
         completion.completed(ctx.writeAndFlush(new DefaultLastHttpContent(body)), exchange.keepAlive);
+    }
+
+    /** {@code a} then {@code b} as one buffer, either released when empty. */
+    private ByteBuf join(ByteBuf a, ByteBuf b) {
+        if (!a.isReadable()) {
+            a.release();
+            return b;
+        }
+        if (!b.isReadable()) {
+            b.release();
+            return a;
+        }
+        return ctx.alloc().compositeBuffer(2).addComponents(true, a, b);
     }
 
     /** The end of an upstream read batch: flush, and read on while the caller keeps up. */
@@ -226,7 +281,7 @@ final class ResponseRelay {
         }
         if (exchange.response.eventStream) {
             ctx.write(new DefaultHttpContent(
-                    ProviderErrors.streamEvent(ctx.alloc(), exchange.route.provider(), error, message)));
+                    ProviderErrors.streamEvent(ctx.alloc(), exchange.route.api(), error, message)));
         }
         exchange.keepAlive = false;
         completion.failedInStream(ctx.writeAndFlush(Unpooled.EMPTY_BUFFER), errorClass);

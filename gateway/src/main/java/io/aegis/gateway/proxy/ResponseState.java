@@ -16,6 +16,9 @@ public final class ResponseState {
     boolean answerPolicy;
     /** True while the answer's body passes through {@link #rewriter}. */
     boolean rewriting;
+    /** For OpenAI callers: the native answer into Chat Completions, after the answer policy's rewriting. */
+    final io.aegis.gateway.openai.ChatAnswerTranslator translator = new io.aegis.gateway.openai.ChatAnswerTranslator();
+    boolean translating;
     /** A whole body's head, held until the rewritten body's length is known. */
     HttpResponse heldHead;
     /** The HTTP status the caller received (200 for a stream that later failed in-stream). */
@@ -32,6 +35,7 @@ public final class ResponseState {
         readingUsage = false;
         answerPolicy = false;
         rewriting = false;
+        translating = false;
         heldHead = null;
         bytes = 0;
         usageReader.usage().reset();

@@ -58,6 +58,7 @@ final class TraceEvents {
         e.set(TraceField.HEDGE, attempts.hedge);
         e.set(TraceField.CIRCUIT, attempts.circuit);
         e.set(TraceField.ATTEMPT_LOG, attempts.log);
+        e.set(TraceField.API, exchange.route.api().wireName());
         e.set(TraceField.UPSTREAM, attempts.upstream);
         long end = timings.lastByteNanos != 0 ? timings.lastByteNanos : nowNanos;
         e.set(TraceField.TOTAL_NANOS, end - timings.acceptedNanos);

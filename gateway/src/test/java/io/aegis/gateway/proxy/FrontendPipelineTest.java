@@ -56,7 +56,9 @@ class FrontendPipelineTest {
                                 100, false)), List.of(), Map.of(), Map.of(), null, null, 0, 0),
                 null,
                 null,
-                NanoClock.SYSTEM);
+                NanoClock.SYSTEM,
+                new io.aegis.gateway.openai.ChatRequestTranslator(io.aegis.gateway.openai.OpenAiSettings.defaults()),
+                io.aegis.gateway.openai.OpenAiSettings.defaults());
         channel.pipeline().addLast(new FrontendInitializer(context, 4096));
         channel.pipeline().fireChannelActive();
     }
