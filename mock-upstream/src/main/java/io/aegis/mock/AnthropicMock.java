@@ -88,6 +88,54 @@ final class AnthropicMock {
         return script;
     }
 
+    /** An answer that calls tools: {@code tool_use} blocks, whole or streamed (each input in two pieces). */
+    static MockScript toolCalls(JsonNode body, MockConversation reply, List<MockTools.Call> calls, long sequence) {
+        String model = body.path("model").asText();
+        String id = "msg_mock_" + sequence;
+        if (!body.path("stream").asBoolean(false)) {
+            ObjectNode message = message(id, model, reply);
+            var content = message.putArray("content");
+            for (int i = 0; i < calls.size(); i++) {
+                content.addObject().put("type", "tool_use").put("id", "toolu_mock_" + sequence + "_" + i)
+                        .put("name", calls.get(i).name()).set("input", calls.get(i).arguments());
+            }
+            message.put("stop_reason", "tool_use");
+            message.putNull("stop_sequence");
+            message.set("usage", usage(reply, reply.outputTokens()));
+            return json(HttpResponseStatus.OK, message, sequence);
+        }
+        MockScript script = new MockScript(HttpResponseStatus.OK, "text/event-stream; charset=utf-8", true);
+        headers(script, sequence);
+        ObjectNode start = JSON.createObjectNode().put("type", "message_start");
+        ObjectNode startMessage = message(id, model, reply);
+        startMessage.putArray("content");
+        startMessage.putNull("stop_reason");
+        startMessage.set("usage", usage(reply, 1));
+        start.set("message", startMessage);
+        script.piece(event("message_start", start));
+        for (int i = 0; i < calls.size(); i++) {
+            ObjectNode blockStart = JSON.createObjectNode().put("type", "content_block_start").put("index", i);
+            blockStart.putObject("content_block").put("type", "tool_use").put("id", "toolu_mock_" + sequence + "_" + i)
+                    .put("name", calls.get(i).name()).putObject("input");
+            script.piece(event("content_block_start", blockStart));
+            String input = calls.get(i).arguments().toString();
+            int half = input.length() / 2;
+            for (String piece : new String[] {input.substring(0, half), input.substring(half)}) {
+                ObjectNode delta = JSON.createObjectNode().put("type", "content_block_delta").put("index", i);
+                delta.putObject("delta").put("type", "input_json_delta").put("partial_json", piece);
+                script.piece(event("content_block_delta", delta));
+            }
+            script.piece(event("content_block_stop",
+                    JSON.createObjectNode().put("type", "content_block_stop").put("index", i)));
+        }
+        ObjectNode messageDelta = JSON.createObjectNode().put("type", "message_delta");
+        messageDelta.putObject("delta").put("stop_reason", "tool_use").putNull("stop_sequence");
+        messageDelta.putObject("usage").put("output_tokens", reply.outputTokens());
+        script.piece(event("message_delta", messageDelta));
+        script.piece(event("message_stop", JSON.createObjectNode().put("type", "message_stop")));
+        return script;
+    }
+
     static MockScript error(int status, String type, String message, long sequence) {
         ObjectNode body = JSON.createObjectNode().put("type", "error");
         body.putObject("error").put("type", type).put("message", message);

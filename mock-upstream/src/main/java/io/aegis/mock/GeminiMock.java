@@ -50,6 +50,41 @@ final class GeminiMock {
         }
     }
 
+    /** True when the request sends back a function call without the signature Gemini gave it. */
+    static boolean missingThoughtSignature(JsonNode body) {
+        for (JsonNode content : body.path("contents")) {
+            for (JsonNode part : content.path("parts")) {
+                if (part.has("functionCall") && !part.hasNonNull("thoughtSignature")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** An answer that calls functions, each part with a thought signature; streamed as one chunk. */
+    static MockScript toolCalls(Operation operation, String model, MockConversation reply, List<MockTools.Call> calls,
+                                boolean sse, long sequence) {
+        ObjectNode response = chunk(model, reply, "", true, reply.outputTokens(), sequence);
+        ArrayNode parts = (ArrayNode) response.path("candidates").path(0).path("content").path("parts");
+        parts.removeAll();
+        for (int i = 0; i < calls.size(); i++) {
+            ObjectNode part = parts.addObject();
+            part.putObject("functionCall").put("name", calls.get(i).name()).set("args", calls.get(i).arguments());
+            part.put("thoughtSignature", "c2lnX21vY2tf" + sequence + "_" + i);
+        }
+        if (operation == Operation.GEMINI_GENERATE_CONTENT) {
+            return json(HttpResponseStatus.OK, response);
+        }
+        MockScript script = new MockScript(HttpResponseStatus.OK,
+                sse ? "text/event-stream" : "application/json; charset=UTF-8", true);
+        script.piece(frame(new String(AnthropicMock.bytes(response), StandardCharsets.UTF_8), sse, 0));
+        if (!sse) {
+            script.piece("]".getBytes(StandardCharsets.UTF_8));
+        }
+        return script;
+    }
+
     private static MockScript stream(String model, MockConversation reply, MockFault fault, boolean sse,
                                      long sequence) {
         MockScript script = new MockScript(HttpResponseStatus.OK,

@@ -101,6 +101,17 @@ final class MockRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                 ? MockConversation.echo(provider, body) : MockConversation.of(provider, body, cacheHit, outputOverride);
 
         MockScript script = faultResponse(provider, fault, request.headers(), n);
+        java.util.List<MockTools.Call> toolCalls = MockTools.calls(provider, body,
+                request.headers().get("x-mock-tool-calls"));
+        if (script == null && provider == Provider.GEMINI && GeminiMock.missingThoughtSignature(body)) {
+            // As Gemini 2.5 does: a function call sent back without its signature is refused.
+            script = error(provider, 400, "Function call is missing a thought_signature in functionCall parts.", n);
+        }
+        if (script == null && !toolCalls.isEmpty()) {
+            script = provider == Provider.ANTHROPIC
+                    ? AnthropicMock.toolCalls(body, reply, toolCalls, n)
+                    : GeminiMock.toolCalls(operation, route.pathModel(), reply, toolCalls, route.wantsSse(), n);
+        }
         if (script == null) {
             script = provider == Provider.ANTHROPIC
                     ? AnthropicMock.respond(operation, body, reply, fault, n)

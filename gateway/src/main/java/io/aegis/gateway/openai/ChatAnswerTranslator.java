@@ -26,6 +26,8 @@ import java.util.Arrays;
 public final class ChatAnswerTranslator {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+    /** Separates a tool call id from the Gemini thought signature carried in it. */
+    static final String SIGNATURE_MARK = "_ts_";
 
     private OpenAiCall call;
     private int status;
@@ -487,8 +489,12 @@ public final class ChatAnswerTranslator {
             toolCall.put("index", index);
         }
         String callId = functionCall.path("id").asText("");
-        toolCall.put("id", callId.isEmpty() ? "call_" + (id == null ? "" : id.substring(id.indexOf('-') + 1) + "_") + index
-                : callId);
+        if (callId.isEmpty()) {
+            callId = "call_" + (id == null ? "" : id.substring(id.indexOf('-') + 1) + "_") + index;
+        }
+        String signature = part.path("thoughtSignature").asText("");
+        // The signature rides in the id too: clients that drop unknown fields still send ids back.
+        toolCall.put("id", signature.isEmpty() ? callId : callId + SIGNATURE_MARK + signature);
         toolCall.put("type", "function");
         toolCall.putObject("function").put("name", functionCall.path("name").asText())
                 .put("arguments", functionCall.path("args").isMissingNode() ? "{}" : functionCall.path("args").toString());

@@ -377,8 +377,12 @@ public final class ChatRequestTranslator {
                         ObjectNode functionCall = part.putObject("functionCall").put("name", name);
                         functionCall.set("args", arguments(toolCall));
                         JsonNode signature = toolCall.path("extra_content").path("google").path("thought_signature");
+                        String id = toolCall.path("id").asText("");
+                        int mark = id.indexOf(ChatAnswerTranslator.SIGNATURE_MARK);
                         if (signature.isTextual()) {
                             part.put("thoughtSignature", signature.asText());
+                        } else if (mark >= 0) {
+                            part.put("thoughtSignature", id.substring(mark + ChatAnswerTranslator.SIGNATURE_MARK.length()));
                         }
                     }
                 }
