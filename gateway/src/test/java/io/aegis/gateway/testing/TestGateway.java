@@ -54,7 +54,7 @@ public final class TestGateway implements AutoCloseable {
                             int piiFindings, boolean redacted, String decidingRule, List<String> ruleActions,
                             List<String> shadowRules, String routedModel, long costNanos, boolean pricedKnown,
                             int retries, String hedge, String circuit, String attemptLog,
-                            Map<String, Integer> answerPii, int restored, String blockedInAnswer) {
+                            Map<String, Integer> answerPii, int restored, String blockedInAnswer, String api) {
     }
 
     private TestGateway(MockUpstream mock, GatewayRuntime runtime, BlockingQueue<Completed> completed) {
@@ -391,7 +391,8 @@ public final class TestGateway implements AutoCloseable {
                 ruleIds(policy, true), policy.routedModel(), exchange.cost().costNanos(),
                 exchange.cost().pricing() != null && exchange.cost().pricing().known(), attempts.retries(),
                 attempts.hedge(), attempts.circuit(), attempts.log().toString(), answerPii(exchange),
-                exchange.response().answerScan().restoredCount(), exchange.response().answerScan().blockedTypes().toString());
+                exchange.response().answerScan().restoredCount(), exchange.response().answerScan().blockedTypes().toString(),
+                exchange.route().api().wireName());
     }
 
     /** The answer's findings by type (read before the exchange ends its answer scan). */
