@@ -32,7 +32,17 @@ public final class ChatAnswerTranslator {
     private OpenAiCall call;
     private int status;
     private boolean events;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final Output out = new Output();
+    private static final com.fasterxml.jackson.core.JsonFactory TOKENS = new com.fasterxml.jackson.core.JsonFactory();
+    private static final byte[] TEXT_DELTA = "\"text_delta\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CHUNK_END = "},\"logprobs\":null,\"finish_reason\":null}]}\n\n"
+            .getBytes(StandardCharsets.US_ASCII);
+    /** {@code data: {"id":..,"object":"chat.completion.chunk",..,"choices":[{"index":0,"delta":{"content":} for this answer. */
+    private byte[] contentPrefix;
+    private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
+    /** The event being translated: {@code unit[eventFrom, eventTo)}. */
+    private int eventFrom;
+    private int eventTo;
     /** The unit under way: an SSE event, or the whole body. */
     private byte[] unit = new byte[4096];
     private int unitLength;
@@ -68,6 +78,7 @@ public final class ChatAnswerTranslator {
         ended = false;
         failed = false;
         id = null;
+        contentPrefix = null;
         roleSent = false;
         toolCalls = 0;
         Arrays.fill(blockTool, -1);
@@ -97,8 +108,12 @@ public final class ChatAnswerTranslator {
         int from = chunk.readerIndex();
         int to = chunk.writerIndex();
         if (events) {
-            for (int i = from; i < to && !failed; i++) {
-                event(chunk.getByte(i));
+            if (!failed) {
+                ensure(to - from);
+                chunk.getBytes(from, unit, unitLength, to - from);
+                int scanFrom = unitLength;
+                unitLength += to - from;
+                events(scanFrom);
             }
         } else {
             ensure(to - from);
@@ -131,33 +146,69 @@ public final class ChatAnswerTranslator {
             return Unpooled.EMPTY_BUFFER;
         }
         ByteBuf buffer = alloc.buffer(out.size());
-        buffer.writeBytes(out.toByteArray());
+        buffer.writeBytes(out.bytes(), 0, out.size());
         return buffer;
+    }
+
+    /** A growable byte array the output is assembled in, written into a buffer without another copy. */
+    private static final class Output extends ByteArrayOutputStream {
+        Output() {
+            super(1024);
+        }
+
+        byte[] bytes() {
+            return buf;
+        }
     }
 
     // ---- Streams ----
 
-    private void event(byte b) {
-        append(b);
-        if (b == '\n' && lastWasCr) {
-            lastWasCr = false;
-            return;
-        }
-        if (b == '\n' || b == '\r') {
-            lastWasCr = b == '\r';
-            if (lineEmpty) {
-                eventEnded();
+    /**
+     * Finds the events completed in {@link #unit} from {@code scanFrom} on (an empty line ends one;
+     * {@code \n}, {@code \r\n} and {@code \r} end lines), translates each, and keeps the rest.
+     */
+    private void events(int scanFrom) {
+        int eventStart = 0;
+        for (int i = scanFrom; i < unitLength && !failed; i++) {
+            byte b = unit[i];
+            if (b == '\n' && lastWasCr) {
+                lastWasCr = false;
+                continue;
             }
-            lineEmpty = true;
-            return;
+            if (b == '\n' || b == '\r') {
+                lastWasCr = b == '\r';
+                if (lineEmpty) {
+                    eventEnded(eventStart, i + 1);
+                    eventStart = i + 1;
+                }
+                lineEmpty = true;
+                continue;
+            }
+            lastWasCr = false;
+            lineEmpty = false;
         }
-        lastWasCr = false;
-        lineEmpty = false;
+        if (eventStart > 0) {
+            System.arraycopy(unit, eventStart, unit, 0, unitLength - eventStart);
+            unitLength -= eventStart;
+        }
     }
 
     private void eventEnded() {
-        String text = new String(unit, 0, unitLength, StandardCharsets.UTF_8);
+        eventEnded(0, unitLength);
         unitLength = 0;
+    }
+
+    /** The event in {@code unit[from, to)}. */
+    private void eventEnded(int from, int to) {
+        eventFrom = from;
+        eventTo = to;
+        if (call.provider == Provider.ANTHROPIC && contentPrefix != null && textDelta()) {
+            return;
+        }
+        parseEvent(new String(unit, from, to - from, StandardCharsets.UTF_8));
+    }
+
+    private void parseEvent(String text) {
         StringBuilder data = new StringBuilder();
         for (String line : text.split("\r\n|\r|\n")) {
             if (line.startsWith("data:")) {
@@ -183,6 +234,85 @@ public final class ChatAnswerTranslator {
         }
     }
 
+    /**
+     * The event most of a stream is made of, an Anthropic text delta, read with the token parser and
+     * written from a prefix made once per answer: no tree, no string of the event. False when the
+     * event is anything else (it then takes the general way).
+     */
+    private boolean textDelta() {
+        if (indexOf(unit, eventFrom, eventTo, TEXT_DELTA) < 0) {
+            return false;
+        }
+        int data = indexOf(unit, eventFrom, eventTo, DATA);
+        if (data < 0) {
+            return false;
+        }
+        int from = data + 5;
+        String text = null;
+        String eventType = null;
+        String deltaType = null;
+        try (com.fasterxml.jackson.core.JsonParser parser = TOKENS.createParser(unit, from, eventTo - from)) {
+            if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return false;
+            }
+            int depth = 1;
+            String inObject = null;
+            while (depth > 0) {
+                com.fasterxml.jackson.core.JsonToken token = parser.nextToken();
+                if (token == null) {
+                    return false;
+                }
+                switch (token) {
+                    case START_OBJECT -> {
+                        inObject = depth == 1 ? parser.currentName() : null;
+                        depth++;
+                    }
+                    case END_OBJECT -> {
+                        depth--;
+                        inObject = null;
+                    }
+                    case START_ARRAY -> parser.skipChildren();
+                    case VALUE_STRING -> {
+                        String name = parser.currentName();
+                        if (depth == 1 && "type".equals(name)) {
+                            eventType = parser.getText();
+                        } else if (depth == 2 && "delta".equals(inObject) && "type".equals(name)) {
+                            deltaType = parser.getText();
+                        } else if (depth == 2 && "delta".equals(inObject) && "text".equals(name)) {
+                            text = parser.getText();
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        if (!"content_block_delta".equals(eventType) || !"text_delta".equals(deltaType) || text == null) {
+            return false;
+        }
+        out.writeBytes(contentPrefix);
+        out.write('"');
+        out.writeBytes(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsUTF8(text));
+        out.write('"');
+        out.writeBytes(CHUNK_END);
+        return true;
+    }
+
+    private static int indexOf(byte[] haystack, int from, int to, byte[] needle) {
+        outer:
+        for (int i = from; i + needle.length <= to; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     private void anthropicEvent(JsonNode event) {
         switch (event.path("type").asText()) {
             case "message_start" -> {
@@ -190,6 +320,15 @@ public final class ChatAnswerTranslator {
                 id = "chatcmpl-" + message.path("id").asText("msg");
                 anthropicUsage(message.path("usage"));
                 roleChunk(0);
+                ObjectNode head = chunkHead();
+                String json;
+                try {
+                    json = JSON.writeValueAsString(head);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+                contentPrefix = ("data: " + json.substring(0, json.length() - 1)
+                        + ",\"choices\":[{\"index\":0,\"delta\":{\"content\":").getBytes(StandardCharsets.UTF_8);
             }
             case "content_block_start" -> {
                 int index = event.path("index").asInt();
@@ -593,11 +732,6 @@ public final class ChatAnswerTranslator {
 
     private boolean candidateCalled(int candidate) {
         return candidate >= 0 && candidate < candidateCalled.length && candidateCalled[candidate];
-    }
-
-    private void append(byte b) {
-        ensure(1);
-        unit[unitLength++] = b;
     }
 
     private void ensure(int more) {
