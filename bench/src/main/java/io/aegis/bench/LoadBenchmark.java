@@ -34,6 +34,10 @@ public final class LoadBenchmark {
     private static final String ANSWERS_KEY = "aegis-bench-answers-key";
     /** Warm-up alternates between the paths this many times. */
     private static final int WARMUP_ROUNDS = 2;
+    /** The same request through the OpenAI-compatible endpoint. */
+    private static final String OPENAI_BODY = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":256,%s"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"Write a haiku about gateways that keep secrets, "
+            + "count tokens exactly and never drop a trace event.\"}]}";
     private static final String BODY = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":256,%s"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"Write a haiku about gateways that keep secrets, "
             + "count tokens exactly and never drop a trace event.\"}]}";
@@ -118,6 +122,8 @@ public final class LoadBenchmark {
                 // without (the hold-back's cost is in the first token), in the same rounds.
                 OpenLoopClient scanned = stream && options.allStages
                         ? new OpenLoopClient(clientLoop.next(), transport, gateway.address()) : null;
+                // The same request through the OpenAI-compatible endpoint of the same gateway, in the same rounds.
+                OpenLoopClient openAi = new OpenLoopClient(clientLoop.next(), transport, gateway.address());
                 // Both paths are warmed in the same alternating pattern they are then measured in, so the
                 // switch between paths (an idle gateway, fresh client connections, a pool that must grow
                 // again) has been compiled for before it counts; measuring in alternating rounds makes
@@ -132,7 +138,10 @@ public final class LoadBenchmark {
                     if (scanned != null) {
                         run(scanned, ANSWERS_KEY, stream, options, warmupRoundSeconds, 0);
                     }
+                    runOpenAi(openAi, stream, options, warmupRoundSeconds, 0);
                 }
+                OpenLoopClient.Result openAiAll = null;
+                double[] openAiRatios = new double[options.rounds];
                 OpenLoopClient.Result scannedAll = null;
                 double[] tokenRatios50 = new double[options.rounds];
                 double[] tokenRatios99 = new double[options.rounds];
@@ -159,9 +168,14 @@ public final class LoadBenchmark {
                         tokenRatios99[round] = ratio(scannedRound.firstToken(), throughRound.firstToken(), 99);
                         scannedAll = merge(scannedAll, scannedRound);
                     }
+                    OpenLoopClient.Result openAiRound = runOpenAi(openAi, stream, options, 0, roundSeconds);
+                    openAiRatios[round] = ratio(openAiRound.total(), throughRound.total(), 99);
+                    openAiAll = merge(openAiAll, openAiRound);
                     baseline = merge(baseline, directRound);
                     proxied = merge(proxied, throughRound);
                 }
+                perRound.add(String.format(Locale.ROOT, "%s p99 OpenAI endpoint / native endpoint per round: %s",
+                        stream ? "stream" : "non-stream", formatRatios(openAiRatios)));
                 if (scanned != null) {
                     perRound.add("stream first token, answers scanned / not scanned, p50 per round: "
                             + formatRatios(tokenRatios50));
@@ -179,6 +193,7 @@ public final class LoadBenchmark {
                 String kind = stream ? "stream" : "non-stream";
                 rows.add(row(kind + " direct", baseline, null, stream));
                 rows.add(row(kind + " through gateway", proxied, baseline, stream));
+                rows.add(row(kind + " through gateway, OpenAI endpoint", openAiAll, baseline, stream));
                 if (scannedAll != null) {
                     rows.add(row(kind + " through gateway, answers scanned", scannedAll, baseline, stream));
                 }
@@ -336,6 +351,22 @@ public final class LoadBenchmark {
         // Checked here so that a mistake is reported as the config's, not as a gateway that did not start.
         ConfigLoader.load(file, home, name -> null);
         return file;
+    }
+
+    private static OpenLoopClient.Result runOpenAi(OpenLoopClient client, boolean stream, Options options,
+                                                   int warmupSeconds, int measuredSeconds) throws InterruptedException {
+        HttpHeaders headers = new DefaultHttpHeaders();
+        headers.set("content-type", "application/json");
+        headers.set("authorization", "Bearer " + VIRTUAL_KEY);
+        headers.set("x-mock-output-tokens", String.valueOf(options.outputTokens));
+        ByteBuf body = Unpooled.copiedBuffer(String.format(Locale.ROOT, OPENAI_BODY, stream ? "\"stream\":true," : ""),
+                StandardCharsets.UTF_8);
+        try {
+            return client.run("/v1/chat/completions", headers, body, options.rate, options.rate * warmupSeconds,
+                    options.rate * measuredSeconds);
+        } finally {
+            body.release();
+        }
     }
 
     private static String[] row(String name, OpenLoopClient.Result result, OpenLoopClient.Result baseline,

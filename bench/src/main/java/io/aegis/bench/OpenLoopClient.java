@@ -41,6 +41,10 @@ final class OpenLoopClient {
     private static final ByteBuf TEXT_DELTA = io.netty.buffer.Unpooled.unreleasableBuffer(
             io.netty.buffer.Unpooled.copiedBuffer("\"text_delta\"", java.nio.charset.StandardCharsets.US_ASCII));
 
+    /** What marks answer text in an OpenAI chunk stream. */
+    private static final ByteBuf OPENAI_CONTENT = io.netty.buffer.Unpooled.unreleasableBuffer(
+            io.netty.buffer.Unpooled.copiedBuffer("\"delta\":{\"content\":", java.nio.charset.StandardCharsets.US_ASCII));
+
     private final EventLoop loop;
     private final NetworkTransport transport;
     private final InetSocketAddress target;
@@ -207,8 +211,10 @@ final class OpenLoopClient {
                     current.ok = ((HttpResponse) msg).status().code() == 200;
                 }
                 if (current.firstTokenNs == 0 && msg instanceof io.netty.handler.codec.http.HttpContent
-                        && io.netty.buffer.ByteBufUtil.indexOf(TEXT_DELTA,
-                                ((io.netty.handler.codec.http.HttpContent) msg).content()) >= 0) {
+                        && (io.netty.buffer.ByteBufUtil.indexOf(TEXT_DELTA,
+                                ((io.netty.handler.codec.http.HttpContent) msg).content()) >= 0
+                            || io.netty.buffer.ByteBufUtil.indexOf(OPENAI_CONTENT,
+                                ((io.netty.handler.codec.http.HttpContent) msg).content()) >= 0)) {
                     current.firstTokenNs = System.nanoTime();
                 }
                 if (msg instanceof LastHttpContent) {
