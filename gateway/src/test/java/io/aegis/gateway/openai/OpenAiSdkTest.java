@@ -166,6 +166,25 @@ class OpenAiSdkTest {
     }
 
     @Test
+    void imagesAsDataUrlsReachBothProviders() {
+        String png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+        for (String model : List.of("claude-sonnet-4-5", "gemini-2.5-flash")) {
+            ChatCompletion completion = client().chat().completions().create(ChatCompletionCreateParams.builder()
+                    .model(model).addUserMessageOfArrayOfContentParts(List.of(
+                            com.openai.models.chat.completions.ChatCompletionContentPart.ofText(
+                                    com.openai.models.chat.completions.ChatCompletionContentPartText.builder()
+                                            .text("What is in this picture?").build()),
+                            com.openai.models.chat.completions.ChatCompletionContentPart.ofImageUrl(
+                                    com.openai.models.chat.completions.ChatCompletionContentPartImage.builder()
+                                            .imageUrl(com.openai.models.chat.completions.ChatCompletionContentPartImage
+                                                    .ImageUrl.builder().url(png).build()).build())))
+                    .build());
+            assertFalse(completion.choices().get(0).message().content().orElse("").isEmpty(), model);
+            assertEquals(Outcome.COMPLETED, gateway.nextCompleted().outcome(), model);
+        }
+    }
+
+    @Test
     void theModelListNamesWhatThisGatewayServes() {
         List<String> ids = new ArrayList<>();
         for (Model model : client().models().list().data()) {

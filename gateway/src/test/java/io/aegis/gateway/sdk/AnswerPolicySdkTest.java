@@ -57,6 +57,24 @@ class AnswerPolicySdkTest {
     }
 
     @Test
+    void openAiCallersGetTheSameRestoredAndRedactedAnswer() {
+        com.openai.client.OpenAIClient openAi = com.openai.client.okhttp.OpenAIOkHttpClient.builder()
+                .baseUrl(gateway.baseUrl() + "/v1").apiKey(TestGateway.ACME_KEY).putHeader("x-mock-echo", "prompt")
+                .maxRetries(0).timeout(Duration.ofSeconds(20)).build();
+        var params = com.openai.models.chat.completions.ChatCompletionCreateParams.builder().model("claude-sonnet-4-5")
+                .addUserMessage("mail jane.doe@example.com or call 415-555-0132 today").build();
+        StringBuilder text = new StringBuilder();
+        try (var stream = openAi.chat().completions().createStreaming(params)) {
+            stream.stream().forEach(chunk -> chunk.choices().forEach(c -> c.delta().content().ifPresent(text::append)));
+        }
+        // The answer policy works on the native answer; the translation comes after it.
+        assertEquals("mail jane.doe@example.com or call ********0132 today", text.toString().trim());
+        TestGateway.Completed done = gateway.nextCompleted();
+        assertEquals(1, done.restored());
+        assertEquals("openai", done.api());
+    }
+
+    @Test
     void aBlockedValueEndsTheStreamWithAnErrorTheSdkRaises() {
         StringBuilder text = new StringBuilder();
         RuntimeException error = assertThrows(RuntimeException.class, () -> {
