@@ -39,6 +39,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class RequestReader extends ChannelInboundHandlerAdapter {
     private static final AsciiString ALLOW_POST = AsciiString.cached("POST");
+    private static final AsciiString ALLOW_GET = AsciiString.cached("GET");
 
     private final Exchange exchange;
     private final ProxyContext context;
@@ -210,8 +211,9 @@ final class RequestReader extends ChannelInboundHandlerAdapter {
             exchange.refuse(GatewayError.NOT_FOUND, "no such endpoint: " + request.method() + " "
                     + pathOnly(request.uri()), ErrorClass.NOT_FOUND);
         } else if (outcome == RouteResolver.Outcome.METHOD_NOT_ALLOWED) {
-            exchange.refuse(GatewayError.METHOD_NOT_ALLOWED, request.method() + " is not allowed here; use POST",
-                    ErrorClass.METHOD_NOT_ALLOWED).allow(ALLOW_POST);
+            boolean get = exchange.route.openAiEndpoint() == Route.OpenAiEndpoint.MODELS;
+            exchange.refuse(GatewayError.METHOD_NOT_ALLOWED, request.method() + " is not allowed here; use "
+                    + (get ? "GET" : "POST"), ErrorClass.METHOD_NOT_ALLOWED).allow(get ? ALLOW_GET : ALLOW_POST);
         } else if (!context.authenticator().authenticate(request.headers(), exchange.route.query(), exchange.caller)) {
             exchange.refuse(GatewayError.UNAUTHENTICATED, exchange.caller.source() == CallerKeySource.NONE
                     ? "no API key: send it in x-api-key, Authorization: Bearer, x-goog-api-key or ?key="
