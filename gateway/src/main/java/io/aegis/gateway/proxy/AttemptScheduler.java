@@ -138,7 +138,8 @@ final class AttemptScheduler {
                 endpoint.basePath() + upstreamPathAndQuery, exchange.body.retainedDuplicate(),
                 HeaderPolicy.upstreamRequest(exchange.requestHeaders, provider.provider(),
                         key >= 0 ? chosen.keys().key(key) : null, endpoint.hostHeader(),
-                        exchange.body.readableBytes(), exchange.trace.outbound()),
+                        exchange.body.readableBytes(), exchange.trace.outbound(),
+                        exchange.route.api() == io.aegis.wire.CallerApi.OPENAI),
                 EmptyHttpHeaders.INSTANCE);
         if (exchange.attempts.upstream == null || !hedge) {
             exchange.attempts.upstream = endpoint.toString();

@@ -16,6 +16,7 @@ import java.util.Map;
  */
 final class HeaderPolicy {
     private static final AsciiString X_API_KEY = AsciiString.cached("x-api-key");
+    private static final AsciiString ANTHROPIC_VERSION = AsciiString.cached("anthropic-version");
     private static final AsciiString X_GOOG_API_KEY = AsciiString.cached("x-goog-api-key");
     private static final AsciiString TRACEPARENT = AsciiString.cached("traceparent");
     private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
@@ -35,7 +36,7 @@ final class HeaderPolicy {
      * @param providerKey the gateway's provider key in virtual mode, or {@code null} to pass the caller's on
      */
     static HttpHeaders upstreamRequest(HttpHeaders inbound, Provider provider, String providerKey, String hostHeader, int contentLength,
-                                       String traceparent) {
+                                       String traceparent, boolean openAiCaller) {
         // The inbound headers were validated by the decoder; copying them need not validate again.
         HttpHeaders out = UNVALIDATED.newHeaders();
         String connectionTokens = inbound.get(HttpHeaderNames.CONNECTION);
@@ -54,6 +55,9 @@ final class HeaderPolicy {
             if (providerKey != null && isCallerCredential(name)) {
                 continue;
             }
+            if (openAiCaller && (startsWithIgnoreCase(name, "openai-") || startsWithIgnoreCase(name, "x-aegis-"))) {
+                continue; // an OpenAI organisation or project means nothing upstream; x-aegis-* is the gateway's
+            }
             out.add(name, header.getValue());
         }
         out.set(HttpHeaderNames.HOST, hostHeader);
@@ -63,7 +67,16 @@ final class HeaderPolicy {
         if (providerKey != null) {
             out.set(provider == Provider.ANTHROPIC ? X_API_KEY : X_GOOG_API_KEY, providerKey);
         }
+        if (openAiCaller && provider == Provider.ANTHROPIC && !out.contains(ANTHROPIC_VERSION)) {
+            // A translated call speaks the Messages API version it was written against.
+            out.set(ANTHROPIC_VERSION, "2023-06-01");
+        }
         return out;
+    }
+
+    private static boolean startsWithIgnoreCase(CharSequence name, String prefix) {
+        return name.length() >= prefix.length()
+                && AsciiString.regionMatches(name, true, 0, prefix, 0, prefix.length());
     }
 
     /** Headers for the response to the caller: the upstream's, less hop-by-hop ones. */

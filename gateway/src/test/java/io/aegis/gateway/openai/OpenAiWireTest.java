@@ -74,6 +74,21 @@ class OpenAiWireTest {
     }
 
     @Test
+    void theTranslatedCallCarriesTheProvidersHeadersAndNotOpenAis() throws IOException {
+        RawHttp.Response response = post("Authorization: Bearer " + TestGateway.ACME_KEY + "\r\n"
+                + "OpenAI-Organization: org-123\r\nx-aegis-drop-params: true\r\n",
+                "{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertEquals(200, response.status(), response.body());
+        String names = response.header("x-mock-received-header-names").toLowerCase(java.util.Locale.ROOT);
+        assertTrue(names.contains("anthropic-version"), names);
+        assertFalse(names.contains("openai-organization") || names.contains("x-aegis-drop-params"), names);
+        assertEquals("/v1/messages", response.header("x-mock-received-path"));
+        assertEquals("application/json", response.header("content-type"));
+        assertEquals("chat.completion", JSON.readTree(response.body()).path("object").asText());
+        gateway.nextCompleted();
+    }
+
+    @Test
     void theUpstreamsErrorsArePassedOnInOpenAisShape() throws IOException {
         RawHttp.Response overloaded = post("Authorization: Bearer " + TestGateway.ACME_KEY + "\r\n",
                 "{\"model\":\"claude-haiku-4-5-fault-529\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
