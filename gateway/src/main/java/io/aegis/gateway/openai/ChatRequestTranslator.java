@@ -117,7 +117,7 @@ public final class ChatRequestTranslator {
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             boolean known = COMMON.contains(name) || provider == Provider.GEMINI && GEMINI_ONLY.contains(name);
-            if (!known && !dropUnsupported) {
+            if (!known && !dropUnsupported && !asIfAbsent(root.get(name))) {
                 throw new Problem("the parameter '" + clip(name) + "' is not supported for "
                         + (provider == Provider.ANTHROPIC ? "Anthropic" : "Gemini")
                         + " models (send x-aegis-drop-params: true to drop unsupported parameters)", name);
@@ -153,6 +153,17 @@ public final class ChatRequestTranslator {
                         "/v1beta/models/" + model + ":streamGenerateContent", "alt=sse", nativeBody)
                 : new Native(Operation.GEMINI_GENERATE_CONTENT, model, "/v1beta/models/" + model + ":generateContent",
                         null, nativeBody);
+    }
+
+    /**
+     * A value that asks for nothing (null, false, zero, empty): what many clients send for every
+     * parameter they know. Taking it is not dropping anything, so it is no reason to refuse.
+     */
+    private static boolean asIfAbsent(JsonNode value) {
+        return value == null || value.isNull() || value.isBoolean() && !value.asBoolean()
+                || value.isNumber() && value.asDouble() == 0 || value.isContainerNode() && value.isEmpty()
+                || value.isTextual() && (value.asText().isEmpty() || value.asText().equals("auto")
+                        || value.asText().equals("default"));
     }
 
     // ---- Anthropic ----

@@ -112,7 +112,7 @@ class ChatRequestTranslatorTest {
             {"{\"model\":\"claude-sonnet-4-5\",\"n\":3,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", "n"},
             {"{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":0,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
                 "max_tokens"},
-            {"{\"model\":\"claude-sonnet-4-5\",\"logit_bias\":{},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+            {"{\"model\":\"claude-sonnet-4-5\",\"logit_bias\":{\"50256\":-100},\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
                 "logit_bias"},
             {"{\"model\":\"claude-sonnet-4-5\",\"seed\":1,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", "seed"},
             {"{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", "model"},
@@ -129,6 +129,20 @@ class ChatRequestTranslatorTest {
             assertEquals(c[1], problem.param(), c[0]);
             assertTrue(problem.getMessage().contains(c[1]) || c[1].equals("messages"), problem.getMessage());
         }
+    }
+
+    @Test
+    void parametersSentAtTheirDefaultAskForNothingAndPass() throws Exception {
+        ChatRequestTranslator.Native nat = translator.translate(Unpooled.copiedBuffer(
+                "{\"model\":\"claude-sonnet-4-5\",\"logprobs\":false,\"presence_penalty\":0,\"logit_bias\":{},"
+                        + "\"service_tier\":\"auto\",\"seed\":null,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}",
+                StandardCharsets.UTF_8), false, new OpenAiCall());
+        JsonNode out = JSON.readTree(nat.body().toString(StandardCharsets.UTF_8));
+        assertFalse(out.has("logprobs") || out.has("presence_penalty") || out.has("service_tier"));
+        assertThrows(ChatRequestTranslator.Problem.class, () -> translator.translate(Unpooled.copiedBuffer(
+                "{\"model\":\"claude-sonnet-4-5\",\"presence_penalty\":0.5,\"messages\":[{\"role\":\"user\","
+                        + "\"content\":\"x\"}]}", StandardCharsets.UTF_8), false, new OpenAiCall()),
+                "a value that asks for something is refused");
     }
 
     @Test
