@@ -1,0 +1,175 @@
+package io.aegis.cost.fleet;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The state a cluster of budget nodes replicates: per budget scope (a tenant's day or month, a model
+ * family's, a key's) its limit, the spend gateways reported, and the leases they hold. A lease is a
+ * slice of the remaining budget a gateway may reserve against locally, with no network hop; it
+ * reports what it settled and hands back what it will not use.
+ *
+ * <p>The invariant: {@code reported + Σ outstanding leases ≤ limit}. Grants keep it; a report keeps
+ * it as long as the gateway reports before its lease expires, which a live gateway does (it renews
+ * and reports well inside the lease's lifetime, and stops reserving from a lease shortly before its
+ * expiry). A gateway never reserves beyond its lease, so the fleet's actual spend never passes the
+ * limit while every gateway is alive (tested over random fleets). A lease whose holder stops renewing it is still counted until its expiry
+ * (its holder may be spending it); after that it returns, and what the holder settled since its last
+ * report is the only spend the ledger can miss: the bound is one report interval of one dead
+ * gateway's spend, plus its reservations in flight, and the holder's own durable ledger reports it
+ * when it comes back.
+ *
+ * <p>Deterministic (time is an argument, never read), single-threaded: the cluster applies
+ * operations in log order on one thread, and replays them the same way.
+ */
+public final class LeaseLedger {
+    /** One scope's account. */
+    static final class Scope {
+        long limitNanos;
+        long reportedNanos;
+        final Map<String, Lease> leases = new TreeMap<>();
+
+        long outstanding() {
+            long sum = 0;
+            for (Lease lease : leases.values()) {
+                sum += lease.nanos;
+            }
+            return sum;
+        }
+    }
+
+    /** A gateway's slice of one scope. */
+    static final class Lease {
+        long nanos;
+        long expiresAtMillis;
+    }
+
+    private final Map<String, Scope> scopes = new TreeMap<>();
+
+    /** Sets a scope's limit (a new scope starts with nothing reported); a lower limit grants nothing more. */
+    public void limit(String scope, long limitNanos) {
+        scopes.computeIfAbsent(scope, s -> new Scope()).limitNanos = limitNanos;
+    }
+
+    /**
+     * A gateway asks for {@code wantNanos} more room in {@code scope}; it gets what the budget has
+     * left after every outstanding lease, at most what it asked for, valid until {@code now + ttl}
+     * (a renewal also extends what it already holds). Returns the room granted now.
+     */
+    public long grant(String scope, String gatewayId, long wantNanos, long nowMillis, long ttlMillis) {
+        Scope s = scopes.get(scope);
+        if (s == null || wantNanos <= 0) {
+            return 0;
+        }
+        expire(s, nowMillis);
+        long available = Math.max(0, s.limitNanos - s.reportedNanos - s.outstanding());
+        long granted = Math.min(wantNanos, available);
+        Lease lease = s.leases.computeIfAbsent(gatewayId, g -> new Lease());
+        lease.nanos += granted;
+        lease.expiresAtMillis = nowMillis + ttlMillis;
+        return granted;
+    }
+
+    /**
+     * A gateway reports {@code settledNanos} spent against its lease since its last report, and hands
+     * back {@code returnedNanos} it will not use. Spend beyond its lease (a lease that expired while
+     * the gateway was cut off, then spent from its own account) is recorded all the same: the
+     * ledger never forgets spend, it only stops granting.
+     */
+    public void report(String scope, String gatewayId, long settledNanos, long returnedNanos, long nowMillis) {
+        Scope s = scopes.get(scope);
+        if (s == null) {
+            return;
+        }
+        s.reportedNanos += Math.max(0, settledNanos);
+        Lease lease = s.leases.get(gatewayId);
+        if (lease != null) {
+            lease.nanos = Math.max(0, lease.nanos - Math.max(0, settledNanos) - Math.max(0, returnedNanos));
+            if (lease.nanos == 0) {
+                s.leases.remove(gatewayId);
+            }
+        }
+        expire(s, nowMillis);
+    }
+
+    /** Returns every lease of {@code scope} past its expiry. */
+    private static void expire(Scope s, long nowMillis) {
+        s.leases.values().removeIf(lease -> lease.expiresAtMillis <= nowMillis);
+    }
+
+    /** Expires leases in every scope (the cluster's timer). */
+    public void expireAll(long nowMillis) {
+        for (Scope s : scopes.values()) {
+            expire(s, nowMillis);
+        }
+    }
+
+    public long limitNanos(String scope) {
+        Scope s = scopes.get(scope);
+        return s == null ? 0 : s.limitNanos;
+    }
+
+    /** Spend gateways reported in {@code scope}. */
+    public long reportedNanos(String scope) {
+        Scope s = scopes.get(scope);
+        return s == null ? 0 : s.reportedNanos;
+    }
+
+    /** Room granted in {@code scope} and not yet reported or handed back. */
+    public long outstandingNanos(String scope) {
+        Scope s = scopes.get(scope);
+        return s == null ? 0 : s.outstanding();
+    }
+
+    /** {@code gatewayId}'s lease in {@code scope}. */
+    public long leaseNanos(String scope, String gatewayId) {
+        Scope s = scopes.get(scope);
+        Lease lease = s == null ? null : s.leases.get(gatewayId);
+        return lease == null ? 0 : lease.nanos;
+    }
+
+    /** Writes the whole ledger (a cluster snapshot), in a stable order. */
+    public void write(DataOutputStream out) throws IOException {
+        out.writeInt(1); // format version
+        out.writeInt(scopes.size());
+        for (Map.Entry<String, Scope> entry : scopes.entrySet()) {
+            Scope s = entry.getValue();
+            out.writeUTF(entry.getKey());
+            out.writeLong(s.limitNanos);
+            out.writeLong(s.reportedNanos);
+            out.writeInt(s.leases.size());
+            for (Map.Entry<String, Lease> lease : s.leases.entrySet()) {
+                out.writeUTF(lease.getKey());
+                out.writeLong(lease.getValue().nanos);
+                out.writeLong(lease.getValue().expiresAtMillis);
+            }
+        }
+    }
+
+    /** Reads a ledger {@link #write} wrote. */
+    public static LeaseLedger read(DataInputStream in) throws IOException {
+        int version = in.readInt();
+        if (version != 1) {
+            throw new IOException("unknown lease ledger snapshot version " + version);
+        }
+        LeaseLedger ledger = new LeaseLedger();
+        for (int i = in.readInt(); i > 0; i--) {
+            Scope s = new Scope();
+            String name = in.readUTF();
+            s.limitNanos = in.readLong();
+            s.reportedNanos = in.readLong();
+            for (int l = in.readInt(); l > 0; l--) {
+                Lease lease = new Lease();
+                String gateway = in.readUTF();
+                lease.nanos = in.readLong();
+                lease.expiresAtMillis = in.readLong();
+                s.leases.put(gateway, lease);
+            }
+            ledger.scopes.put(name, s);
+        }
+        return ledger;
+    }
+}
