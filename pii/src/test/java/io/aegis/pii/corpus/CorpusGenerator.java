@@ -126,7 +126,8 @@ public final class CorpusGenerator {
         }
         int exchange = 200 + random.nextInt(800);
         String line = String.format("%04d", random.nextInt(10000));
-        switch (random.nextInt(12)) {
+        switch (random.nextInt(13)) {
+            case 12: return "+1" + area + exchange + line; // E.164, compact
             case 7: return area + " " + exchange + " " + line;
             case 8: return "+1-" + area + "-" + exchange + "-" + line;
             case 9: return "+1 (" + area + ") " + exchange + "-" + line;
