@@ -33,11 +33,12 @@ class ModuleDirectionTest {
         MAY_USE.put("pii", List.of("natives", "yaml"));
         MAY_USE.put("rules", List.of("natives", "yaml"));
         MAY_USE.put("cost", List.of("natives", "yaml"));
+        MAY_USE.put("fleet", List.of("natives", "yaml", "cost"));
         MAY_USE.put("trace", List.of("natives", "yaml"));
         MAY_USE.put("control", List.of("trace", "wire", "yaml"));
         MAY_USE.put("mock", List.of("natives", "wire"));
         MAY_USE.put("gateway", List.of("natives", "yaml", "wire", "pii", "rules", "cost", "trace", "control"));
-        MAY_USE.put("cli", List.of("natives", "yaml", "wire", "pii", "rules", "cost", "trace", "control", "mock",
+        MAY_USE.put("cli", List.of("natives", "yaml", "wire", "pii", "rules", "cost", "fleet", "trace", "control", "mock",
                 "gateway"));
     }
 

@@ -1,0 +1,141 @@
+package io.aegis.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.aeron.cluster.client.AeronCluster;
+import io.aeron.cluster.client.EgressListener;
+import io.aeron.cluster.service.Cluster;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.aeron.logbuffer.Header;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three budget cluster members in this JVM on loopback and one client: leases granted from what the
+ * budget has left, the same ledger on every member, and the ledger kept when the leader dies.
+ */
+class BudgetClusterTest {
+    private static final List<String> MEMBERS = List.of("127.0.0.1:20700", "127.0.0.1:20710", "127.0.0.1:20720");
+    private static final String SCOPE = "acme/day/2026-12-06";
+
+    @TempDir
+    Path dir;
+    private final List<FleetNode> nodes = new ArrayList<>();
+    private MediaDriver clientDriver;
+    private AeronCluster client;
+    private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(256);
+    private long lastGranted = -1;
+    private long lastCorrelation = -1;
+    private int newLeaders;
+
+    @AfterEach
+    void close() {
+        CloseHelper.quietClose(client);
+        CloseHelper.quietClose(clientDriver);
+        nodes.forEach(CloseHelper::quietClose);
+    }
+
+    private void connect() {
+        clientDriver = MediaDriver.launchEmbedded(new MediaDriver.Context().threadingMode(ThreadingMode.SHARED)
+                .publicationTermBufferLength(64 * 1024).ipcTermBufferLength(64 * 1024)
+                .dirDeleteOnStart(true).dirDeleteOnShutdown(true));
+        EgressListener egress = new EgressListener() {
+            @Override
+            public void onMessage(long clusterSessionId, long timestamp, DirectBuffer buffer, int offset, int length,
+                                  Header header) {
+                UnsafeBuffer in = new UnsafeBuffer(buffer, offset, length);
+                if (in.getByte(0) == LeaseMessages.GRANTED) {
+                    lastCorrelation = in.getLong(1);
+                    lastGranted = in.getLong(9);
+                }
+            }
+
+            @Override
+            public void onNewLeader(long clusterSessionId, long leadershipTermId, int leaderMemberId,
+                                    String ingressEndpoints) {
+                newLeaders++;
+            }
+        };
+        client = AeronCluster.connect(new AeronCluster.Context()
+                .aeronDirectoryName(clientDriver.aeronDirectoryName())
+                .egressListener(egress)
+                .egressChannel("aeron:udp?endpoint=127.0.0.1:0|term-length=64k")
+                .ingressChannel("aeron:udp?term-length=64k")
+                .ingressEndpoints(FleetNode.ingressEndpoints(MEMBERS))
+                .messageTimeoutNs(TimeUnit.SECONDS.toNanos(10)));
+    }
+
+    private void send(int length) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (client.offer(out, 0, length) < 0) {
+            client.pollEgress();
+            assertTrue(System.nanoTime() < deadline, "the cluster took no message for 20 s");
+            Thread.onSpinWait();
+        }
+    }
+
+    private long grant(long correlation, String gateway, long want) {
+        send(LeaseMessages.grant(out, correlation, SCOPE, gateway, want, 60_000));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (lastCorrelation != correlation) {
+            client.pollEgress();
+            assertTrue(System.nanoTime() < deadline, "no answer to grant " + correlation);
+            Thread.onSpinWait();
+        }
+        return lastGranted;
+    }
+
+    private FleetNode leader() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            for (FleetNode node : nodes) {
+                if (node.service().role() == Cluster.Role.LEADER) {
+                    return node;
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "no leader elected");
+            client.pollEgress();
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void leasesComeFromWhatIsLeftAndSurviveTheLeadersDeath() {
+        for (int n = 0; n < MEMBERS.size(); n++) {
+            nodes.add(FleetNode.start(MEMBERS, n, dir.resolve("member-" + n)));
+        }
+        connect();
+        send(LeaseMessages.limit(out, SCOPE, 1_000));
+        assertEquals(600, grant(1, "gw-1", 600));
+        assertEquals(400, grant(2, "gw-2", 600), "only what the budget has left");
+        send(LeaseMessages.report(out, SCOPE, "gw-1", 250, 350));
+        assertEquals(300, grant(3, "gw-3", 300), "from what gw-1 handed back");
+
+        FleetNode old = leader();
+        nodes.remove(old);
+        old.close();
+        FleetNode next = leader();
+        assertTrue(next != old);
+        // The client learns of the new leader from its egress, then sends there.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (newLeaders == 0) {
+            client.pollEgress();
+            assertTrue(System.nanoTime() < deadline, "the client never heard of the new leader");
+            Thread.onSpinWait();
+        }
+        // The new leader holds the same ledger: 50 left, not a fresh budget.
+        assertEquals(50, grant(4, "gw-3", 500));
+        assertEquals(250, next.service().ledger().reportedNanos(SCOPE));
+    }
+}
