@@ -14,7 +14,7 @@ public final class LeaseMessages {
     public static final byte LIMIT = 1;
     /** Asks for room: correlation id, want, ttl, scope, gateway. */
     public static final byte GRANT = 2;
-    /** Reports spend and hands back room: settled, returned, scope, gateway. */
+    /** Reports the gateway's running totals of spend settled and room handed back: settled, returned, scope, gateway. */
     public static final byte REPORT = 3;
     /** Answers a grant: correlation id, granted, expires at (cluster ms), scope. */
     public static final byte GRANTED = 4;

@@ -31,6 +31,8 @@ public final class LeaseLedger {
         long limitNanos;
         long reportedNanos;
         final Map<String, Lease> leases = new TreeMap<>();
+        /** Per gateway: the running totals of its last report, {settled, returned}. */
+        final Map<String, long[]> reports = new TreeMap<>();
 
         long outstanding() {
             long sum = 0;
@@ -57,14 +59,23 @@ public final class LeaseLedger {
     /**
      * A gateway asks for {@code wantNanos} more room in {@code scope}; it gets what the budget has
      * left after every outstanding lease, at most what it asked for, valid until {@code now + ttl}
-     * (a renewal also extends what it already holds). Returns the room granted now.
+     * (a renewal also extends what it already holds; asking for nothing only renews). Returns the
+     * room granted now.
      */
     public long grant(String scope, String gatewayId, long wantNanos, long nowMillis, long ttlMillis) {
         Scope s = scopes.get(scope);
-        if (s == null || wantNanos <= 0) {
+        if (s == null) {
             return 0;
         }
         expire(s, nowMillis);
+        if (wantNanos <= 0) {
+            // A renewal: what the gateway holds stays valid for another lifetime.
+            Lease held = s.leases.get(gatewayId);
+            if (held != null) {
+                held.expiresAtMillis = nowMillis + ttlMillis;
+            }
+            return 0;
+        }
         long available = Math.max(0, s.limitNanos - s.reportedNanos - s.outstanding());
         long granted = Math.min(wantNanos, available);
         Lease lease = s.leases.computeIfAbsent(gatewayId, g -> new Lease());
@@ -74,20 +85,27 @@ public final class LeaseLedger {
     }
 
     /**
-     * A gateway reports {@code settledNanos} spent against its lease since its last report, and hands
-     * back {@code returnedNanos} it will not use. Spend beyond its lease (a lease that expired while
-     * the gateway was cut off, then spent from its own account) is recorded all the same: the
-     * ledger never forgets spend, it only stops granting.
+     * A gateway reports everything it has settled in {@code scope} ({@code settledTotalNanos}) and
+     * everything it has handed back ({@code returnedTotalNanos}), as running totals: a report that is
+     * lost, repeated or overtaken changes nothing, so a gateway simply sends its totals again. What
+     * is new since the last report comes out of its lease. Spend beyond its lease (a lease that
+     * expired while the gateway was cut off) is recorded all the same: the ledger never forgets
+     * spend, it only stops granting.
      */
-    public void report(String scope, String gatewayId, long settledNanos, long returnedNanos, long nowMillis) {
+    public void report(String scope, String gatewayId, long settledTotalNanos, long returnedTotalNanos, long nowMillis) {
         Scope s = scopes.get(scope);
         if (s == null) {
             return;
         }
-        s.reportedNanos += Math.max(0, settledNanos);
+        long[] totals = s.reports.computeIfAbsent(gatewayId, g -> new long[2]);
+        long settled = Math.max(0, settledTotalNanos - totals[0]);
+        long returned = Math.max(0, returnedTotalNanos - totals[1]);
+        totals[0] = Math.max(totals[0], settledTotalNanos);
+        totals[1] = Math.max(totals[1], returnedTotalNanos);
+        s.reportedNanos += settled;
         Lease lease = s.leases.get(gatewayId);
         if (lease != null) {
-            lease.nanos = Math.max(0, lease.nanos - Math.max(0, settledNanos) - Math.max(0, returnedNanos));
+            lease.nanos = Math.max(0, lease.nanos - settled - returned);
             if (lease.nanos == 0) {
                 s.leases.remove(gatewayId);
             }
@@ -146,6 +164,12 @@ public final class LeaseLedger {
                 out.writeLong(lease.getValue().nanos);
                 out.writeLong(lease.getValue().expiresAtMillis);
             }
+            out.writeInt(s.reports.size());
+            for (Map.Entry<String, long[]> report : s.reports.entrySet()) {
+                out.writeUTF(report.getKey());
+                out.writeLong(report.getValue()[0]);
+                out.writeLong(report.getValue()[1]);
+            }
         }
     }
 
@@ -167,6 +191,9 @@ public final class LeaseLedger {
                 lease.nanos = in.readLong();
                 lease.expiresAtMillis = in.readLong();
                 s.leases.put(gateway, lease);
+            }
+            for (int r = in.readInt(); r > 0; r--) {
+                s.reports.put(in.readUTF(), new long[] {in.readLong(), in.readLong()});
             }
             ledger.scopes.put(name, s);
         }

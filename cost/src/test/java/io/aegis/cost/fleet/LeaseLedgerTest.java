@@ -38,6 +38,9 @@ class LeaseLedgerTest {
         // The silent gateway comes back and reports what it spent meanwhile: never forgotten.
         ledger.report(DAY, "gw-1", 300, 0, TTL + 5);
         assertEquals(300, ledger.reportedNanos(DAY));
+        ledger.report(DAY, "gw-1", 300, 0, TTL + 6);
+        ledger.report(DAY, "gw-1", 200, 0, TTL + 7);
+        assertEquals(300, ledger.reportedNanos(DAY), "totals: a repeated or overtaken report changes nothing");
     }
 
     @Test
@@ -51,6 +54,8 @@ class LeaseLedgerTest {
             long[] lease = new long[gateways];
             long[] unreported = new long[gateways];
             long[] expires = new long[gateways];
+            long[] settledTotal = new long[gateways];
+            long[] returnedTotal = new long[gateways];
             long ttl = 200 + random.nextInt(2_000);
             long actualSpend = 0;
             long now = 0;
@@ -59,7 +64,8 @@ class LeaseLedgerTest {
                 now += random.nextInt(50);
                 for (int other = 0; other < gateways; other++) {
                     if (unreported[other] > 0 && now >= expires[other] - margin) {
-                        ledger.report(DAY, "gw-" + other, unreported[other], 0, now);
+                        settledTotal[other] += unreported[other];
+                        ledger.report(DAY, "gw-" + other, settledTotal[other], returnedTotal[other], now);
                         lease[other] -= unreported[other];
                         unreported[other] = 0;
                     }
@@ -83,7 +89,9 @@ class LeaseLedgerTest {
                     }
                     default -> {
                         long back = random.nextBoolean() ? lease[g] - unreported[g] : 0;
-                        ledger.report(DAY, id, unreported[g], back, now);
+                        settledTotal[g] += unreported[g];
+                        returnedTotal[g] += back;
+                        ledger.report(DAY, id, settledTotal[g], returnedTotal[g], now);
                         lease[g] -= unreported[g] + back;
                         unreported[g] = 0;
                     }

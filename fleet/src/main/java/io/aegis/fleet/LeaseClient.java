@@ -1,0 +1,257 @@
+package io.aegis.fleet;
+
+import io.aeron.cluster.client.AeronCluster;
+import io.aeron.cluster.client.EgressListener;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.aeron.logbuffer.Header;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.jctools.queues.MpscArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A gateway's side of the budget cluster, on one owner thread (the cluster client is not
+ * thread-safe): it sets each budget's limit in the cluster, asks for leases ahead of need, renews
+ * them, reports what the gateway settled, and raises each scope's local limit as room is granted.
+ * The request path never waits on it: reservations stay local against the room already granted.
+ * Event loops that find a scope short of room say so through a lock-free queue ({@link #shortOf}),
+ * and the owner asks for more at once instead of at its next tick.
+ */
+public final class LeaseClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseClient.class);
+    /** How often spend is reported and leases reviewed. */
+    static final long TICK_MILLIS = 20;
+    /** A lease's lifetime; renewed well inside it. */
+    static final long TTL_MILLIS = 10_000;
+    /** Totals are sent again this often even when unchanged. */
+    static final long RESEND_MILLIS = 250;
+    /** An ask not answered in this time is sent again. */
+    static final long ASK_TIMEOUT_MILLIS = 500;
+
+    private final List<String> members;
+    private final String gatewayId;
+    private final Supplier<List<LeaseScope>> scopes;
+    private final MpscArrayQueue<LeaseScope> shortOfRoom = new MpscArrayQueue<>(4096);
+    private final Map<String, Account> accounts = new HashMap<>();
+    private final Map<Long, Account> waiting = new HashMap<>();
+    private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(256);
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean connected;
+    private MediaDriver driver;
+    private AeronCluster cluster;
+    private long nextCorrelation = 1;
+    /** When the cluster last answered: leases not renewed for most of their lifetime are not spent from. */
+    private long lastAnswerMillis;
+
+    /** What this gateway was granted and reported in one scope. */
+    private static final class Account {
+        final LeaseScope scope;
+        long granted;
+        long reported;
+        long limitSent = -1;
+        long lastRenewMillis;
+        boolean asking;
+        long askedAtMillis;
+        long lastReportMillis;
+
+        Account(LeaseScope scope) {
+            this.scope = scope;
+        }
+    }
+
+    /**
+     * @param members   the cluster members' client endpoints ({@code fleet.cluster})
+     * @param gatewayId this gateway's id in the fleet ({@code fleet.gateway_id})
+     * @param scopes    the budget windows in force now (read on each tick: windows roll over)
+     */
+    public LeaseClient(List<String> members, String gatewayId, Supplier<List<LeaseScope>> scopes) {
+        this.members = List.copyOf(members);
+        this.gatewayId = gatewayId;
+        this.scopes = scopes;
+        this.thread = new Thread(this::run, "aegis-fleet-" + gatewayId);
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** From any thread (an event loop refused a reservation): {@code scope} needs room now. */
+    public void shortOf(LeaseScope scope) {
+        shortOfRoom.offer(scope); // a full queue already has enough asking in it
+    }
+
+    /** True once the cluster answered. */
+    public boolean connected() {
+        return connected;
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                connect();
+                loop();
+            } catch (RuntimeException e) {
+                connected = false;
+                LOG.warn("budget cluster unreachable ({}); reservations go on within the leases held",
+                        e.getClass().getSimpleName());
+                CloseHelper.quietClose(cluster);
+                cluster = null;
+                sleep(500);
+            }
+        }
+        CloseHelper.quietClose(cluster);
+        CloseHelper.quietClose(driver);
+    }
+
+    private void connect() {
+        if (driver == null) {
+            driver = MediaDriver.launchEmbedded(new MediaDriver.Context().threadingMode(ThreadingMode.SHARED)
+                    .publicationTermBufferLength(64 * 1024).ipcTermBufferLength(64 * 1024)
+                    .dirDeleteOnStart(true).dirDeleteOnShutdown(true));
+        }
+        EgressListener egress = new EgressListener() {
+            @Override
+            public void onMessage(long clusterSessionId, long timestamp, DirectBuffer buffer, int offset, int length,
+                                  Header header) {
+                granted(new UnsafeBuffer(buffer, offset, length));
+            }
+        };
+        cluster = AeronCluster.connect(new AeronCluster.Context()
+                .aeronDirectoryName(driver.aeronDirectoryName())
+                .egressListener(egress)
+                .egressChannel("aeron:udp?endpoint=127.0.0.1:0|term-length=64k")
+                .ingressChannel("aeron:udp?term-length=64k")
+                .ingressEndpoints(FleetNode.ingressEndpoints(members))
+                .messageTimeoutNs(TimeUnit.SECONDS.toNanos(5)));
+        connected = true;
+        // A new session: what was sent before may be lost; limits and asks go again.
+        accounts.values().forEach(a -> {
+            a.limitSent = -1;
+            a.asking = false;
+        });
+        waiting.clear();
+    }
+
+    private void loop() {
+        long nextTick = 0;
+        while (running) {
+            int work = cluster.pollEgress();
+            LeaseScope urgent;
+            while ((urgent = shortOfRoom.poll()) != null) {
+                review(account(urgent), System.currentTimeMillis(), true);
+                work++;
+            }
+            long now = System.currentTimeMillis();
+            if (lastAnswerMillis != 0 && now - lastAnswerMillis > TTL_MILLIS * 3 / 4) {
+                // The cluster has not renewed these leases for most of their lifetime: it may soon give
+                // them to others, so nothing more is spent from them until it answers again.
+                freeze();
+            }
+            if (now >= nextTick) {
+                for (LeaseScope scope : scopes.get()) {
+                    review(account(scope), now, false);
+                }
+                nextTick = now + TICK_MILLIS;
+            }
+            if (work == 0) {
+                sleep(1);
+            }
+        }
+    }
+
+    private Account account(LeaseScope scope) {
+        return accounts.computeIfAbsent(scope.name(), n -> new Account(scope));
+    }
+
+    /** Sends the limit, reports new spend, and asks for room when what is left runs low. */
+    private void review(Account a, long now, boolean urgent) {
+        LeaseScope scope = a.scope;
+        if (a.limitSent != scope.limitNanos()) {
+            send(LeaseMessages.limit(out, scope.name(), scope.limitNanos()));
+            a.limitSent = scope.limitNanos();
+        }
+        long settled = scope.settledNanos();
+        if (settled > a.reported || now - a.lastReportMillis > RESEND_MILLIS) {
+            // Running totals: a report lost around a change of leader is made good by the next one.
+            send(LeaseMessages.report(out, scope.name(), gatewayId, settled, 0));
+            a.reported = settled;
+            a.lastReportMillis = now;
+        }
+        long chunk = Math.max(1, scope.limitNanos() / 16);
+        long room = a.granted - scope.committedNanos();
+        if (a.asking && now - a.askedAtMillis > ASK_TIMEOUT_MILLIS) {
+            // The ask (or its answer) was lost, as around a change of leader: ask again.
+            a.asking = false;
+            waiting.values().remove(a);
+        }
+        if (!a.asking && (room < chunk / 2 || urgent)) {
+            long correlation = nextCorrelation++;
+            waiting.put(correlation, a);
+            a.asking = true;
+            a.askedAtMillis = now;
+            send(LeaseMessages.grant(out, correlation, scope.name(), gatewayId, chunk, TTL_MILLIS));
+            a.lastRenewMillis = now;
+        } else if (now - a.lastRenewMillis > TTL_MILLIS / 4) {
+            send(LeaseMessages.grant(out, 0, scope.name(), gatewayId, 0, TTL_MILLIS));
+            a.lastRenewMillis = now;
+        }
+    }
+
+    private void granted(UnsafeBuffer in) {
+        if (in.getByte(0) != LeaseMessages.GRANTED) {
+            return;
+        }
+        lastAnswerMillis = System.currentTimeMillis();
+        Account a = waiting.remove(in.getLong(1));
+        if (a == null) {
+            return;
+        }
+        a.asking = false;
+        a.granted += in.getLong(9);
+        // Everything this gateway was granted, less nothing: reported spend came out of it.
+        a.scope.localLimit(a.granted);
+    }
+
+    private void freeze() {
+        for (Account a : accounts.values()) {
+            a.scope.localLimit(Math.min(a.granted, a.scope.committedNanos()));
+        }
+    }
+
+    private void send(int length) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (cluster.offer(out, 0, length) < 0) {
+            cluster.pollEgress();
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the budget cluster takes no messages");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.aegis.fleet;
+
+/**
+ * One budget window a gateway enforces locally against its lease: the cluster's name for it, the
+ * configured limit, this gateway's spend in it, and where the room the lease gives is set. Read
+ * and set by the lease client's thread; the spend figures are read without locks.
+ */
+public interface LeaseScope {
+    /** The cluster's scope name: the budget and its window ({@code acme/day/1765065600000}). */
+    String name();
+
+    /** The budget's configured limit for the whole fleet, in nano-dollars. */
+    long limitNanos();
+
+    /** What this gateway settled in the window so far. */
+    long settledNanos();
+
+    /** What this gateway settled or holds reserved in the window now. */
+    long committedNanos();
+
+    /** Lets this gateway commit up to {@code nanos} in the window (its leases so far). */
+    void localLimit(long nanos);
+}

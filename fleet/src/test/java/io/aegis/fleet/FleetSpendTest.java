@@ -1,0 +1,138 @@
+package io.aegis.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.aeron.cluster.service.Cluster;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.agrona.CloseHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three budget members and three gateways' lease clients, each gateway spending as fast as its
+ * lease lets it, and the leader closed mid-run: the fleet never spends more than the budget, and
+ * spends nearly all of it.
+ */
+class FleetSpendTest {
+    private static final List<String> MEMBERS = List.of("127.0.0.1:20800", "127.0.0.1:20810", "127.0.0.1:20820");
+    private static final long LIMIT = 10_000_000; // nano-dollars: one cent
+    private static final long COST = 7_919;       // each request's settled cost
+
+    @TempDir
+    Path dir;
+    private final List<FleetNode> nodes = new ArrayList<>();
+    private final List<LeaseClient> clients = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        clients.forEach(CloseHelper::quietClose);
+        nodes.forEach(CloseHelper::quietClose);
+    }
+
+    /** One gateway's budget window, as the gateway's cost stage keeps it: lock-free counters. */
+    static final class Window implements LeaseScope {
+        final AtomicLong settled = new AtomicLong();
+        final AtomicLong limit = new AtomicLong();
+        final AtomicLong refused = new AtomicLong();
+
+        @Override
+        public String name() {
+            return "acme/day/1765065600000";
+        }
+
+        @Override
+        public long limitNanos() {
+            return LIMIT;
+        }
+
+        @Override
+        public long settledNanos() {
+            return settled.get();
+        }
+
+        @Override
+        public long committedNanos() {
+            return settled.get();
+        }
+
+        @Override
+        public void localLimit(long nanos) {
+            limit.set(nanos);
+        }
+
+        /** A request: admitted only within the room this gateway's leases give. */
+        boolean spend() {
+            long now = settled.get();
+            if (now + COST > limit.get()) {
+                refused.incrementAndGet();
+                return false;
+            }
+            settled.addAndGet(COST);
+            return true;
+        }
+    }
+
+    @Test
+    void theFleetSpendsTheBudgetAndNotANanoDollarMoreAcrossALeaderChange() throws Exception {
+        for (int n = 0; n < MEMBERS.size(); n++) {
+            nodes.add(FleetNode.start(MEMBERS, n, dir.resolve("member-" + n)));
+        }
+        List<Window> windows = new ArrayList<>();
+        for (int g = 0; g < 3; g++) {
+            Window window = new Window();
+            windows.add(window);
+            clients.add(new LeaseClient(MEMBERS, "gw-" + g, () -> List.of(window)));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        boolean leaderClosed = false;
+        long total = 0;
+        while (System.nanoTime() < deadline) {
+            for (int g = 0; g < windows.size(); g++) {
+                if (!windows.get(g).spend()) {
+                    clients.get(g).shortOf(windows.get(g));
+                }
+            }
+            total = windows.stream().mapToLong(w -> w.settled.get()).sum();
+            assertTrue(total <= LIMIT, "the fleet spent " + total + " of " + LIMIT);
+            if (!leaderClosed && total > LIMIT / 3) {
+                for (FleetNode node : nodes) {
+                    if (node.service().role() == Cluster.Role.LEADER) {
+                        nodes.remove(node);
+                        node.close();
+                        leaderClosed = true;
+                        break;
+                    }
+                }
+            }
+            if (leaderClosed && total > LIMIT - 3 * LIMIT / 16) {
+                break;
+            }
+            Thread.sleep(1);
+        }
+        assertTrue(leaderClosed, "the leader was closed mid-run");
+        assertTrue(total > LIMIT - 3 * LIMIT / 16, "the fleet could spend nearly all the budget: " + total);
+        assertTrue(total <= LIMIT);
+        // Every gateway's spend reaches the ledger the surviving members hold.
+        long reportDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long reported = 0;
+        while (System.nanoTime() < reportDeadline) {
+            reported = 0;
+            for (FleetNode node : nodes) {
+                if (node.service().role() == Cluster.Role.LEADER) {
+                    reported = node.service().ledger().reportedNanos("acme/day/1765065600000");
+                }
+            }
+            if (reported == total) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        assertEquals(total, reported, "the ledger holds every gateway's spend");
+    }
+}
