@@ -15,6 +15,9 @@ public final class Budget {
     /** No limit. */
     public static final long UNLIMITED = Long.MAX_VALUE;
 
+    /** Shared by a fleet of gateways: this gateway commits only what the budget cluster leased it. */
+    private volatile boolean fleet;
+
     /** Changed in place by the control API, so reservations already taken settle where they were taken. */
     private volatile long dayLimitNanos;
     private volatile long monthLimitNanos;
@@ -47,15 +50,39 @@ public final class Budget {
     public long reserve(long nanos, long nowMillis, Reservation hold) {
         SpendWindow d = current(day, nowMillis, true);
         SpendWindow m = current(month, nowMillis, false);
-        if (!d.tryCommit(nanos, dayLimitNanos)) {
+        if (!d.tryCommit(nanos, Math.min(dayLimitNanos, d.leasedNanos()))) {
+            if (fleet) {
+                d.shortOf(nanos);
+            }
             return Math.max(1, d.endMillis - nowMillis);
         }
-        if (!m.tryCommit(nanos, monthLimitNanos)) {
+        if (!m.tryCommit(nanos, Math.min(monthLimitNanos, m.leasedNanos()))) {
+            if (fleet) {
+                m.shortOf(nanos);
+            }
             d.release(nanos);
             return Math.max(1, m.endMillis - nowMillis);
         }
         hold.hold(this, d, m, nanos);
         return 0;
+    }
+
+    /**
+     * Makes this budget one a fleet of gateways shares: from now on this gateway commits in each
+     * window only what the budget cluster leased it (nothing until the first lease arrives).
+     */
+    public void shareWithFleet(long nowMillis) {
+        if (fleet) {
+            return;
+        }
+        fleet = true;
+        // Only limited windows are leased; an unlimited one stays unlimited.
+        if (dayLimitNanos != UNLIMITED) {
+            current(day, nowMillis, true).leased(0);
+        }
+        if (monthLimitNanos != UNLIMITED) {
+            current(month, nowMillis, false).leased(0);
+        }
     }
 
     /**
@@ -104,6 +131,9 @@ public final class Budget {
             // A settlement of the old window racing this roll-over may land in the new window's
             // ledger record: the ledger can only over-count, never forget.
             SpendWindow next = daily ? dayWindow(nowMillis, 0, ledger) : monthWindow(nowMillis, 0, ledger);
+            if (fleet && (daily ? dayLimitNanos : monthLimitNanos) != UNLIMITED) {
+                next.leased(0); // a shared budget's new window has no room until the fleet grants some
+            }
             if (ref.compareAndSet(window, next)) {
                 return next;
             }

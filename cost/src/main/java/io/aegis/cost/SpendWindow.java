@@ -27,6 +27,13 @@ public final class SpendWindow {
     private long r1, r2, r3, r4, r5, r6, r7;
     /** Settled beyond what was reserved (a provider that billed past the request's own caps). */
     private volatile long overrun;
+    /**
+     * For a budget shared by a fleet of gateways: what this gateway may commit in this window (the
+     * leases the budget cluster granted it); unlimited for a budget of its own.
+     */
+    private volatile long leasedNanos = Long.MAX_VALUE;
+    /** The largest reservation the lease could not hold: how much room the fleet should lease at once. */
+    private volatile long largestShortNanos;
 
     /** Where settlements are mirrored for crash recovery, or {@code null}. */
     private final SpendLedger.Slot ledger;
@@ -42,6 +49,28 @@ public final class SpendWindow {
         if (ledger != null) {
             ledger.begin(daily, startMillis, settledBefore);
         }
+    }
+
+    /** Lets this gateway commit up to {@code nanos} in this window (the fleet's leases so far). */
+    public void leased(long nanos) {
+        leasedNanos = nanos;
+    }
+
+    /** A reservation of {@code nanos} did not fit in this gateway's leases (a racy maximum is enough). */
+    void shortOf(long nanos) {
+        if (nanos > largestShortNanos) {
+            largestShortNanos = nanos;
+        }
+    }
+
+    /** The largest reservation the leases could not hold so far (0: none). */
+    public long largestShortNanos() {
+        return largestShortNanos;
+    }
+
+    /** What this gateway may commit in this window: the fleet's leases, or unlimited. */
+    public long leasedNanos() {
+        return leasedNanos;
     }
 
     /** Adds {@code nanos} to the committed spend if it stays within {@code limitNanos}. */

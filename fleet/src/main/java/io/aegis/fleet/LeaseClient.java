@@ -63,9 +63,12 @@ public final class LeaseClient implements AutoCloseable {
         boolean asking;
         long askedAtMillis;
         long lastReportMillis;
+        /** What this gateway had settled in the window before it joined the fleet's accounting (a restart). */
+        final long baseline;
 
         Account(LeaseScope scope) {
             this.scope = scope;
+            this.baseline = scope.settledNanos();
         }
     }
 
@@ -185,8 +188,12 @@ public final class LeaseClient implements AutoCloseable {
             a.reported = settled;
             a.lastReportMillis = now;
         }
-        long chunk = Math.max(1, scope.limitNanos() / 16);
-        long room = a.granted - scope.committedNanos();
+        long largestShort = scope.largestShortNanos();
+        long chunk = Math.min(scope.limitNanos(), Math.max(Math.max(1, scope.limitNanos() / 16), 2 * largestShort));
+        long room = a.baseline + a.granted - scope.committedNanos();
+        if (largestShort > room) {
+            urgent = true; // a reservation this size was refused: ask now, not when the room runs low
+        }
         if (a.asking && now - a.askedAtMillis > ASK_TIMEOUT_MILLIS) {
             // The ask (or its answer) was lost, as around a change of leader: ask again.
             a.asking = false;
@@ -216,13 +223,14 @@ public final class LeaseClient implements AutoCloseable {
         }
         a.asking = false;
         a.granted += in.getLong(9);
-        // Everything this gateway was granted, less nothing: reported spend came out of it.
-        a.scope.localLimit(a.granted);
+        // Everything this gateway was granted (reported spend came out of it), over what it had
+        // settled before it joined the fleet's accounting.
+        a.scope.localLimit(a.baseline + a.granted);
     }
 
     private void freeze() {
         for (Account a : accounts.values()) {
-            a.scope.localLimit(Math.min(a.granted, a.scope.committedNanos()));
+            a.scope.localLimit(Math.min(a.baseline + a.granted, a.scope.committedNanos()));
         }
     }
 

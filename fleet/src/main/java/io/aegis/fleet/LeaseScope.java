@@ -20,4 +20,9 @@ public interface LeaseScope {
 
     /** Lets this gateway commit up to {@code nanos} in the window (its leases so far). */
     void localLimit(long nanos);
+
+    /** The largest reservation the leases could not hold so far: leases are asked at least twice that. */
+    default long largestShortNanos() {
+        return 0;
+    }
 }

@@ -54,6 +54,8 @@ public final class GatewayRuntime implements AutoCloseable {
     private final java.nio.file.Path dataDir;
     private final TraceWriter trace;
     private final LiveMetrics metrics;
+    /** Budgets shared with the fleet through the budget cluster, or {@code null}. */
+    private volatile io.aegis.gateway.fleet.FleetBudgets fleet;
 
     private GatewayRuntime(EventLoopGroup group, GatewayServer server,
                            NetworkTransport transport, PiiInspector pii, ActiveRules rules, CostControls costs,
@@ -105,8 +107,13 @@ public final class GatewayRuntime implements AutoCloseable {
             GatewayServer server = GatewayServer.start(config, transport, group, listener, pii, rules, costs, trace,
                     metrics);
             metrics.sources(server::openConnections, trace::dropped);
-            return new GatewayRuntime(group, server, transport, pii, rules, costs, spend, config.dataDir(), trace,
-                    metrics);
+            GatewayRuntime runtime = new GatewayRuntime(group, server, transport, pii, rules, costs, spend,
+                    config.dataDir(), trace, metrics);
+            if (config.fleet() != null) {
+                runtime.fleet = new io.aegis.gateway.fleet.FleetBudgets(costs, config.fleet().cluster(),
+                        config.fleet().gatewayId());
+            }
+            return runtime;
         } catch (InterruptedException | SSLException | RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             pii.close();
@@ -208,9 +215,17 @@ public final class GatewayRuntime implements AutoCloseable {
         return transport;
     }
 
+    /** The budgets shared with the fleet, or {@code null} without {@code fleet} in the config. */
+    public io.aegis.gateway.fleet.FleetBudgets fleet() {
+        return fleet;
+    }
+
     @Override
     public void close() {
         server.close();
+        if (fleet != null) {
+            fleet.close();
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         // After the event loops: every exchange has settled, so the last snapshot is complete.
         spend.close();

@@ -37,7 +37,7 @@ class ModuleDirectionTest {
         MAY_USE.put("trace", List.of("natives", "yaml"));
         MAY_USE.put("control", List.of("trace", "wire", "yaml"));
         MAY_USE.put("mock", List.of("natives", "wire"));
-        MAY_USE.put("gateway", List.of("natives", "yaml", "wire", "pii", "rules", "cost", "trace", "control"));
+        MAY_USE.put("gateway", List.of("natives", "yaml", "wire", "pii", "rules", "cost", "fleet", "trace", "control"));
         MAY_USE.put("cli", List.of("natives", "yaml", "wire", "pii", "rules", "cost", "fleet", "trace", "control", "mock",
                 "gateway"));
     }

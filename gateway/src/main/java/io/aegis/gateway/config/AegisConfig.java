@@ -27,7 +27,18 @@ public record AegisConfig(
         long traceRetentionHours,
         DrainerSettings drainer,
         MockUpstreamSettings mockUpstream,
-        io.aegis.gateway.openai.OpenAiSettings openAi) {
+        io.aegis.gateway.openai.OpenAiSettings openAi,
+        FleetSettings fleet) {
+
+    /**
+     * {@code fleet}: budgets shared by gateway replicas through the budget cluster, or {@code null}
+     * for budgets of this gateway alone.
+     *
+     * @param cluster   the members' client endpoints ({@code host:port}), in member order
+     * @param gatewayId this replica's id, unique in the fleet
+     */
+    public record FleetSettings(List<String> cluster, String gatewayId) {
+    }
 
     /**
      * Per-minute limits of a class that rules name with {@code action: limit}; each tenant has its

@@ -37,7 +37,7 @@ public final class ConfigLoader {
 
     private static final Set<String> TOP_KEYS = ordered("gateway", "control", "auth", "data_dir", "providers",
             "tenants", "pricing", "pii", "pii_hash_key_env", "rules", "limit_classes", "trace", "drainer", "mock_upstream",
-            "openai");
+            "openai", "fleet");
     private static final Set<String> GATEWAY_KEYS = ordered("listen", "max_request_bytes", "max_header_bytes",
             "transport", "event_loops", "request_timeout_ms", "keepalive_timeout_ms", "drain_timeout_ms");
     /** Default time in-flight exchanges get to finish on shutdown. */
@@ -57,6 +57,7 @@ public final class ConfigLoader {
     private static final Set<String> PII_ACTIONS = ordered("tag", "redact", "block");
     private static final Set<String> PII_KEYS = ordered("catalogue", "response_holdback_bytes");
     private static final Set<String> OPENAI_KEYS = ordered("model_aliases", "default_max_tokens");
+    private static final Set<String> FLEET_KEYS = ordered("cluster", "gateway_id");
     private static final int DEFAULT_HOLDBACK_BYTES = 256;
     private static final Set<String> BUDGET_KEYS = ordered("usd_per_day", "usd_per_month", "per_model", "per_key");
     private static final Set<String> SCOPED_BUDGET_KEYS = ordered("usd_per_day", "usd_per_month");
@@ -218,7 +219,39 @@ public final class ConfigLoader {
                         "drainer.prometheus_listen", new ListenAddress("127.0.0.1", 9464)),
                         sampling(nodes, drainer.get("sampling"))),
                 mock,
-                openAi(nodes, top.get("openai")));
+                openAi(nodes, top.get("openai")),
+                fleet(nodes, top.get("fleet")));
+    }
+
+    /** {@code fleet}: {@code cluster} (members' client endpoints, host:port) and {@code gateway_id}. */
+    private static AegisConfig.FleetSettings fleet(YamlDocument nodes, Node fleet) {
+        if (fleet == null) {
+            return null;
+        }
+        Map<String, Node> m = nodes.mapping(fleet, "fleet", FLEET_KEYS);
+        List<String> listed = nodes.strings(m.get("cluster"), "fleet.cluster");
+        List<String> cluster = listed == null ? List.of() : listed;
+        for (int i = 0; i < cluster.size(); i++) {
+            String endpoint = cluster.get(i);
+            int colon = endpoint.lastIndexOf(':');
+            boolean valid = colon > 0;
+            if (valid) {
+                try {
+                    int port = Integer.parseInt(endpoint.substring(colon + 1));
+                    valid = port > 0 && port < 65531; // the member's other four endpoints follow it
+                } catch (NumberFormatException e) {
+                    valid = false;
+                }
+            }
+            if (!valid) {
+                nodes.problem(m.get("cluster"), "fleet.cluster[" + i + "]", "must be host:port, got '" + endpoint + "'");
+            }
+        }
+        if (cluster.isEmpty()) {
+            nodes.problem(fleet, "fleet.cluster", "names no member; give each member's host:port");
+        }
+        String gatewayId = nodes.requiredString(m.get("gateway_id"), "fleet", fleet, "gateway_id");
+        return new AegisConfig.FleetSettings(List.copyOf(cluster), gatewayId);
     }
 
     /**

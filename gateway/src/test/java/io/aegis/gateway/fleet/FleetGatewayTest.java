@@ -1,0 +1,78 @@
+package io.aegis.gateway.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.aegis.fleet.FleetNode;
+import io.aegis.gateway.testing.RawHttp;
+import io.aegis.gateway.testing.TestGateway;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.agrona.CloseHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two gateways with the same {@code fleet} and a three-member budget cluster: one tenant budget,
+ * requests through both gateways until it is spent. Together they spend it, and never more.
+ */
+class FleetGatewayTest {
+    private static final List<String> MEMBERS = List.of("127.0.0.1:20900", "127.0.0.1:20910", "127.0.0.1:20920");
+    private static final long BUDGET_NANOS = 10_000_000; // one cent
+
+    @TempDir
+    Path dir;
+    private final List<FleetNode> nodes = new ArrayList<>();
+    private final List<TestGateway> gateways = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        gateways.forEach(CloseHelper::quietClose);
+        nodes.forEach(CloseHelper::quietClose);
+    }
+
+    @Test
+    void twoGatewaysShareOneBudgetAndNeverOverspendIt() throws Exception {
+        for (int n = 0; n < MEMBERS.size(); n++) {
+            nodes.add(FleetNode.start(MEMBERS, n, dir.resolve("member-" + n)));
+        }
+        for (String id : List.of("gw-a", "gw-b")) {
+            gateways.add(TestGateway.builder().dataDir(dir.resolve(id))
+                    .topExtra("fleet: { cluster: [\"" + String.join("\", \"", MEMBERS) + "\"], gateway_id: " + id + " }\n")
+                    .acmeExtra("budget: { usd_per_day: 0.01 }").start());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!gateways.stream().allMatch(g -> g.runtime().fleet().connected())) {
+            assertTrue(System.nanoTime() < deadline, "the gateways never reached the budget cluster");
+            Thread.sleep(20);
+        }
+        long spent = 0;
+        int refusedInARow = 0;
+        int served = 0;
+        for (int i = 0; i < 400 && refusedInARow < 20; i++) {
+            TestGateway gateway = gateways.get(i % 2);
+            try (RawHttp http = new RawHttp(gateway.port())) {
+                RawHttp.Response response = http.send(RawHttp.post("/v1/messages",
+                        "x-api-key: " + TestGateway.ACME_KEY + "\r\n",
+                        "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\","
+                                + "\"content\":\"Say something short about budgets.\"}]}")).read();
+                TestGateway.Completed done = gateway.nextCompleted();
+                if (response.status() == 200) {
+                    spent += done.costNanos();
+                    served++;
+                    refusedInARow = 0;
+                } else {
+                    assertTrue(response.status() == 429, response.body());
+                    refusedInARow++;
+                    Thread.sleep(25); // the lease client asks ahead every 20 ms
+                }
+            }
+            assertTrue(spent <= BUDGET_NANOS, "the fleet spent " + spent + " of " + BUDGET_NANOS);
+        }
+        System.out.printf("fleet: served %d requests, spent %d of %d nano-dollars%n", served, spent, BUDGET_NANOS);
+        assertTrue(served > 10, "served " + served);
+        assertTrue(spent > BUDGET_NANOS / 2, "together they spent " + spent + " of " + BUDGET_NANOS);
+    }
+}
