@@ -30,6 +30,8 @@ public final class AegisMain {
             "  pii scan [--jsonl] [--catalogue FILE]",
             "                                 find PII in text on stdin (offsets in UTF-16 code units)",
             "  hash-key                       read a virtual key on stdin, print sha256:<hex> for config",
+            "  cluster-node --config F --member N|all",
+            "                                 member N of the budget cluster the config's fleet names",
             "  mock-upstream --port N [--host H] [--latency-ms N] [--chunk-delay-ms N]",
             "                [--faults SPEC] [--retry-after-ms N] [--seed N]",
             "                                 local Anthropic + Gemini stand-in",
@@ -76,6 +78,8 @@ public final class AegisMain {
                     return HashKeyCommand.run(in, out, err);
                 case "mock-upstream":
                     return MockUpstreamCommand.run(rest, out, err);
+                case "cluster-node":
+                    return ClusterNodeCommand.run(rest, out, err);
                 default:
                     err.println("aegis: unknown command '" + args[0] + "'");
                     err.println(USAGE);

@@ -63,7 +63,8 @@ class ConfigLoaderTest {
     @Test
     void theShippedConfigsLoad() throws Exception {
         Path root = Path.of(System.getProperty("aegis.project.root", "..")).toAbsolutePath().normalize();
-        for (String name : List.of("configs/aegis.yaml", "configs/demo.yaml")) {
+        for (String name : List.of("configs/aegis.yaml", "configs/demo.yaml", "configs/fleet-gw-1.yaml",
+                "configs/fleet-gw-2.yaml")) {
             AegisConfig config = ConfigLoader.load(root.resolve(name), root, key -> null);
             assertFalse(config.tenants().isEmpty(), name);
         }
