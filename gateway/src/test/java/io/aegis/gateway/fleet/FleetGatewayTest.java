@@ -1,5 +1,6 @@
 package io.aegis.gateway.fleet;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.aegis.fleet.FleetNode;
@@ -31,6 +32,78 @@ class FleetGatewayTest {
     void close() {
         gateways.forEach(CloseHelper::quietClose);
         nodes.forEach(CloseHelper::quietClose);
+    }
+
+    @Test
+    void threeGatewaysUnderConcurrentLoadAcrossTheLeadersDeathNeverOverspend() throws Exception {
+        for (int n = 0; n < MEMBERS.size(); n++) {
+            nodes.add(FleetNode.start(MEMBERS, n, dir.resolve("member-" + n)));
+        }
+        for (String id : List.of("gw-a", "gw-b", "gw-c")) {
+            gateways.add(TestGateway.builder().dataDir(dir.resolve(id))
+                    .topExtra("fleet: { cluster: [\"" + String.join("\", \"", MEMBERS) + "\"], gateway_id: " + id + " }\n")
+                    .acmeExtra("budget: { usd_per_day: 0.01 }").start());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!gateways.stream().allMatch(g -> g.runtime().fleet().connected())) {
+            assertTrue(System.nanoTime() < deadline, "the gateways never reached the budget cluster");
+            Thread.sleep(20);
+        }
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(24);
+        java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        List<java.util.concurrent.Future<?>> calls = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            TestGateway gateway = gateways.get(i % 3);
+            calls.add(callers.submit(() -> {
+                try (RawHttp http = new RawHttp(gateway.port())) {
+                    RawHttp.Response response = http.send(RawHttp.post("/v1/messages",
+                            "x-api-key: " + TestGateway.ACME_KEY + "\r\n",
+                            "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\","
+                                    + "\"content\":\"Say something short about budgets.\"}]}")).read();
+                    (response.status() == 200 ? served : refused).incrementAndGet();
+                    if (response.status() != 200) {
+                        Thread.sleep(10);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                sent.incrementAndGet();
+                return null;
+            }));
+        }
+        boolean leaderClosed = false;
+        while (calls.stream().anyMatch(f -> !f.isDone())) {
+            assertTrue(spent() <= BUDGET_NANOS, "the fleet spent " + spent() + " of " + BUDGET_NANOS);
+            if (!leaderClosed && spent() > BUDGET_NANOS / 3) {
+                for (FleetNode node : nodes) {
+                    if (node.service().role() == io.aeron.cluster.service.Cluster.Role.LEADER) {
+                        nodes.remove(node);
+                        node.close();
+                        leaderClosed = true;
+                        break;
+                    }
+                }
+            }
+            Thread.sleep(5);
+        }
+        for (java.util.concurrent.Future<?> call : calls) {
+            call.get(); // a caller's failure fails the test
+        }
+        callers.shutdown();
+        System.out.printf("fleet under load: %d served, %d refused, spent %d of %d nano-dollars, leader closed %s%n",
+                served.get(), refused.get(), spent(), BUDGET_NANOS, leaderClosed);
+        assertTrue(spent() <= BUDGET_NANOS, "the fleet spent " + spent() + " of " + BUDGET_NANOS);
+        assertTrue(leaderClosed, "the leader was closed mid-run");
+        assertEquals(600, served.get() + refused.get());
+        assertTrue(spent() > BUDGET_NANOS / 2, "together they spent " + spent());
+    }
+
+    /** What the gateways settled today, together. */
+    private long spent() {
+        long now = System.currentTimeMillis();
+        return gateways.stream().mapToLong(g -> g.runtime().costs().budgets().get("acme").today(now).settledNanos()).sum();
     }
 
     @Test
