@@ -86,6 +86,20 @@ public final class Budget {
     }
 
     /**
+     * True when {@code nanos} was refused only for want of this gateway's leases: it fits the
+     * budget's own limits as this gateway sees them, so a lease on its way may let it in.
+     */
+    public boolean waitsForLease(long nanos, long nowMillis) {
+        if (!fleet) {
+            return false;
+        }
+        SpendWindow d = current(day, nowMillis, true);
+        SpendWindow m = current(month, nowMillis, false);
+        return d.committedNanos() + nanos <= dayLimitNanos && m.committedNanos() + nanos <= monthLimitNanos
+                && (d.committedNanos() + nanos > d.leasedNanos() || m.committedNanos() + nanos > m.leasedNanos());
+    }
+
+    /**
      * New limits for requests admitted from now on. Spend already committed stays; a lower limit
      * than the spend so far refuses every new request until the window resets.
      */

@@ -30,12 +30,17 @@ final class CostAdmission {
         this.context = context;
     }
 
+    /** The fleet-shared budget the last refusal came from, and the size refused, or {@code null}. */
+    private Budget waitingFor;
+    private long waitingForNanos;
+
     /**
      * Holds the request's limits and budgets; the refusal when one would be exceeded, else {@code null}.
      * The budget holds the worst case (every byte of the body as a prompt token at the dearest prompt
      * rate, plus the whole output cap) until it settles.
      */
     Refusal admit() {
+        waitingFor = null;
         CostHold hold = exchange.cost;
         CostControls costs = context.costs();
         String model = exchange.policy.routedModel != null ? exchange.policy.routedModel : exchange.facts.model();
@@ -77,12 +82,22 @@ final class CostAdmission {
         return refused;
     }
 
+    /**
+     * True when the last refusal was a fleet-shared budget out of leased room though the budget has
+     * room as this gateway sees it: a lease on its way may admit the request if it waits a moment.
+     */
+    boolean leaseMayCome() {
+        return waitingFor != null && waitingFor.waitsForLease(waitingForNanos, System.currentTimeMillis());
+    }
+
     /** Holds {@code worstCase} in {@code budget} (absent: nothing to do); on refusal gives back every earlier hold. */
     private Refusal reserve(Budget budget, long worstCase, long nowMs, Reservation hold, String whose) {
         if (budget == null) {
             return null;
         }
         long waitMs = budget.reserve(worstCase, nowMs, hold);
+        waitingFor = waitMs > 0 ? budget : null;
+        waitingForNanos = worstCase;
         if (waitMs > 0) {
             exchange.cost.releaseAll();
             return refuse("budget exhausted for " + whose + " until the window resets", waitMs,

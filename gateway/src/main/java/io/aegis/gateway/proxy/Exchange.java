@@ -83,6 +83,11 @@ public final class Exchange {
         return refusal;
     }
 
+    /** Forgets a refusal a stage will try again (a fleet budget waiting for its lease). */
+    void clearRefusal() {
+        refused = false;
+    }
+
     /** Replaces any earlier refusal: a problem that ends the connection outranks one that would not. */
     Refusal refuseInstead(GatewayError error, String message, ErrorClass errorClass) {
         refused = false;

@@ -29,9 +29,11 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     private final ResponseRelay relay;
     private final ExchangeCompletion completion;
     private final boolean virtualKeys;
+    private final NanoClock clock;
 
     ExchangeHandler(Exchange exchange, ProxyContext context, RequestReader reader) {
         this.exchange = exchange;
+        this.clock = context.clock();
         this.virtualKeys = context.authenticator().mode() == AuthMode.VIRTUAL;
         this.policies = new PolicyStage(exchange, context);
         this.admission = new CostAdmission(exchange, context);
@@ -72,14 +74,40 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             refused = policies.apply(ctx.alloc());
         }
         if (refused == null) {
-            refused = admission.admit();
-        }
-        if (refused == null) {
-            attempts.start(upstreamPathAndQuery());
+            admit(ctx, clock.nanoTime());
             return;
         }
         completion.refuse(refused);
     }
+
+    /**
+     * The cost stage, then the attempts. A budget the fleet shares that is short only of this
+     * gateway's leased room is tried again every {@value #LEASE_RETRY_MS} ms for up to
+     * {@value #LEASE_WAIT_MS} ms (the lease client asks at once): on the event loop's timer, never
+     * blocking it.
+     */
+    private void admit(ChannelHandlerContext ctx, long firstTryNanos) {
+        if (!exchange.inFlight) {
+            return; // the caller left while the request waited for a lease
+        }
+        Refusal refused = admission.admit();
+        if (refused == null) {
+            attempts.start(upstreamPathAndQuery());
+            return;
+        }
+        if (refused.errorClass() == io.aegis.gateway.error.ErrorClass.BUDGET_EXHAUSTED && admission.leaseMayCome()
+                && clock.nanoTime() - firstTryNanos < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(LEASE_WAIT_MS)) {
+            exchange.clearRefusal();
+            ctx.executor().schedule(() -> admit(ctx, firstTryNanos), LEASE_RETRY_MS,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+            return;
+        }
+        completion.refuse(refused);
+    }
+
+    /** How long a request may wait for a fleet lease on its way, and how often it looks. */
+    private static final long LEASE_WAIT_MS = 250;
+    private static final long LEASE_RETRY_MS = 5;
 
     /** The path and query the upstream gets (after a target's base path); in virtual mode without the caller's key. */
     private String upstreamPathAndQuery() {
