@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -38,6 +39,23 @@ public class BudgetBenchmark {
         final AtomicLong[] bare = {new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong()};
     }
 
+    /**
+     * The same tenant's budget shared with a fleet: the windows commit within what the budget
+     * cluster leased this gateway (here a lease no run can reach), so the request path is the fleet's.
+     */
+    @State(Scope.Benchmark)
+    public static class FleetTenant {
+        final Budget budget = new Budget(Long.MAX_VALUE / 4, Long.MAX_VALUE / 4, System.currentTimeMillis(), 0, 0);
+
+        @Setup
+        public void share() {
+            long now = System.currentTimeMillis();
+            budget.shareWithFleet(now);
+            budget.today(now).leased(Long.MAX_VALUE / 8);
+            budget.thisMonth(now).leased(Long.MAX_VALUE / 8);
+        }
+    }
+
     /** A connection's reusable hold. */
     @State(Scope.Thread)
     public static class Hold {
@@ -46,6 +64,14 @@ public class BudgetBenchmark {
 
     @Benchmark
     public long reserveAndSettle(Tenant tenant, Hold hold) {
+        long wait = tenant.budget.reserve(2_700_000, System.currentTimeMillis(), hold.reservation);
+        hold.reservation.settle(330_000);
+        return wait;
+    }
+
+    /** The same reservation and settlement on a budget shared with the fleet (against {@link #reserveAndSettle}). */
+    @Benchmark
+    public long fleetReserveAndSettle(FleetTenant tenant, Hold hold) {
         long wait = tenant.budget.reserve(2_700_000, System.currentTimeMillis(), hold.reservation);
         hold.reservation.settle(330_000);
         return wait;

@@ -47,6 +47,8 @@ public final class LeaseClient implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean connected;
+    /** Messages sent to the cluster since start: the lease traffic this gateway makes. */
+    private final java.util.concurrent.atomic.AtomicLong messagesSent = new java.util.concurrent.atomic.AtomicLong();
     private MediaDriver driver;
     private AeronCluster cluster;
     private long nextCorrelation = 1;
@@ -89,6 +91,11 @@ public final class LeaseClient implements AutoCloseable {
     /** From any thread (an event loop refused a reservation): {@code scope} needs room now. */
     public void shortOf(LeaseScope scope) {
         shortOfRoom.offer(scope); // a full queue already has enough asking in it
+    }
+
+    /** Messages sent to the cluster since start (limits, asks, renewals, reports). */
+    public long messagesSent() {
+        return messagesSent.get();
     }
 
     /** True once the cluster answered. */
@@ -236,6 +243,7 @@ public final class LeaseClient implements AutoCloseable {
 
     private void send(int length) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        messagesSent.incrementAndGet();
         while (cluster.offer(out, 0, length) < 0) {
             cluster.pollEgress();
             if (System.nanoTime() > deadline) {

@@ -44,6 +44,11 @@ public final class FleetBudgets implements AutoCloseable {
         return scopes;
     }
 
+    /** Messages this gateway sent the budget cluster since start. */
+    public long messagesSent() {
+        return client.messagesSent();
+    }
+
     /** True once the budget cluster answered this gateway. */
     public boolean connected() {
         return client.connected();

@@ -49,6 +49,8 @@ class FleetGatewayTest {
             assertTrue(System.nanoTime() < deadline, "the gateways never reached the budget cluster");
             Thread.sleep(20);
         }
+        long messagesBefore = gateways.stream().mapToLong(g -> g.runtime().fleet().messagesSent()).sum();
+        long startNanos = System.nanoTime();
         java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(24);
         java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
@@ -92,8 +94,11 @@ class FleetGatewayTest {
             call.get(); // a caller's failure fails the test
         }
         callers.shutdown();
-        System.out.printf("fleet under load: %d served, %d refused, spent %d of %d nano-dollars, leader closed %s%n",
-                served.get(), refused.get(), spent(), BUDGET_NANOS, leaderClosed);
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        long messages = gateways.stream().mapToLong(g -> g.runtime().fleet().messagesSent()).sum() - messagesBefore;
+        System.out.printf("fleet under load: %d served, %d refused, spent %d of %d nano-dollars, leader closed %s, "
+                        + "lease traffic %.0f messages/s from 3 gateways over %.1f s%n",
+                served.get(), refused.get(), spent(), BUDGET_NANOS, leaderClosed, messages / seconds, seconds);
         assertTrue(spent() <= BUDGET_NANOS, "the fleet spent " + spent() + " of " + BUDGET_NANOS);
         assertTrue(leaderClosed, "the leader was closed mid-run");
         assertEquals(600, served.get() + refused.get());
