@@ -95,7 +95,8 @@ public final class Budget {
         }
         SpendWindow d = current(day, nowMillis, true);
         SpendWindow m = current(month, nowMillis, false);
-        return d.committedNanos() + nanos <= dayLimitNanos && m.committedNanos() + nanos <= monthLimitNanos
+        return d.leaseExpected() && m.leaseExpected()
+                && d.committedNanos() + nanos <= dayLimitNanos && m.committedNanos() + nanos <= monthLimitNanos
                 && (d.committedNanos() + nanos > d.leasedNanos() || m.committedNanos() + nanos > m.leasedNanos());
     }
 

@@ -32,6 +32,8 @@ public final class SpendWindow {
      * leases the budget cluster granted it); unlimited for a budget of its own.
      */
     private volatile long leasedNanos = Long.MAX_VALUE;
+    /** False while the budget cluster is out of reach: no lease is on its way, so nothing waits for one. */
+    private volatile boolean leaseExpected = true;
     /** The largest reservation the lease could not hold: how much room the fleet should lease at once. */
     private volatile long largestShortNanos;
 
@@ -49,6 +51,15 @@ public final class SpendWindow {
         if (ledger != null) {
             ledger.begin(daily, startMillis, settledBefore);
         }
+    }
+
+    /** Whether a lease may be on its way (false while the budget cluster is out of reach). */
+    public void leaseExpected(boolean expected) {
+        leaseExpected = expected;
+    }
+
+    public boolean leaseExpected() {
+        return leaseExpected;
     }
 
     /** Lets this gateway commit up to {@code nanos} in this window (the fleet's leases so far). */

@@ -30,14 +30,15 @@ public final class LeaseClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseClient.class);
     /** How often spend is reported and leases reviewed. */
     static final long TICK_MILLIS = 20;
-    /** A lease's lifetime; renewed well inside it. */
-    static final long TTL_MILLIS = 10_000;
+    /** A lease's lifetime by default; renewed well inside it. */
+    public static final long DEFAULT_TTL_MILLIS = 10_000;
     /** Totals are sent again this often even when unchanged. */
     static final long RESEND_MILLIS = 250;
     /** An ask not answered in this time is sent again. */
     static final long ASK_TIMEOUT_MILLIS = 500;
 
     private final List<String> members;
+    private final long ttlMillis;
     private final String gatewayId;
     private final Supplier<List<LeaseScope>> scopes;
     private final MpscArrayQueue<LeaseScope> shortOfRoom = new MpscArrayQueue<>(4096);
@@ -53,7 +54,8 @@ public final class LeaseClient implements AutoCloseable {
     private AeronCluster cluster;
     private long nextCorrelation = 1;
     /** When the cluster last answered: leases not renewed for most of their lifetime are not spent from. */
-    private long lastAnswerMillis;
+    private long lastAnswerMillis = System.currentTimeMillis();
+    private volatile boolean frozen;
 
     /** What this gateway was granted and reported in one scope. */
     private static final class Account {
@@ -80,6 +82,12 @@ public final class LeaseClient implements AutoCloseable {
      * @param scopes    the budget windows in force now (read on each tick: windows roll over)
      */
     public LeaseClient(List<String> members, String gatewayId, Supplier<List<LeaseScope>> scopes) {
+        this(members, gatewayId, scopes, DEFAULT_TTL_MILLIS);
+    }
+
+    /** The same with leases of {@code ttlMillis} (a shorter lifetime notices a lost cluster sooner). */
+    public LeaseClient(List<String> members, String gatewayId, Supplier<List<LeaseScope>> scopes, long ttlMillis) {
+        this.ttlMillis = ttlMillis;
         this.members = List.copyOf(members);
         this.gatewayId = gatewayId;
         this.scopes = scopes;
@@ -110,6 +118,9 @@ public final class LeaseClient implements AutoCloseable {
                 loop();
             } catch (RuntimeException e) {
                 connected = false;
+                if (System.currentTimeMillis() - lastAnswerMillis > ttlMillis * 3 / 4) {
+                    freezeScopes();
+                }
                 LOG.warn("budget cluster unreachable ({}); reservations go on within the leases held",
                         e.getClass().getSimpleName());
                 CloseHelper.quietClose(cluster);
@@ -140,7 +151,7 @@ public final class LeaseClient implements AutoCloseable {
                 .egressChannel("aeron:udp?endpoint=127.0.0.1:0|term-length=64k")
                 .ingressChannel("aeron:udp?term-length=64k")
                 .ingressEndpoints(FleetNode.ingressEndpoints(members))
-                .messageTimeoutNs(TimeUnit.SECONDS.toNanos(5)));
+                .messageTimeoutNs(TimeUnit.MILLISECONDS.toNanos(Math.max(500, ttlMillis / 2))));
         connected = true;
         // A new session: what was sent before may be lost; limits and asks go again.
         accounts.values().forEach(a -> {
@@ -160,10 +171,10 @@ public final class LeaseClient implements AutoCloseable {
                 work++;
             }
             long now = System.currentTimeMillis();
-            if (lastAnswerMillis != 0 && now - lastAnswerMillis > TTL_MILLIS * 3 / 4) {
+            if (now - lastAnswerMillis > ttlMillis * 3 / 4) {
                 // The cluster has not renewed these leases for most of their lifetime: it may soon give
                 // them to others, so nothing more is spent from them until it answers again.
-                freeze();
+                freezeScopes();
             }
             if (now >= nextTick) {
                 for (LeaseScope scope : scopes.get()) {
@@ -211,10 +222,10 @@ public final class LeaseClient implements AutoCloseable {
             waiting.put(correlation, a);
             a.asking = true;
             a.askedAtMillis = now;
-            send(LeaseMessages.grant(out, correlation, scope.name(), gatewayId, chunk, TTL_MILLIS));
+            send(LeaseMessages.grant(out, correlation, scope.name(), gatewayId, chunk, ttlMillis));
             a.lastRenewMillis = now;
-        } else if (now - a.lastRenewMillis > TTL_MILLIS / 4) {
-            send(LeaseMessages.grant(out, 0, scope.name(), gatewayId, 0, TTL_MILLIS));
+        } else if (now - a.lastRenewMillis > ttlMillis / 4) {
+            send(LeaseMessages.grant(out, 0, scope.name(), gatewayId, 0, ttlMillis));
             a.lastRenewMillis = now;
         }
     }
@@ -224,21 +235,44 @@ public final class LeaseClient implements AutoCloseable {
             return;
         }
         lastAnswerMillis = System.currentTimeMillis();
+        frozen = false;
         Account a = waiting.remove(in.getLong(1));
         if (a == null) {
             return;
         }
         a.asking = false;
         a.granted += in.getLong(9);
+        a.scope.leaseExpected(true);
         // Everything this gateway was granted (reported spend came out of it), over what it had
         // settled before it joined the fleet's accounting.
         a.scope.localLimit(a.baseline + a.granted);
     }
 
+    /**
+     * The cluster is out of reach: a fail-closed scope commits nothing more (what it holds reserved
+     * still settles); a fail-open one up to its stated amount beyond the leases it holds.
+     */
     private void freeze() {
+        frozen = true;
         for (Account a : accounts.values()) {
-            a.scope.localLimit(Math.min(a.baseline + a.granted, a.scope.committedNanos()));
+            a.scope.leaseExpected(false);
+            long failOpen = a.scope.failOpenNanos();
+            a.scope.localLimit(failOpen > 0 ? a.baseline + a.granted + failOpen
+                    : Math.min(a.baseline + a.granted, a.scope.committedNanos()));
         }
+    }
+
+    /** Freezes every scope in force, known to the owner or not yet (a cluster never reached). */
+    private void freezeScopes() {
+        for (LeaseScope scope : scopes.get()) {
+            account(scope);
+        }
+        freeze();
+    }
+
+    /** True while the cluster is out of reach and the scopes run on their fail modes. */
+    public boolean frozen() {
+        return frozen;
     }
 
     private void send(int length) {

@@ -21,6 +21,18 @@ public interface LeaseScope {
     /** Lets this gateway commit up to {@code nanos} in the window (its leases so far). */
     void localLimit(long nanos);
 
+    /** Whether a lease may be on its way: false while the cluster is out of reach (requests then do not wait). */
+    default void leaseExpected(boolean expected) {
+    }
+
+    /**
+     * How much this gateway may commit beyond its leases while the budget cluster is unreachable:
+     * 0 fails closed (the default).
+     */
+    default long failOpenNanos() {
+        return 0;
+    }
+
     /** The largest reservation the leases could not hold so far: leases are asked at least twice that. */
     default long largestShortNanos() {
         return 0;

@@ -111,7 +111,9 @@ public final class GatewayRuntime implements AutoCloseable {
                     config.dataDir(), trace, metrics);
             if (config.fleet() != null) {
                 runtime.fleet = new io.aegis.gateway.fleet.FleetBudgets(costs, config.fleet().cluster(),
-                        config.fleet().gatewayId());
+                        config.fleet().gatewayId(), config.fleet().leaseTtlMillis(), config.tenants());
+                io.aegis.gateway.fleet.FleetBudgets fleet = runtime.fleet;
+                metrics.fleetReachable(() -> fleet.connected() && !fleet.unreachable() ? 1 : 0);
             }
             return runtime;
         } catch (InterruptedException | SSLException | RuntimeException e) {

@@ -36,8 +36,10 @@ public record AegisConfig(
      *
      * @param cluster   the members' client endpoints ({@code host:port}), in member order
      * @param gatewayId this replica's id, unique in the fleet
+     * @param leaseTtlMillis a lease's lifetime ({@code fleet.lease_ttl_ms}); a gateway that cannot
+     *                  renew its leases for three quarters of it runs its budgets on their fail modes
      */
-    public record FleetSettings(List<String> cluster, String gatewayId) {
+    public record FleetSettings(List<String> cluster, String gatewayId, long leaseTtlMillis) {
     }
 
     /**

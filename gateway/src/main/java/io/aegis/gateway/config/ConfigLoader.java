@@ -57,9 +57,10 @@ public final class ConfigLoader {
     private static final Set<String> PII_ACTIONS = ordered("tag", "redact", "block");
     private static final Set<String> PII_KEYS = ordered("catalogue", "response_holdback_bytes");
     private static final Set<String> OPENAI_KEYS = ordered("model_aliases", "default_max_tokens");
-    private static final Set<String> FLEET_KEYS = ordered("cluster", "gateway_id");
+    private static final Set<String> FLEET_KEYS = ordered("cluster", "gateway_id", "lease_ttl_ms");
     private static final int DEFAULT_HOLDBACK_BYTES = 256;
-    private static final Set<String> BUDGET_KEYS = ordered("usd_per_day", "usd_per_month", "per_model", "per_key");
+    private static final Set<String> BUDGET_KEYS = ordered("usd_per_day", "usd_per_month", "per_model", "per_key",
+            "fleet");
     private static final Set<String> SCOPED_BUDGET_KEYS = ordered("usd_per_day", "usd_per_month");
     private static final Set<String> LIMIT_KEYS = ordered("requests_per_minute", "tokens_per_minute");
     private static final Set<String> TRACE_KEYS = ordered("queue_dir", "retention_hours");
@@ -251,7 +252,8 @@ public final class ConfigLoader {
             nodes.problem(fleet, "fleet.cluster", "names no member; give each member's host:port");
         }
         String gatewayId = nodes.requiredString(m.get("gateway_id"), "fleet", fleet, "gateway_id");
-        return new AegisConfig.FleetSettings(List.copyOf(cluster), gatewayId);
+        long ttl = nodes.longInRange(m.get("lease_ttl_ms"), "fleet.lease_ttl_ms", 10_000, 500, 600_000);
+        return new AegisConfig.FleetSettings(List.copyOf(cluster), gatewayId, ttl);
     }
 
     /**
@@ -546,9 +548,30 @@ public final class ConfigLoader {
         return new TenantSettings(id, List.copyOf(keys),
                 ConfigNodes.usdMicros(nodes, budget.get("usd_per_day"), at + "budget.usd_per_day"),
                 ConfigNodes.usdMicros(nodes, budget.get("usd_per_month"), at + "budget.usd_per_month"), rpm, tpm,
-                Map.copyOf(piiPolicy), Map.copyOf(piiResponse), restore,
+                Map.copyOf(piiPolicy), Map.copyOf(piiResponse), restore, fleetFailOpenMicros(nodes, budget.get("fleet"),
+                        at + "budget.fleet"),
                 scopedBudgets(nodes, budget.get("per_model"), at + "budget.per_model"),
                 scopedBudgets(nodes, budget.get("per_key"), at + "budget.per_key"));
+    }
+
+    /**
+     * {@code budget.fleet}: what a tenant's budget does while the budget cluster is unreachable:
+     * {@code fail_closed} (the default: nothing beyond the leases held) or {@code {fail_open_up_to: USD}}
+     * (that much more per window and gateway). Micro-dollars, or -1 for fail closed.
+     */
+    private static long fleetFailOpenMicros(YamlDocument nodes, Node node, String where) {
+        if (node == null) {
+            return -1;
+        }
+        if (!(node instanceof MappingNode)) {
+            String mode = nodes.string(node, where, "");
+            if (!mode.equals("fail_closed")) {
+                nodes.problem(node, where, "must be fail_closed or {fail_open_up_to: USD}, got '" + mode + "'");
+            }
+            return -1;
+        }
+        Map<String, Node> m = nodes.mapping(node, where, ordered("fail_open_up_to"));
+        return ConfigNodes.usdMicros(nodes, m.get("fail_open_up_to"), where + ".fail_open_up_to");
     }
 
     private static void piiAction(YamlDocument nodes, Node value, String where, String type, Map<String, String> into) {

@@ -14,6 +14,8 @@ import java.util.List;
  * @param piiPolicy          PII type (or {@code default}) to {@code tag}, {@code redact} or {@code block}, for requests
  * @param piiResponsePolicy  the same for answers ({@code pii_policy.response}); empty: answers are not scanned
  * @param piiRestore         {@code pii_policy.restore}: placeholders in the answer become the request's originals
+ * @param fleetFailOpenMicros {@code budget.fleet}: micro-dollars a gateway may spend beyond its leases
+ *                           per window while the budget cluster is unreachable, or -1 ({@code fail_closed})
  * @param modelBudgets       per model family (as priced): {micro-dollars per day, per month}, -1 for none
  * @param keyBudgets         per virtual key id (the short id traces show): the same
  */
@@ -27,6 +29,7 @@ public record TenantSettings(
         java.util.Map<String, String> piiPolicy,
         java.util.Map<String, String> piiResponsePolicy,
         boolean piiRestore,
+        long fleetFailOpenMicros,
         java.util.Map<String, long[]> modelBudgets,
         java.util.Map<String, long[]> keyBudgets) {
 }

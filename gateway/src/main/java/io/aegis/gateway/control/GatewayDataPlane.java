@@ -214,6 +214,19 @@ public final class GatewayDataPlane implements DataPlane {
             window(out.putObject("day"), cost.budget().today(now), cost.budget().dayLimitNanos());
             window(out.putObject("month"), cost.budget().thisMonth(now), cost.budget().monthLimitNanos());
         }
+        var fleet = runtime.fleet();
+        if (fleet != null) {
+            ObjectNode shared = out.putObject("fleet");
+            shared.put("connected", fleet.connected() && !fleet.unreachable());
+            shared.put("fail_mode", fleet.failMode(tenant));
+            if (fleet.failOpenMicros(tenant) > 0) {
+                shared.put("fail_open_up_to_usd", usd(fleet.failOpenMicros(tenant) * 1_000, 9));
+            }
+            if (cost.budget() != null) {
+                shared.put("day_leased_usd", leased(cost.budget().today(now)));
+                shared.put("month_leased_usd", leased(cost.budget().thisMonth(now)));
+            }
+        }
         CostCounters counters = runtime.costs().counters();
         Map<CostCounters.Metric, Long> values = counters == null ? null : counters.values(tenant);
         if (values != null) {
@@ -247,6 +260,11 @@ public final class GatewayDataPlane implements DataPlane {
         if (limitNanos != Budget.UNLIMITED) {
             out.put("limit_usd", usd(limitNanos, 9));
         }
+    }
+
+    /** What this gateway may commit in a window (its leases), or {@code null} for an unlimited one. */
+    private static BigDecimal leased(io.aegis.cost.SpendWindow window) {
+        return window.leasedNanos() == Long.MAX_VALUE ? null : usd(window.leasedNanos(), 9);
     }
 
     private static BigDecimal usd(long nanos, int scale) {

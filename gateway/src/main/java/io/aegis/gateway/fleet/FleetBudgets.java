@@ -19,11 +19,22 @@ public final class FleetBudgets implements AutoCloseable {
     private final CostControls costs;
     private final LeaseClient client;
 
-    public FleetBudgets(CostControls costs, List<String> members, String gatewayId) {
+    /** Micro-dollars each tenant may spend beyond its leases while the cluster is unreachable (absent: fail closed). */
+    private final Map<String, Long> failOpenMicros;
+
+    public FleetBudgets(CostControls costs, List<String> members, String gatewayId, long leaseTtlMillis,
+                        List<io.aegis.gateway.config.TenantSettings> tenants) {
         this.costs = costs;
+        Map<String, Long> failOpen = new java.util.HashMap<>();
+        tenants.forEach(t -> {
+            if (t.fleetFailOpenMicros() > 0) {
+                failOpen.put(t.id(), t.fleetFailOpenMicros());
+            }
+        });
+        this.failOpenMicros = Map.copyOf(failOpen);
         long now = System.currentTimeMillis();
         costs.budgets().values().forEach(budget -> budget.shareWithFleet(now));
-        this.client = new LeaseClient(members, gatewayId, this::scopes);
+        this.client = new LeaseClient(members, gatewayId, this::scopes, leaseTtlMillis);
     }
 
     /** The windows in force now, for every limited budget (read by the lease client's thread). */
@@ -34,11 +45,13 @@ public final class FleetBudgets implements AutoCloseable {
             Budget budget = entry.getValue();
             budget.shareWithFleet(now); // a budget the control API added since: shared from its start
             String name = entry.getKey().replace(' ', '/');
+            long failOpen = failOpenMicros.getOrDefault(tenantOf(entry.getKey()), 0L) * 1_000;
             if (budget.dayLimitNanos() != Budget.UNLIMITED) {
-                scopes.add(new WindowScope(name + "/day/", budget.today(now), budget.dayLimitNanos()));
+                scopes.add(new WindowScope(name + "/day/", budget.today(now), budget.dayLimitNanos(), failOpen));
             }
             if (budget.monthLimitNanos() != Budget.UNLIMITED) {
-                scopes.add(new WindowScope(name + "/month/", budget.thisMonth(now), budget.monthLimitNanos()));
+                scopes.add(new WindowScope(name + "/month/", budget.thisMonth(now), budget.monthLimitNanos(),
+                        failOpen));
             }
         }
         return scopes;
@@ -47,6 +60,27 @@ public final class FleetBudgets implements AutoCloseable {
     /** Messages this gateway sent the budget cluster since start. */
     public long messagesSent() {
         return client.messagesSent();
+    }
+
+    /** The tenant a budget scope belongs to: a tenant id, or {@code "tenant model X"}, {@code "tenant key K"}. */
+    private static String tenantOf(String scope) {
+        int space = scope.indexOf(' ');
+        return space < 0 ? scope : scope.substring(0, space);
+    }
+
+    /** What {@code tenant} does while the cluster is unreachable: {@code fail_closed} or {@code fail_open_up_to}. */
+    public String failMode(String tenant) {
+        return failOpenMicros.containsKey(tenant) ? "fail_open_up_to" : "fail_closed";
+    }
+
+    /** The amount a fail-open tenant may spend beyond its leases per window, in micro-dollars (0: fail closed). */
+    public long failOpenMicros(String tenant) {
+        return failOpenMicros.getOrDefault(tenant, 0L);
+    }
+
+    /** True while the cluster is out of reach and budgets run on their fail modes. */
+    public boolean unreachable() {
+        return client.frozen();
     }
 
     /** True once the budget cluster answered this gateway. */
@@ -60,7 +94,8 @@ public final class FleetBudgets implements AutoCloseable {
     }
 
     /** One budget window as the cluster names it: the budget's scope, the window kind and its start. */
-    private record WindowScope(String prefix, SpendWindow window, long limitNanos) implements LeaseScope {
+    private record WindowScope(String prefix, SpendWindow window, long limitNanos, long failOpenNanos)
+            implements LeaseScope {
         @Override
         public String name() {
             return prefix + window.startMillis();
@@ -79,6 +114,11 @@ public final class FleetBudgets implements AutoCloseable {
         @Override
         public void localLimit(long nanos) {
             window.leased(nanos);
+        }
+
+        @Override
+        public void leaseExpected(boolean expected) {
+            window.leaseExpected(expected);
         }
 
         @Override

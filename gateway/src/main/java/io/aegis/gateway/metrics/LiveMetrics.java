@@ -61,6 +61,14 @@ public final class LiveMetrics {
         return out;
     }
 
+    /** With a fleet: whether the budget cluster answers this gateway, else {@code null}. */
+    private volatile IntSupplier fleetReachable;
+
+    /** With a fleet: 1 while the budget cluster answers this gateway, 0 while its budgets run on their fail modes. */
+    public void fleetReachable(IntSupplier reachable) {
+        this.fleetReachable = reachable;
+    }
+
     /** Where the open client connection count and the trace writer's drop count come from. */
     public void sources(IntSupplier activeConnections, LongSupplier traceDropped) {
         this.activeConnections = activeConnections;
@@ -158,6 +166,11 @@ public final class LiveMetrics {
         counter(out, "aegis_gateway_errors_total", "Requests that ended with an error status or an error.", errors.sum());
         header(out, "aegis_gateway_active_connections", "gauge", "Open client connections.");
         out.append("aegis_gateway_active_connections ").append(activeConnections.getAsInt()).append('\n');
+        if (fleetReachable != null) {
+            header(out, "aegis_fleet_cluster_reachable", "gauge",
+                    "1 while the budget cluster answers this gateway; 0 while budgets run on their fail modes.");
+            out.append("aegis_fleet_cluster_reachable ").append(fleetReachable.getAsInt()).append('\n');
+        }
         header(out, "aegis_gateway_refusals_total", "counter", "Requests refused by a budget or a per-minute limit.");
         out.append("aegis_gateway_refusals_total{reason=\"budget\"} ").append(budgetRefusals.sum()).append('\n');
         out.append("aegis_gateway_refusals_total{reason=\"rate_limit\"} ").append(rateRefusals.sum()).append('\n');

@@ -105,6 +105,49 @@ class FleetGatewayTest {
         assertTrue(spent() > BUDGET_NANOS / 2, "together they spent " + spent());
     }
 
+    @Test
+    void aClusterOutOfReachRunsEachBudgetOnItsFailMode() throws Exception {
+        // Nothing listens on these ports: the gateways never reach a cluster.
+        String unreachable = "fleet: { cluster: [\"127.0.0.1:21900\"], gateway_id: gw-x, lease_ttl_ms: 1000 }\n";
+        TestGateway open = TestGateway.builder().dataDir(dir.resolve("open")).control().topExtra(unreachable)
+                .acmeExtra("budget: { usd_per_day: 1, fleet: { fail_open_up_to: 0.004 } }").start();
+        TestGateway closed = TestGateway.builder().dataDir(dir.resolve("closed")).topExtra(unreachable)
+                .acmeExtra("budget: { usd_per_day: 1, fleet: fail_closed }").start();
+        gateways.add(open);
+        gateways.add(closed);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!open.runtime().fleet().unreachable() || !closed.runtime().fleet().unreachable()) {
+            assertTrue(System.nanoTime() < deadline, "the gateways never gave up on the cluster");
+            Thread.sleep(20);
+        }
+        int openServed = 0;
+        int closedServed = 0;
+        for (int i = 0; i < 30; i++) {
+            openServed += status(open) == 200 ? 1 : 0;
+            closedServed += status(closed) == 200 ? 1 : 0;
+        }
+        long openSpent = open.runtime().costs().budgets().get("acme").today(System.currentTimeMillis()).settledNanos();
+        assertTrue(openServed > 0 && openSpent <= 4_000_000, "fail open up to 0.004 USD: served " + openServed
+                + " for " + openSpent);
+        assertTrue(openServed < 30, "and no further");
+        assertEquals(0, closedServed, "fail closed: nothing beyond the leases held, and none are held");
+
+        var usage = io.aegis.gateway.control.ControlTestAccess.usage(open, "acme");
+        assertEquals(false, usage.path("fleet").path("connected").asBoolean(true));
+        assertEquals("fail_open_up_to", usage.path("fleet").path("fail_mode").asText());
+        assertTrue(io.aegis.gateway.control.ControlTestAccess.metrics(open).contains("aegis_fleet_cluster_reachable 0"));
+    }
+
+    private static int status(TestGateway gateway) throws Exception {
+        try (RawHttp http = new RawHttp(gateway.port())) {
+            int status = http.send(RawHttp.post("/v1/messages", "x-api-key: " + TestGateway.ACME_KEY + "\r\n",
+                    "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\","
+                            + "\"content\":\"Say something short about budgets.\"}]}")).read().status();
+            gateway.nextCompleted();
+            return status;
+        }
+    }
+
     /** What the gateways settled today, together. */
     private long spent() {
         long now = System.currentTimeMillis();
