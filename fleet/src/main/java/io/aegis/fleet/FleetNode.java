@@ -59,8 +59,31 @@ public final class FleetNode implements AutoCloseable {
         return out.toString();
     }
 
-    /** Starts member {@code member} of the cluster whose members' client endpoints are {@code clientEndpoints}. */
+    /**
+     * Starts member {@code member} of the cluster whose members' client endpoints are
+     * {@code clientEndpoints}. A member restarted after being killed finds its mark files still
+     * marked active until their liveness runs out: it waits for that (up to 30 s) rather than fail.
+     */
     public static FleetNode start(List<String> clientEndpoints, int member, Path dir) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return launch(clientEndpoints, member, dir);
+            } catch (IllegalStateException e) {
+                if (!String.valueOf(e.getMessage()).contains("active mark file") || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static FleetNode launch(List<String> clientEndpoints, int member, Path dir) {
         String endpoint = clientEndpoints.get(member);
         String host = host(endpoint);
         int port = port(endpoint);

@@ -36,7 +36,7 @@ class FleetSpendTest {
     }
 
     /** One gateway's budget window, as the gateway's cost stage keeps it: lock-free counters. */
-    static final class Window implements LeaseScope {
+    public static final class Window implements LeaseScope {
         final AtomicLong settled = new AtomicLong();
         final AtomicLong limit = new AtomicLong();
         final AtomicLong refused = new AtomicLong();
