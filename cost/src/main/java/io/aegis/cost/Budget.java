@@ -17,6 +17,8 @@ public final class Budget {
 
     /** Shared by a fleet of gateways: this gateway commits only what the budget cluster leased it. */
     private volatile boolean fleet;
+    /** Told (on the event loop that was refused) when a reservation found the leases short, or {@code null}. */
+    private volatile Runnable shortOfLease;
 
     /** Changed in place by the control API, so reservations already taken settle where they were taken. */
     private volatile long dayLimitNanos;
@@ -53,12 +55,14 @@ public final class Budget {
         if (!d.tryCommit(nanos, Math.min(dayLimitNanos, d.leasedNanos()))) {
             if (fleet) {
                 d.shortOf(nanos);
+                tellShort();
             }
             return Math.max(1, d.endMillis - nowMillis);
         }
         if (!m.tryCommit(nanos, Math.min(monthLimitNanos, m.leasedNanos()))) {
             if (fleet) {
                 m.shortOf(nanos);
+                tellShort();
             }
             d.release(nanos);
             return Math.max(1, m.endMillis - nowMillis);
@@ -70,10 +74,11 @@ public final class Budget {
     /**
      * Makes this budget one a fleet of gateways shares: from now on this gateway commits in each
      * window only what the budget cluster leased it (nothing until the first lease arrives).
+     * Returns true the first time, false when it already was.
      */
-    public void shareWithFleet(long nowMillis) {
+    public synchronized boolean shareWithFleet(long nowMillis) {
         if (fleet) {
-            return;
+            return false;
         }
         fleet = true;
         // Only limited windows are leased; an unlimited one stays unlimited.
@@ -82,6 +87,19 @@ public final class Budget {
         }
         if (monthLimitNanos != UNLIMITED) {
             current(month, nowMillis, false).leased(0);
+        }
+        return true;
+    }
+
+    /** Who hears, at once, that a reservation found this gateway's leases short (the fleet's lease client). */
+    public void onShortOfLease(Runnable listener) {
+        this.shortOfLease = listener;
+    }
+
+    private void tellShort() {
+        Runnable listener = shortOfLease;
+        if (listener != null) {
+            listener.run();
         }
     }
 

@@ -32,9 +32,9 @@ public final class FleetBudgets implements AutoCloseable {
             }
         });
         this.failOpenMicros = Map.copyOf(failOpen);
-        long now = System.currentTimeMillis();
-        costs.budgets().values().forEach(budget -> budget.shareWithFleet(now));
         this.client = new LeaseClient(members, gatewayId, this::scopes, leaseTtlMillis);
+        long now = System.currentTimeMillis();
+        costs.budgets().forEach((key, budget) -> share(key, budget, now));
     }
 
     /** The windows in force now, for every limited budget (read by the lease client's thread). */
@@ -43,7 +43,7 @@ public final class FleetBudgets implements AutoCloseable {
         List<LeaseScope> scopes = new ArrayList<>();
         for (Map.Entry<String, Budget> entry : costs.budgets().entrySet()) {
             Budget budget = entry.getValue();
-            budget.shareWithFleet(now); // a budget the control API added since: shared from its start
+            share(entry.getKey(), budget, now); // a budget the control API added since: shared from its start
             String name = entry.getKey().replace(' ', '/');
             long failOpen = failOpenMicros.getOrDefault(tenantOf(entry.getKey()), 0L) * 1_000;
             if (budget.dayLimitNanos() != Budget.UNLIMITED) {
@@ -60,6 +60,27 @@ public final class FleetBudgets implements AutoCloseable {
     /** Messages this gateway sent the budget cluster since start. */
     public long messagesSent() {
         return client.messagesSent();
+    }
+
+    /** Shares {@code budget} with the fleet the first time it is seen. */
+    private void share(String key, Budget budget, long now) {
+        if (budget.shareWithFleet(now)) {
+            // A refused reservation reaches the lease client's owner through its MPSC queue at once.
+            budget.onShortOfLease(() -> shortOf(key, budget));
+        }
+    }
+
+    /** Hands the owner thread the windows of {@code budget} (on an event loop; a refusal is rare). */
+    private void shortOf(String key, Budget budget) {
+        long now = System.currentTimeMillis();
+        String name = key.replace(' ', '/');
+        long failOpen = failOpenMicros.getOrDefault(tenantOf(key), 0L) * 1_000;
+        if (budget.dayLimitNanos() != Budget.UNLIMITED) {
+            client.shortOf(new WindowScope(name + "/day/", budget.today(now), budget.dayLimitNanos(), failOpen));
+        }
+        if (budget.monthLimitNanos() != Budget.UNLIMITED) {
+            client.shortOf(new WindowScope(name + "/month/", budget.thisMonth(now), budget.monthLimitNanos(), failOpen));
+        }
     }
 
     /** The tenant a budget scope belongs to: a tenant id, or {@code "tenant model X"}, {@code "tenant key K"}. */
