@@ -44,6 +44,10 @@ public final class AnswerScan {
         this.tenantId = tenantId == null ? "" : tenantId;
         this.scans = policy.scansAnswers();
         this.placeholders = policy.restores() && placeholders.restorable() ? placeholders : null;
+        active = scans || this.placeholders != null;
+        if (!active) {
+            return false; // most tenants: nothing to set up on the request path
+        }
         int types = inspector.catalogue().types().size();
         if (counts.length != types) {
             counts = new int[types];
@@ -54,8 +58,7 @@ public final class AnswerScan {
         restored = 0;
         blocked = false;
         blockedTypes.setLength(0);
-        active = scans || this.placeholders != null;
-        return active;
+        return true;
     }
 
     /** True between a {@link #begin} that needed rewriting and {@link #end}. */
@@ -69,6 +72,9 @@ public final class AnswerScan {
      */
     public void end() {
         active = false;
+        restored = 0;
+        blocked = false;
+        blockedTypes.setLength(0);
         for (int i = 0; i < texts.size(); i++) { // indexed: no iterator on every exchange's exit
             if (texts.get(i).open()) {
                 texts.get(i).close();
