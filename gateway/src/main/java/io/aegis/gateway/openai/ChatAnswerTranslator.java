@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aegis.gateway.usage.SseDataExtractor;
 import io.aegis.wire.Provider;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -34,20 +35,45 @@ public final class ChatAnswerTranslator {
     private boolean events;
     private final Output out = new Output();
     private static final com.fasterxml.jackson.core.JsonFactory TOKENS = new com.fasterxml.jackson.core.JsonFactory();
+    private static final byte[] DATA_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] TEXT_DELTA = "\"text_delta\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CHUNK_END = "},\"logprobs\":null,\"finish_reason\":null}]}\n\n"
             .getBytes(StandardCharsets.US_ASCII);
     /** {@code data: {"id":..,"object":"chat.completion.chunk",..,"choices":[{"index":0,"delta":{"content":} for this answer. */
     private byte[] contentPrefix;
-    private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
-    /** The event being translated: {@code unit[eventFrom, eventTo)}. */
-    private int eventFrom;
-    private int eventTo;
     /** The unit under way: an SSE event, or the whole body. */
     private byte[] unit = new byte[4096];
     private int unitLength;
-    private boolean lastWasCr;
-    private boolean lineEmpty = true;
+    /** The usage reader's SSE framing: each event's data lines, joined, land in {@link #unit}. */
+    private final SseDataExtractor sse = new SseDataExtractor(new SseDataExtractor.Sink() {
+        @Override
+        public void eventName(byte[] name, int length) {
+        }
+
+        @Override
+        public boolean wantsData() {
+            return !failed;
+        }
+
+        @Override
+        public void data(ByteBuf buffer, int index, int length) {
+            ensure(length);
+            buffer.getBytes(index, unit, unitLength, length);
+            unitLength += length;
+        }
+
+        @Override
+        public void lineEnd() {
+            ensure(1);
+            unit[unitLength++] = '\n'; // data lines of one event join with line feeds
+        }
+
+        @Override
+        public void eventEnd() {
+            payloadEnded();
+        }
+    });
     private boolean ended;
     private boolean failed;
 
@@ -73,8 +99,7 @@ public final class ChatAnswerTranslator {
         this.events = eventStream && status >= 200 && status < 300;
         out.reset();
         unitLength = 0;
-        lastWasCr = false;
-        lineEmpty = true;
+        sse.reset();
         ended = false;
         failed = false;
         id = null;
@@ -109,11 +134,7 @@ public final class ChatAnswerTranslator {
         int to = chunk.writerIndex();
         if (events) {
             if (!failed) {
-                ensure(to - from);
-                chunk.getBytes(from, unit, unitLength, to - from);
-                int scanFrom = unitLength;
-                unitLength += to - from;
-                events(scanFrom);
+                sse.feed(chunk);
             }
         } else {
             ensure(to - from);
@@ -127,8 +148,8 @@ public final class ChatAnswerTranslator {
     public ByteBuf finish(ByteBufAllocator alloc) {
         out.reset();
         if (events) {
-            if (unitLength > 0 && !failed) {
-                eventEnded();
+            if (!failed) {
+                payloadEnded(); // an event the stream ended without its blank line
             }
             if (!failed) {
                 endStream();
@@ -163,64 +184,19 @@ public final class ChatAnswerTranslator {
 
     // ---- Streams ----
 
-    /**
-     * Finds the events completed in {@link #unit} from {@code scanFrom} on (an empty line ends one;
-     * {@code \n}, {@code \r\n} and {@code \r} end lines), translates each, and keeps the rest.
-     */
-    private void events(int scanFrom) {
-        int eventStart = 0;
-        for (int i = scanFrom; i < unitLength && !failed; i++) {
-            byte b = unit[i];
-            if (b == '\n' && lastWasCr) {
-                lastWasCr = false;
-                continue;
-            }
-            if (b == '\n' || b == '\r') {
-                lastWasCr = b == '\r';
-                if (lineEmpty) {
-                    eventEnded(eventStart, i + 1);
-                    eventStart = i + 1;
-                }
-                lineEmpty = true;
-                continue;
-            }
-            lastWasCr = false;
-            lineEmpty = false;
-        }
-        if (eventStart > 0) {
-            System.arraycopy(unit, eventStart, unit, 0, unitLength - eventStart);
-            unitLength -= eventStart;
-        }
-    }
-
-    private void eventEnded() {
-        eventEnded(0, unitLength);
+    /** One event's data is in {@code unit[0, unitLength)}: translated, then forgotten. */
+    private void payloadEnded() {
+        int length = unitLength;
         unitLength = 0;
-    }
-
-    /** The event in {@code unit[from, to)}. */
-    private void eventEnded(int from, int to) {
-        eventFrom = from;
-        eventTo = to;
-        if (call.provider == Provider.ANTHROPIC && contentPrefix != null && textDelta()) {
+        if (length == 0 || failed) {
             return;
         }
-        parseEvent(new String(unit, from, to - from, StandardCharsets.UTF_8));
-    }
-
-    private void parseEvent(String text) {
-        StringBuilder data = new StringBuilder();
-        for (String line : text.split("\r\n|\r|\n")) {
-            if (line.startsWith("data:")) {
-                data.append(data.length() == 0 ? "" : "\n").append(line.substring(line.startsWith("data: ") ? 6 : 5));
-            }
-        }
-        if (data.length() == 0) {
+        if (call.provider == Provider.ANTHROPIC && contentPrefix != null && textDelta(length)) {
             return;
         }
         JsonNode payload;
         try {
-            payload = JSON.readTree(data.toString());
+            payload = JSON.readTree(unit, 0, length);
         } catch (IOException e) {
             return; // not JSON: nothing an OpenAI caller could use
         }
@@ -239,19 +215,14 @@ public final class ChatAnswerTranslator {
      * written from a prefix made once per answer: no tree, no string of the event. False when the
      * event is anything else (it then takes the general way).
      */
-    private boolean textDelta() {
-        if (indexOf(unit, eventFrom, eventTo, TEXT_DELTA) < 0) {
+    private boolean textDelta(int length) {
+        if (indexOf(unit, 0, length, TEXT_DELTA) < 0) {
             return false;
         }
-        int data = indexOf(unit, eventFrom, eventTo, DATA);
-        if (data < 0) {
-            return false;
-        }
-        int from = data + 5;
         String text = null;
         String eventType = null;
         String deltaType = null;
-        try (com.fasterxml.jackson.core.JsonParser parser = TOKENS.createParser(unit, from, eventTo - from)) {
+        try (com.fasterxml.jackson.core.JsonParser parser = TOKENS.createParser(unit, 0, length)) {
             if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
                 return false;
             }
@@ -482,9 +453,9 @@ public final class ChatAnswerTranslator {
 
     private void line(ObjectNode json) {
         try {
-            out.writeBytes("data: ".getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(DATA_PREFIX);
             out.writeBytes(JSON.writeValueAsBytes(json));
-            out.writeBytes("\n\n".getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(EVENT_END);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

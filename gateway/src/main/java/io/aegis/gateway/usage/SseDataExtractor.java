@@ -11,9 +11,9 @@ import io.netty.util.ByteProcessor;
  * and {@code \r} all end a line. Nothing is buffered: between chunks the state is a few fields, and
  * within a line the scan jumps to its end instead of looking at every byte.
  */
-final class SseDataExtractor {
+public final class SseDataExtractor {
     /** Receives payload bytes. */
-    interface Sink {
+    public interface Sink {
         /** The event's name (from its {@code event:} line), before its data; bytes valid during the call. */
         void eventName(byte[] name, int length);
 
@@ -52,11 +52,11 @@ final class SseDataExtractor {
     private boolean lineEmpty = true;
     private boolean lastWasCr;
 
-    SseDataExtractor(Sink sink) {
+    public SseDataExtractor(Sink sink) {
         this.sink = sink;
     }
 
-    void reset() {
+    public void reset() {
         state = FIELD;
         kind = KIND_NONE;
         fieldLength = 0;
@@ -67,7 +67,7 @@ final class SseDataExtractor {
         eventNameLength = 0;
     }
 
-    void feed(ByteBuf buffer) {
+    public void feed(ByteBuf buffer) {
         int index = buffer.readerIndex();
         int end = buffer.writerIndex();
         while (index < end) {
