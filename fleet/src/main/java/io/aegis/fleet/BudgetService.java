@@ -31,6 +31,7 @@ public final class BudgetService implements ClusteredService {
     private Cluster cluster;
     private IdleStrategy idle;
     private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
+    private volatile boolean fromSnapshot;
 
     @Override
     public void onStart(Cluster cluster, Image snapshotImage) {
@@ -51,6 +52,7 @@ public final class BudgetService implements ClusteredService {
             } catch (IOException e) {
                 throw new UncheckedIOException("unreadable budget snapshot", e);
             }
+            fromSnapshot = true;
         }
     }
 
@@ -67,7 +69,7 @@ public final class BudgetService implements ClusteredService {
                                  Header header) {
         UnsafeBuffer in = new UnsafeBuffer(buffer, offset, length);
         switch (in.getByte(0)) {
-            case LeaseMessages.LIMIT -> ledger.limit(LeaseMessages.string(in, 9), in.getLong(1));
+            case LeaseMessages.LIMIT -> ledger.limit(LeaseMessages.string(in, 17), in.getLong(1), in.getLong(9), timestamp);
             case LeaseMessages.GRANT -> {
                 long correlationId = in.getLong(1);
                 long want = in.getLong(9);
@@ -120,6 +122,11 @@ public final class BudgetService implements ClusteredService {
     @Override
     public void onRoleChange(Cluster.Role newRole) {
         role = newRole;
+    }
+
+    /** True when this member started from a snapshot (then replayed the log after it). */
+    public boolean startedFromSnapshot() {
+        return fromSnapshot;
     }
 
     /** This member's role now: the leader answers gateways. */

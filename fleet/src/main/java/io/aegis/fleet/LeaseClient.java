@@ -53,6 +53,7 @@ public final class LeaseClient implements AutoCloseable {
     private MediaDriver driver;
     private AeronCluster cluster;
     private long nextCorrelation = 1;
+    private long tick;
     /** When the cluster last answered: leases not renewed for most of their lifetime are not spent from. */
     private long lastAnswerMillis = System.currentTimeMillis();
     private volatile boolean frozen;
@@ -67,6 +68,8 @@ public final class LeaseClient implements AutoCloseable {
         boolean asking;
         long askedAtMillis;
         long lastReportMillis;
+        /** The tick that last listed this scope: one no longer listed (a past minute or day) is forgotten. */
+        long listedTick;
         /** What this gateway had settled in the window before it joined the fleet's accounting (a restart). */
         final long baseline;
 
@@ -177,9 +180,13 @@ public final class LeaseClient implements AutoCloseable {
                 freezeScopes();
             }
             if (now >= nextTick) {
+                tick++;
                 for (LeaseScope scope : scopes.get()) {
-                    review(account(scope), now, false);
+                    Account account = account(scope);
+                    account.listedTick = tick;
+                    review(account, now, false);
                 }
+                forgetUnlisted();
                 nextTick = now + TICK_MILLIS;
             }
             if (work == 0) {
@@ -189,14 +196,32 @@ public final class LeaseClient implements AutoCloseable {
     }
 
     private Account account(LeaseScope scope) {
-        return accounts.computeIfAbsent(scope.name(), n -> new Account(scope));
+        Account account = accounts.get(scope.name());
+        if (account == null) {
+            account = new Account(scope);
+            account.listedTick = tick;
+            accounts.put(scope.name(), account);
+        }
+        return account;
+    }
+
+    /**
+     * Forgets the scopes the last tick no longer listed: windows that ended (every minute of a
+     * per-minute limit is a scope of its own) and budgets no longer limited. Their leases lapse in
+     * the cluster at their expiry.
+     */
+    private void forgetUnlisted() {
+        if (accounts.size() > 0) {
+            accounts.values().removeIf(a -> a.listedTick != tick);
+            waiting.values().removeIf(a -> a.listedTick != tick);
+        }
     }
 
     /** Sends the limit, reports new spend, and asks for room when what is left runs low. */
     private void review(Account a, long now, boolean urgent) {
         LeaseScope scope = a.scope;
         if (a.limitSent != scope.limitNanos()) {
-            send(LeaseMessages.limit(out, scope.name(), scope.limitNanos()));
+            send(LeaseMessages.limit(out, scope.name(), scope.limitNanos(), scope.untilMillis()));
             a.limitSent = scope.limitNanos();
         }
         long settled = scope.settledNanos();

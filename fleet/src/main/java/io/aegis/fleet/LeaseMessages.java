@@ -10,7 +10,7 @@ import org.agrona.MutableDirectBuffer;
  * egress: {@link #GRANTED}.
  */
 public final class LeaseMessages {
-    /** Sets a scope's limit: scope, limit. */
+    /** Sets a scope's limit: limit, the end of the scope's window (epoch ms), scope. */
     public static final byte LIMIT = 1;
     /** Asks for room: correlation id, want, ttl, scope, gateway. */
     public static final byte GRANT = 2;
@@ -22,10 +22,11 @@ public final class LeaseMessages {
     private LeaseMessages() {
     }
 
-    public static int limit(MutableDirectBuffer out, String scope, long limitNanos) {
+    public static int limit(MutableDirectBuffer out, String scope, long limitNanos, long untilMillis) {
         out.putByte(0, LIMIT);
         out.putLong(1, limitNanos);
-        return string(out, 9, scope);
+        out.putLong(9, untilMillis);
+        return string(out, 17, scope);
     }
 
     public static int grant(MutableDirectBuffer out, long correlationId, String scope, String gateway, long wantNanos,

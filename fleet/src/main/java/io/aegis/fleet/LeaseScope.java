@@ -1,9 +1,11 @@
 package io.aegis.fleet;
 
 /**
- * One budget window a gateway enforces locally against its lease: the cluster's name for it, the
+ * One window a gateway enforces locally against its lease: the cluster's name for it, the
  * configured limit, this gateway's spend in it, and where the room the lease gives is set. Read
- * and set by the lease client's thread; the spend figures are read without locks.
+ * and set by the lease client's thread; the spend figures are read without locks. A budget's
+ * window counts nano-dollars; a per-minute limit's UTC minute counts requests or tokens (the
+ * "nanos" below are then those units).
  */
 public interface LeaseScope {
     /** The cluster's scope name: the budget and its window ({@code acme/day/1765065600000}). */
@@ -11,6 +13,11 @@ public interface LeaseScope {
 
     /** The budget's configured limit for the whole fleet, in nano-dollars. */
     long limitNanos();
+
+    /** When the window ends (epoch ms): the cluster forgets the scope a while after. */
+    default long untilMillis() {
+        return Long.MAX_VALUE;
+    }
 
     /** What this gateway settled in the window so far. */
     long settledNanos();

@@ -116,7 +116,7 @@ class BudgetClusterTest {
             nodes.add(FleetNode.start(MEMBERS, n, dir.resolve("member-" + n)));
         }
         connect();
-        send(LeaseMessages.limit(out, SCOPE, 1_000));
+        send(LeaseMessages.limit(out, SCOPE, 1_000, Long.MAX_VALUE));
         assertEquals(600, grant(1, "gw-1", 600));
         assertEquals(400, grant(2, "gw-2", 600), "only what the budget has left");
         send(LeaseMessages.report(out, SCOPE, "gw-1", 250, 350));
@@ -137,5 +137,52 @@ class BudgetClusterTest {
         // The new leader holds the same ledger: 50 left, not a fresh budget.
         assertEquals(50, grant(4, "gw-3", 500));
         assertEquals(250, next.service().ledger().reportedNanos(SCOPE));
+    }
+
+    @Test
+    void theLedgerSurvivesARestartOfEveryMemberFromItsSnapshotAndLog() {
+        for (int n = 0; n < MEMBERS.size(); n++) {
+            nodes.add(FleetNode.start(MEMBERS, n, dir.resolve("member-" + n)));
+        }
+        connect();
+        send(LeaseMessages.limit(out, SCOPE, 1_000, Long.MAX_VALUE));
+        assertEquals(600, grant(1, "gw-1", 600));
+        send(LeaseMessages.report(out, SCOPE, "gw-1", 250, 350));
+        FleetNode leader = leader();
+        int leaderIndex = nodes.indexOf(leader);
+        assertTrue(io.aeron.cluster.ClusterTool.snapshot(
+                dir.resolve("member-" + leaderIndex).resolve("cluster").toFile(), System.out), "a snapshot was taken");
+        // After the snapshot, more goes into the log only: a restart loads the one and replays the other.
+        assertEquals(300, grant(2, "gw-2", 300));
+        send(LeaseMessages.report(out, SCOPE, "gw-2", 100, 0));
+        assertEquals(450, grant(3, "gw-3", 500), "1000 - 350 reported - 200 leased");
+
+        CloseHelper.quietClose(client);
+        CloseHelper.quietClose(clientDriver);
+        nodes.forEach(CloseHelper::quietClose);
+        nodes.clear();
+        for (int n = 0; n < MEMBERS.size(); n++) {
+            nodes.add(FleetNode.start(MEMBERS, n, dir.resolve("member-" + n)));
+        }
+        connect();
+        leader();
+        // Every lease is still held (a minute's lifetime): nothing is left to grant.
+        assertEquals(0, grant(4, "gw-4", 500));
+        send(LeaseMessages.report(out, SCOPE, "gw-3", 0, 100));
+        assertEquals(100, grant(5, "gw-4", 500), "what gw-3 handed back after the restart");
+        // Every member holds the same ledger as before the restart.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        for (FleetNode node : nodes) {
+            while (node.service().ledger().reportedNanos(SCOPE) != 350
+                    || node.service().ledger().outstandingNanos(SCOPE) != 650) {
+                assertTrue(System.nanoTime() < deadline, "a member's ledger after the restart: reported "
+                        + node.service().ledger().reportedNanos(SCOPE) + ", leased "
+                        + node.service().ledger().outstandingNanos(SCOPE));
+                client.pollEgress();
+                Thread.onSpinWait();
+            }
+            assertEquals(1_000, node.service().ledger().limitNanos(SCOPE));
+            assertTrue(node.service().startedFromSnapshot(), "every member loaded the snapshot, then the log");
+        }
     }
 }

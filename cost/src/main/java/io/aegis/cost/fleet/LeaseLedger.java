@@ -22,6 +22,9 @@ import java.util.TreeMap;
  * gateway's spend, plus its reservations in flight, and the holder's own durable ledger reports it
  * when it comes back.
  *
+ * <p>The ledger does not mind the unit: nano-dollars for budgets, requests or tokens for a per-minute
+ * limit's UTC minute.
+ *
  * <p>Deterministic (time is an argument, never read), single-threaded: the cluster applies
  * operations in log order on one thread, and replays them the same way.
  */
@@ -29,6 +32,8 @@ public final class LeaseLedger {
     /** One scope's account. */
     static final class Scope {
         long limitNanos;
+        /** When the scope's window ends (a UTC day, month or minute); {@code Long.MAX_VALUE} for none. */
+        long untilMillis = Long.MAX_VALUE;
         long reportedNanos;
         final Map<String, Lease> leases = new TreeMap<>();
         /** Per gateway: the running totals of its last report, {settled, returned}. */
@@ -49,11 +54,34 @@ public final class LeaseLedger {
         long expiresAtMillis;
     }
 
+    /**
+     * How long a scope is kept after its window ended: reports that arrive late change nothing that
+     * matters then, and per-minute scopes would otherwise pile up (one per limit per minute).
+     */
+    public static final long RETAIN_MILLIS = 10 * 60_000;
+
     private final Map<String, Scope> scopes = new TreeMap<>();
 
     /** Sets a scope's limit (a new scope starts with nothing reported); a lower limit grants nothing more. */
     public void limit(String scope, long limitNanos) {
-        scopes.computeIfAbsent(scope, s -> new Scope()).limitNanos = limitNanos;
+        limit(scope, limitNanos, Long.MAX_VALUE, Long.MIN_VALUE);
+    }
+
+    /**
+     * The same for a scope whose window ends at {@code untilMillis}; scopes whose window ended more
+     * than {@link #RETAIN_MILLIS} before {@code nowMillis} are dropped.
+     */
+    public void limit(String scope, long limitNanos, long untilMillis, long nowMillis) {
+        Scope s = scopes.computeIfAbsent(scope, n -> new Scope());
+        s.limitNanos = limitNanos;
+        s.untilMillis = untilMillis;
+        scopes.values().removeIf(old -> old.untilMillis != Long.MAX_VALUE
+                && old.untilMillis <= nowMillis - RETAIN_MILLIS);
+    }
+
+    /** How many scopes the ledger holds. */
+    public int scopeCount() {
+        return scopes.size();
     }
 
     /**
@@ -151,12 +179,13 @@ public final class LeaseLedger {
 
     /** Writes the whole ledger (a cluster snapshot), in a stable order. */
     public void write(DataOutputStream out) throws IOException {
-        out.writeInt(1); // format version
+        out.writeInt(2); // format version
         out.writeInt(scopes.size());
         for (Map.Entry<String, Scope> entry : scopes.entrySet()) {
             Scope s = entry.getValue();
             out.writeUTF(entry.getKey());
             out.writeLong(s.limitNanos);
+            out.writeLong(s.untilMillis);
             out.writeLong(s.reportedNanos);
             out.writeInt(s.leases.size());
             for (Map.Entry<String, Lease> lease : s.leases.entrySet()) {
@@ -176,7 +205,7 @@ public final class LeaseLedger {
     /** Reads a ledger {@link #write} wrote. */
     public static LeaseLedger read(DataInputStream in) throws IOException {
         int version = in.readInt();
-        if (version != 1) {
+        if (version != 1 && version != 2) {
             throw new IOException("unknown lease ledger snapshot version " + version);
         }
         LeaseLedger ledger = new LeaseLedger();
@@ -184,6 +213,7 @@ public final class LeaseLedger {
             Scope s = new Scope();
             String name = in.readUTF();
             s.limitNanos = in.readLong();
+            s.untilMillis = version >= 2 ? in.readLong() : Long.MAX_VALUE;
             s.reportedNanos = in.readLong();
             for (int l = in.readInt(); l > 0; l--) {
                 Lease lease = new Lease();

@@ -107,6 +107,7 @@ class LeaseLedgerTest {
         LeaseLedger ledger = new LeaseLedger();
         ledger.limit(DAY, 1_000);
         ledger.limit("acme/month/2026-12", 20_000);
+        ledger.limit("acme/rpm/60000", 60, 120_000, 60_000);
         ledger.grant(DAY, "gw-1", 300, 5, TTL);
         ledger.report(DAY, "gw-1", 120, 0, 6);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -119,5 +120,25 @@ class LeaseLedgerTest {
         restored.write(new DataOutputStream(again));
         assertEquals(java.util.Arrays.toString(bytes.toByteArray()), java.util.Arrays.toString(again.toByteArray()),
                 "replicas that replay the same log write the same snapshot");
+    }
+
+    @Test
+    void scopesWhoseWindowEndedLongAgoAreDropped() {
+        LeaseLedger ledger = new LeaseLedger();
+        ledger.limit(DAY, 1_000);
+        ledger.limit("acme/rpm/0", 60, 60_000, 1_000);
+        ledger.grant("acme/rpm/0", "gw-1", 10, 1_000, TTL);
+        ledger.limit("acme/rpm/60000", 60, 120_000, 60_000);
+        // Nine minutes after the first minute ended: both minutes are still held.
+        ledger.limit("acme/rpm/600000", 60, 660_000, 60_000 + LeaseLedger.RETAIN_MILLIS - 1);
+        assertEquals(4, ledger.scopeCount());
+        assertEquals(10, ledger.leaseNanos("acme/rpm/0", "gw-1"));
+        // Once the first minute ended RETAIN_MILLIS ago it goes; a scope without an end stays.
+        ledger.limit("acme/rpm/660000", 60, 720_000, 60_000 + LeaseLedger.RETAIN_MILLIS);
+        assertEquals(4, ledger.scopeCount());
+        assertEquals(0, ledger.limitNanos("acme/rpm/0"));
+        assertEquals(1_000, ledger.limitNanos(DAY));
+        assertEquals(60, ledger.limitNanos("acme/rpm/60000"));
+        assertEquals(0, ledger.grant("acme/rpm/0", "gw-1", 10, 700_000, TTL), "a dropped scope grants nothing");
     }
 }

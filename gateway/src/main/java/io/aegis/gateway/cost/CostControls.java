@@ -30,6 +30,8 @@ public final class CostControls implements AutoCloseable {
     private final Map<String, AegisConfig.LimitClass> limitClasses;
     /** Spend read back at start (snapshot and ledger), by scope, for every budget {@link #retune} makes. */
     private final Map<String, long[]> restored;
+    /** Set once a fleet shares these controls: every budget and limit made after is shared from its start. */
+    private volatile boolean fleetShared;
 
     private CostControls(Pricing pricing, Map<String, TenantCost> tenants, Map<String, Budget> budgets,
             CostCounters counters, SpendLedger ledger, Map<String, AegisConfig.LimitClass> limitClasses,
@@ -86,8 +88,29 @@ public final class CostControls implements AutoCloseable {
                 budget.setLimits(Budget.UNLIMITED, Budget.UNLIMITED);
             }
         });
+        if (fleetShared) {
+            // Shared before any request can see them: a new budget or limit never admits on its own.
+            share(allBudgets.values(), next.values(), nowMillis);
+        }
         budgets = Map.copyOf(allBudgets);
         tenants = Map.copyOf(next);
+    }
+
+    /**
+     * From now on a fleet of gateways shares every budget and per-minute limit: this gateway admits
+     * only what the budget cluster leases it, including in budgets and limits the control API adds.
+     */
+    public synchronized void shareWithFleet(long nowMillis) {
+        fleetShared = true;
+        share(budgets.values(), tenants.values(), nowMillis);
+    }
+
+    private static void share(java.util.Collection<Budget> budgets, java.util.Collection<TenantCost> tenants,
+                              long nowMillis) {
+        budgets.forEach(budget -> budget.shareWithFleet(nowMillis));
+        for (TenantCost tenant : tenants) {
+            tenant.perMinuteLimits().forEach(RateLimit::shareWithFleet);
+        }
     }
 
     private Budget reuse(Map<String, Budget> all, String scope, long dayMicros, long monthMicros, long nowMillis) {

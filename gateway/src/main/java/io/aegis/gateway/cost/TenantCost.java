@@ -12,6 +12,26 @@ import java.util.Map;
 public record TenantCost(String tenant, Budget budget, Map<String, Budget> modelBudgets, Map<String, Budget> keyBudgets,
         RateLimit requestsPerMinute, RateLimit tokensPerMinute, Map<String, ClassLimits> classes) {
 
+    /** Every per-minute limit of the tenant: its own and its allowances in limit classes. */
+    public java.util.List<RateLimit> perMinuteLimits() {
+        java.util.List<RateLimit> all = new java.util.ArrayList<>();
+        if (requestsPerMinute != null) {
+            all.add(requestsPerMinute);
+        }
+        if (tokensPerMinute != null) {
+            all.add(tokensPerMinute);
+        }
+        classes.values().forEach(limits -> {
+            if (limits.requestsPerMinute() != null) {
+                all.add(limits.requestsPerMinute());
+            }
+            if (limits.tokensPerMinute() != null) {
+                all.add(limits.tokensPerMinute());
+            }
+        });
+        return all;
+    }
+
     /** The tenant's allowance in one limit class. */
     public record ClassLimits(RateLimit requestsPerMinute, RateLimit tokensPerMinute) {
     }

@@ -1,10 +1,13 @@
 package io.aegis.gateway.fleet;
 
 import io.aegis.cost.Budget;
+import io.aegis.cost.MinuteWindow;
+import io.aegis.cost.RateLimit;
 import io.aegis.cost.SpendWindow;
 import io.aegis.fleet.LeaseClient;
 import io.aegis.fleet.LeaseScope;
 import io.aegis.gateway.cost.CostControls;
+import io.aegis.gateway.cost.TenantCost;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +15,10 @@ import java.util.Map;
 /**
  * This gateway's budgets as a fleet shares them: every limited budget (a tenant's, a model
  * family's, a key's) commits, in each UTC day and month, only what the budget cluster leased this
- * gateway, and the {@link LeaseClient} keeps those leases ahead of need and reports the spend. The
- * request path stays local: a reservation is one compare-and-set against the room already leased.
+ * gateway, and the {@link LeaseClient} keeps those leases ahead of need and reports the spend. Every
+ * per-minute limit (a tenant's requests and tokens, and its allowances in limit classes) likewise
+ * admits, in each UTC minute, only what the cluster leased this gateway of that minute. The request
+ * path stays local: a reservation is one compare-and-set against the room already leased.
  */
 public final class FleetBudgets implements AutoCloseable {
     private final CostControls costs;
@@ -21,6 +26,10 @@ public final class FleetBudgets implements AutoCloseable {
 
     /** Micro-dollars each tenant may spend beyond its leases while the cluster is unreachable (absent: fail closed). */
     private final Map<String, Long> failOpenMicros;
+    /** Budgets and limits whose refusals already reach the lease client at once. */
+    private final java.util.Set<Object> heard = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** A minute's lease is asked for this long before the minute starts, so its first requests find room. */
+    static final long NEXT_MINUTE_AHEAD_MILLIS = 5_000;
 
     public FleetBudgets(CostControls costs, List<String> members, String gatewayId, long leaseTtlMillis,
                         List<io.aegis.gateway.config.TenantSettings> tenants) {
@@ -32,9 +41,9 @@ public final class FleetBudgets implements AutoCloseable {
             }
         });
         this.failOpenMicros = Map.copyOf(failOpen);
+        // Shared before the lease client starts: nothing is admitted but what the cluster leases.
+        costs.shareWithFleet(System.currentTimeMillis());
         this.client = new LeaseClient(members, gatewayId, this::scopes, leaseTtlMillis);
-        long now = System.currentTimeMillis();
-        costs.budgets().forEach((key, budget) -> share(key, budget, now));
     }
 
     /** The windows in force now, for every limited budget (read by the lease client's thread). */
@@ -43,7 +52,7 @@ public final class FleetBudgets implements AutoCloseable {
         List<LeaseScope> scopes = new ArrayList<>();
         for (Map.Entry<String, Budget> entry : costs.budgets().entrySet()) {
             Budget budget = entry.getValue();
-            share(entry.getKey(), budget, now); // a budget the control API added since: shared from its start
+            hear(entry.getKey(), budget);
             String name = entry.getKey().replace(' ', '/');
             long failOpen = failOpenMicros.getOrDefault(tenantOf(entry.getKey()), 0L) * 1_000;
             if (budget.dayLimitNanos() != Budget.UNLIMITED) {
@@ -54,7 +63,38 @@ public final class FleetBudgets implements AutoCloseable {
                         failOpen));
             }
         }
+        for (TenantCost tenant : costs.tenants().values()) {
+            // Fail open means the per-minute limit of this gateway alone while the cluster is out of reach.
+            boolean failsOpen = failOpenMicros.containsKey(tenant.tenant());
+            String name = tenant.tenant();
+            minutes(scopes, name + "/rpm/", tenant.requestsPerMinute(), failsOpen, now);
+            minutes(scopes, name + "/tpm/", tenant.tokensPerMinute(), failsOpen, now);
+            tenant.classes().forEach((limitClass, limits) -> {
+                minutes(scopes, name + "/class/" + limitClass + "/rpm/", limits.requestsPerMinute(), failsOpen, now);
+                minutes(scopes, name + "/class/" + limitClass + "/tpm/", limits.tokensPerMinute(), failsOpen, now);
+            });
+        }
         return scopes;
+    }
+
+    /** This minute of {@code limit}, and the next one once it is near. */
+    private void minutes(List<LeaseScope> scopes, String prefix, RateLimit limit, boolean failsOpen, long now) {
+        if (limit == null) {
+            return;
+        }
+        if (heard.add(limit)) {
+            limit.failsOpen(failsOpen);
+            limit.onShortOfLease(() -> client.shortOf(minuteScope(prefix, limit, failsOpen,
+                    System.currentTimeMillis())));
+        }
+        scopes.add(minuteScope(prefix, limit, failsOpen, now));
+        if (MinuteWindow.minuteStartMillis(now + NEXT_MINUTE_AHEAD_MILLIS) != MinuteWindow.minuteStartMillis(now)) {
+            scopes.add(minuteScope(prefix, limit, failsOpen, now + NEXT_MINUTE_AHEAD_MILLIS));
+        }
+    }
+
+    private static MinuteScope minuteScope(String prefix, RateLimit limit, boolean failsOpen, long atMillis) {
+        return new MinuteScope(prefix, limit.minute(atMillis), limit.perMinute(), failsOpen ? limit.perMinute() : 0);
     }
 
     /** Messages this gateway sent the budget cluster since start. */
@@ -62,10 +102,9 @@ public final class FleetBudgets implements AutoCloseable {
         return client.messagesSent();
     }
 
-    /** Shares {@code budget} with the fleet the first time it is seen. */
-    private void share(String key, Budget budget, long now) {
-        if (budget.shareWithFleet(now)) {
-            // A refused reservation reaches the lease client's owner through its MPSC queue at once.
+    /** Has a refused reservation of {@code budget} reach the lease client's owner at once (through its MPSC queue). */
+    private void hear(String key, Budget budget) {
+        if (heard.add(budget)) {
             budget.onShortOfLease(() -> shortOf(key, budget));
         }
     }
@@ -145,6 +184,58 @@ public final class FleetBudgets implements AutoCloseable {
         @Override
         public long largestShortNanos() {
             return window.largestShortNanos();
+        }
+
+        @Override
+        public long untilMillis() {
+            return window.endMillis();
+        }
+    }
+
+    /**
+     * One UTC minute of a per-minute limit as the cluster names it; its units are requests or
+     * tokens. Admissions count as spent at once (a token estimate is corrected as its answer settles).
+     */
+    private record MinuteScope(String prefix, MinuteWindow window, long perMinute, long failOpenNanos)
+            implements LeaseScope {
+        @Override
+        public String name() {
+            return prefix + window.startMillis();
+        }
+
+        @Override
+        public long limitNanos() {
+            return perMinute;
+        }
+
+        @Override
+        public long settledNanos() {
+            return window.committedUnits();
+        }
+
+        @Override
+        public long committedNanos() {
+            return window.committedUnits();
+        }
+
+        @Override
+        public void localLimit(long units) {
+            window.leased(units);
+        }
+
+        @Override
+        public void leaseExpected(boolean expected) {
+            window.leaseExpected(expected);
+        }
+
+        @Override
+        public long largestShortNanos() {
+            return window.largestShortUnits();
+        }
+
+        @Override
+        public long untilMillis() {
+            return window.endMillis();
         }
     }
 }

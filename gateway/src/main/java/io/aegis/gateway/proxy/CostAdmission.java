@@ -33,6 +33,9 @@ final class CostAdmission {
     /** The fleet-shared budget the last refusal came from, and the size refused, or {@code null}. */
     private Budget waitingFor;
     private long waitingForNanos;
+    /** The fleet-shared per-minute limit the last refusal came from, and the units refused, or {@code null}. */
+    private RateLimit waitingForRate;
+    private long waitingForUnits;
 
     /**
      * Holds the request's limits and budgets; the refusal when one would be exceeded, else {@code null}.
@@ -41,6 +44,7 @@ final class CostAdmission {
      */
     Refusal admit() {
         waitingFor = null;
+        waitingForRate = null;
         CostHold hold = exchange.cost;
         CostControls costs = context.costs();
         String model = exchange.policy.routedModel != null ? exchange.policy.routedModel : exchange.facts.model();
@@ -51,15 +55,16 @@ final class CostAdmission {
             return null;
         }
         long nowNs = context.clock().nanoTime();
+        long nowMs = System.currentTimeMillis();
         long tokens = exchange.facts.estimatedInputTokens();
-        Refusal refused = admit(tenant.requestsPerMinute(), tokens, tenant.tokensPerMinute(), null, nowNs);
+        Refusal refused = admit(tenant.requestsPerMinute(), tokens, tenant.tokensPerMinute(), null, nowNs, nowMs);
         for (int i = 0; refused == null && i < exchange.policy.ruleActionCount(); i++) {
             Rule rule = exchange.policy.ruleAction(i);
             if (rule.action() == ActionKind.LIMIT) {
                 TenantCost.ClassLimits limits = tenant.classes().get(rule.limitClass());
                 if (limits != null) {
                     refused = admit(limits.requestsPerMinute(), tokens, limits.tokensPerMinute(), rule.limitClass(),
-                            nowNs);
+                            nowNs, nowMs);
                 }
             }
         }
@@ -68,7 +73,6 @@ final class CostAdmission {
         }
         long worstCase = Cost.worstCaseNanos(hold.pricing, exchange.body.readableBytes(),
                 exchange.facts.maxOutputTokens());
-        long nowMs = System.currentTimeMillis();
         String keyId = exchange.tenant().keyId();
         refused = reserve(tenant.budget(), worstCase, nowMs, hold.reservation, "this tenant");
         if (refused == null) {
@@ -83,11 +87,14 @@ final class CostAdmission {
     }
 
     /**
-     * True when the last refusal was a fleet-shared budget out of leased room though the budget has
-     * room as this gateway sees it: a lease on its way may admit the request if it waits a moment.
+     * True when the last refusal was a fleet-shared budget or per-minute limit out of leased room
+     * though it has room as this gateway sees it: a lease on its way may admit the request if it
+     * waits a moment.
      */
     boolean leaseMayCome() {
-        return waitingFor != null && waitingFor.waitsForLease(waitingForNanos, System.currentTimeMillis());
+        long nowMs = System.currentTimeMillis();
+        return waitingFor != null ? waitingFor.waitsForLease(waitingForNanos, nowMs)
+                : waitingForRate != null && waitingForRate.waitsForLease(waitingForUnits, nowMs);
     }
 
     /** Holds {@code worstCase} in {@code budget} (absent: nothing to do); on refusal gives back every earlier hold. */
@@ -110,18 +117,23 @@ final class CostAdmission {
      * One request against {@code requests}, {@code tokens} against {@code tokenLimit}; either may be
      * absent. {@code limitClass} names the rule class, or is {@code null} for the tenant's own limits.
      */
-    private Refusal admit(RateLimit requests, long tokens, RateLimit tokenLimit, String limitClass, long nowNs) {
+    private Refusal admit(RateLimit requests, long tokens, RateLimit tokenLimit, String limitClass, long nowNs,
+                          long nowMs) {
         if (requests != null) {
-            long waitNs = exchange.cost.admissions.admit(requests, 1, false, nowNs);
+            long waitNs = exchange.cost.admissions.admit(requests, 1, false, nowNs, nowMs);
             if (waitNs > 0) {
+                waitingForRate = requests;
+                waitingForUnits = 1;
                 exchange.cost.releaseAll();
                 return refuse("rate limit reached: " + requests.perMinute() + " requests per minute for "
                         + whose(limitClass), TimeUnit.NANOSECONDS.toMillis(waitNs), ErrorClass.RATE_LIMITED);
             }
         }
         if (tokenLimit != null) {
-            long waitNs = exchange.cost.admissions.admit(tokenLimit, tokens, true, nowNs);
+            long waitNs = exchange.cost.admissions.admit(tokenLimit, tokens, true, nowNs, nowMs);
             if (waitNs > 0) {
+                waitingForRate = tokenLimit;
+                waitingForUnits = tokens;
                 exchange.cost.releaseAll();
                 return refuse("rate limit reached: " + tokenLimit.perMinute() + " tokens per minute for "
                         + whose(limitClass), TimeUnit.NANOSECONDS.toMillis(waitNs), ErrorClass.RATE_LIMITED);

@@ -95,7 +95,8 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
             attempts.start(upstreamPathAndQuery());
             return;
         }
-        if (refused.errorClass() == io.aegis.gateway.error.ErrorClass.BUDGET_EXHAUSTED && admission.leaseMayCome()
+        if ((refused.errorClass() == io.aegis.gateway.error.ErrorClass.BUDGET_EXHAUSTED
+                || refused.errorClass() == io.aegis.gateway.error.ErrorClass.RATE_LIMITED) && admission.leaseMayCome()
                 && clock.nanoTime() - firstTryNanos < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(LEASE_WAIT_MS)) {
             exchange.clearRefusal();
             ctx.executor().schedule(() -> admit(ctx, firstTryNanos), LEASE_RETRY_MS,

@@ -205,4 +205,59 @@ class FleetGatewayTest {
         assertTrue(served > 10, "served " + served);
         assertTrue(spent > BUDGET_NANOS / 2, "together they spent " + spent + " of " + BUDGET_NANOS);
     }
+
+    @Test
+    void twoGatewaysShareAPerMinuteLimitAndAdmitExactlyItInEachMinute() throws Exception {
+        for (int n = 0; n < MEMBERS.size(); n++) {
+            nodes.add(FleetNode.start(MEMBERS, n, dir.resolve("member-" + n)));
+        }
+        int perMinute = 12;
+        for (String id : List.of("gw-a", "gw-b")) {
+            gateways.add(TestGateway.builder().dataDir(dir.resolve(id))
+                    .topExtra("fleet: { cluster: [\"" + String.join("\", \"", MEMBERS) + "\"], gateway_id: " + id + " }\n")
+                    .acmeExtra("limits: { requests_per_minute: " + perMinute + " }").start());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!gateways.stream().allMatch(g -> g.runtime().fleet().connected())) {
+            assertTrue(System.nanoTime() < deadline, "the gateways never reached the budget cluster");
+            Thread.sleep(20);
+        }
+        // Requests alternate between the gateways until both refuse in one UTC minute (each refusal
+        // has waited for a lease the cluster could not give). Each gateway alone would admit 12.
+        java.util.Map<Long, Integer> admittedByMinute = new java.util.TreeMap<>();
+        java.util.Set<Long> straddled = new java.util.HashSet<>(); // minutes an admission at their turn may count in
+        long refusalMinute = -1;
+        int lastStatus = 0;
+        long lastMinute = -1;
+        for (int i = 0; i < 200 && refusalMinute < 0; i++) {
+            long before = io.aegis.cost.MinuteWindow.minuteStartMillis(System.currentTimeMillis());
+            int status = status(gateways.get(i % 2));
+            long after = io.aegis.cost.MinuteWindow.minuteStartMillis(System.currentTimeMillis());
+            if (status == 200) {
+                if (before == after) {
+                    admittedByMinute.merge(before, 1, Integer::sum);
+                } else {
+                    straddled.add(after);
+                }
+            } else {
+                assertEquals(429, status);
+                if (lastStatus == 429 && before == after && lastMinute == before) {
+                    refusalMinute = before;
+                }
+            }
+            lastStatus = status;
+            lastMinute = before == after ? before : -1;
+            admittedByMinute.forEach((minute, admitted) -> assertTrue(admitted <= perMinute,
+                    "the fleet admitted " + admitted + " requests in the minute from " + minute));
+        }
+        assertTrue(refusalMinute >= 0, "both gateways came to refuse in one minute: " + admittedByMinute);
+        // No request the limit could have served was refused: the minute both refused in is full.
+        int admitted = admittedByMinute.getOrDefault(refusalMinute, 0);
+        assertTrue(admitted == perMinute || straddled.contains(refusalMinute) && admitted == perMinute - 1,
+                "admitted in the minute both gateways refused in: " + admittedByMinute);
+        long now = System.currentTimeMillis();
+        long leased = gateways.stream().mapToLong(g -> g.runtime().costs().tenant("acme").requestsPerMinute()
+                .minute(now).committedUnits()).sum();
+        assertTrue(leased <= perMinute, "the gateways' own counts of this minute: " + leased);
+    }
 }
