@@ -56,6 +56,18 @@ public class BudgetBenchmark {
         }
     }
 
+    /** A per-minute limit of this gateway's own, and the same limit shared with a fleet. */
+    @State(Scope.Benchmark)
+    public static class Limits {
+        final RateLimit own = new RateLimit(1_000_000, System.nanoTime());
+        final RateLimit shared = new RateLimit(1_000_000, System.nanoTime());
+
+        @Setup
+        public void share() {
+            shared.shareWithFleet();
+        }
+    }
+
     /** A connection's reusable hold. */
     @State(Scope.Thread)
     public static class Hold {
@@ -82,6 +94,34 @@ public class BudgetBenchmark {
         long wait = tenant.requests.tryAcquire(1, System.nanoTime());
         wait |= tenant.budget.reserve(2_700_000, System.currentTimeMillis(), hold.reservation);
         hold.reservation.settle(330_000);
+        return wait;
+    }
+
+    /**
+     * A per-minute admission and its correction (a token estimate settled), on a limit of this
+     * gateway's own: the baseline for {@link #fleetLimitAdmitAndCorrect}.
+     */
+    @Benchmark
+    public long limitAdmitAndCorrect(Limits limits) {
+        long wait = limits.own.tryAcquire(1, System.nanoTime(), System.currentTimeMillis());
+        limits.own.adjust(-1, null);
+        return wait;
+    }
+
+    /**
+     * The same on a limit a fleet shares: the cell rate, then this gateway's lease of the UTC
+     * minute (here leased beyond reach; a new minute is leased on its first refusal).
+     */
+    @Benchmark
+    public long fleetLimitAdmitAndCorrect(Limits limits) {
+        long nowMillis = System.currentTimeMillis();
+        long wait = limits.shared.tryAcquire(1, System.nanoTime(), nowMillis);
+        io.aegis.cost.MinuteWindow minute = limits.shared.fleetMinute(nowMillis);
+        if (wait > 0) {
+            minute.leased(Long.MAX_VALUE / 2);
+            return wait;
+        }
+        limits.shared.adjust(-1, minute);
         return wait;
     }
 

@@ -135,4 +135,64 @@ class FleetSpendTest {
         }
         assertEquals(total, reported, "the ledger holds every gateway's spend");
     }
+
+    @Test
+    void aDeadGatewaysUnusedLeaseReturnsAtItsExpiry() throws Exception {
+        for (int n = 0; n < MEMBERS.size(); n++) {
+            nodes.add(FleetNode.start(MEMBERS, n, dir.resolve("member-" + n)));
+        }
+        long ttlMillis = 2_000;
+        Window dying = new Window();
+        Window living = new Window();
+        LeaseClient dyingClient = new LeaseClient(MEMBERS, "gw-dying", () -> List.of(dying), ttlMillis);
+        clients.add(dyingClient);
+        clients.add(new LeaseClient(MEMBERS, "gw-living", () -> List.of(living), ttlMillis));
+        // The dying gateway spends a little and holds a lease of a sixteenth of the budget or more.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (dying.settled.get() < 3 * COST) {
+            assertTrue(System.nanoTime() < deadline, "the dying gateway was never leased room");
+            if (!dying.spend()) {
+                dyingClient.shortOf(dying);
+                Thread.sleep(1);
+            }
+        }
+        while (leaderLedger().reportedNanos(dying.name()) != dying.settled.get()) {
+            assertTrue(System.nanoTime() < deadline, "the dying gateway's spend never reached the ledger");
+            Thread.sleep(1);
+        }
+        long heldByTheDead = dying.limit.get() - dying.settled.get();
+        assertTrue(heldByTheDead > 0, "the dying gateway holds unused room");
+        dyingClient.close(); // it stops renewing and reporting, as a killed gateway does
+        long diedAt = System.nanoTime();
+        // The living gateway spends everything else; the dead one's room comes back at its lease's expiry.
+        long total = 0;
+        while (System.nanoTime() < deadline) {
+            if (!living.spend()) {
+                clients.get(1).shortOf(living);
+            }
+            total = dying.settled.get() + living.settled.get();
+            assertTrue(total <= LIMIT, "the fleet spent " + total + " of " + LIMIT);
+            if (total > LIMIT - heldByTheDead / 2) {
+                break;
+            }
+            Thread.sleep(1);
+        }
+        long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - diedAt);
+        System.out.printf("a dead gateway's lease of %d nano-dollars came back after %d ms (ttl %d ms)%n",
+                heldByTheDead, waitedMillis, ttlMillis);
+        // Without the dead gateway's room the fleet could spend at most LIMIT - heldByTheDead.
+        assertTrue(total > LIMIT - heldByTheDead / 2, "the living gateway spent what the dead one held: " + total);
+        assertTrue(waitedMillis >= ttlMillis / 2, "no earlier than the lease could expire: " + waitedMillis + " ms");
+    }
+
+    private io.aegis.cost.fleet.LeaseLedger leaderLedger() throws InterruptedException {
+        while (true) {
+            for (FleetNode node : nodes) {
+                if (node.service().role() == Cluster.Role.LEADER) {
+                    return node.service().ledger();
+                }
+            }
+            Thread.sleep(1);
+        }
+    }
 }
