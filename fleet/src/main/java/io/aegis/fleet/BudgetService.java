@@ -74,9 +74,10 @@ public final class BudgetService implements ClusteredService {
                 long correlationId = in.getLong(1);
                 long want = in.getLong(9);
                 long ttl = in.getLong(17);
-                String scope = LeaseMessages.string(in, 25);
-                String gateway = LeaseMessages.string(in, LeaseMessages.after(in, 25));
-                long granted = ledger.grant(scope, gateway, want, timestamp, ttl);
+                long known = in.getLong(25);
+                String scope = LeaseMessages.string(in, 33);
+                String gateway = LeaseMessages.string(in, LeaseMessages.after(in, 33));
+                long granted = ledger.grant(scope, gateway, want, known, timestamp, ttl);
                 if (session != null) {
                     int size = LeaseMessages.granted(reply, correlationId, scope, granted, timestamp + ttl);
                     // Followers' offers go nowhere; the leader's reach the gateway. A full egress only

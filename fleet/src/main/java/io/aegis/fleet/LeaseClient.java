@@ -247,10 +247,12 @@ public final class LeaseClient implements AutoCloseable {
             waiting.put(correlation, a);
             a.asking = true;
             a.askedAtMillis = now;
-            send(LeaseMessages.grant(out, correlation, scope.name(), gatewayId, chunk, ttlMillis));
+            // What it was granted so far goes along: a grant whose answer was lost is taken back.
+            send(LeaseMessages.grant(out, correlation, scope.name(), gatewayId, chunk, ttlMillis, a.granted));
             a.lastRenewMillis = now;
-        } else if (now - a.lastRenewMillis > ttlMillis / 4) {
-            send(LeaseMessages.grant(out, 0, scope.name(), gatewayId, 0, ttlMillis));
+        } else if (!a.asking && now - a.lastRenewMillis > ttlMillis / 4) {
+            // Never while an ask is out: its grant is not in a.granted yet, and would be taken back.
+            send(LeaseMessages.grant(out, 0, scope.name(), gatewayId, 0, ttlMillis, a.granted));
             a.lastRenewMillis = now;
         }
     }

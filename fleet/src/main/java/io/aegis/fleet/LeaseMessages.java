@@ -12,7 +12,7 @@ import org.agrona.MutableDirectBuffer;
 public final class LeaseMessages {
     /** Sets a scope's limit: limit, the end of the scope's window (epoch ms), scope. */
     public static final byte LIMIT = 1;
-    /** Asks for room: correlation id, want, ttl, scope, gateway. */
+    /** Asks for room (or, wanting 0, renews): correlation id, want, ttl, granted so far as the gateway knows it, scope, gateway. */
     public static final byte GRANT = 2;
     /** Reports the gateway's running totals of spend settled and room handed back: settled, returned, scope, gateway. */
     public static final byte REPORT = 3;
@@ -31,11 +31,17 @@ public final class LeaseMessages {
 
     public static int grant(MutableDirectBuffer out, long correlationId, String scope, String gateway, long wantNanos,
                             long ttlMillis) {
+        return grant(out, correlationId, scope, gateway, wantNanos, ttlMillis, -1);
+    }
+
+    public static int grant(MutableDirectBuffer out, long correlationId, String scope, String gateway, long wantNanos,
+                            long ttlMillis, long knownGrantedNanos) {
         out.putByte(0, GRANT);
         out.putLong(1, correlationId);
         out.putLong(9, wantNanos);
         out.putLong(17, ttlMillis);
-        int at = string(out, 25, scope);
+        out.putLong(25, knownGrantedNanos);
+        int at = string(out, 33, scope);
         return string(out, at, gateway);
     }
 

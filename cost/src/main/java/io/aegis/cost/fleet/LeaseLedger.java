@@ -36,7 +36,7 @@ public final class LeaseLedger {
         long untilMillis = Long.MAX_VALUE;
         long reportedNanos;
         final Map<String, Lease> leases = new TreeMap<>();
-        /** Per gateway: the running totals of its last report, {settled, returned}. */
+        /** Per gateway: the running totals of its last report, {settled, returned}, and of its grants. */
         final Map<String, long[]> reports = new TreeMap<>();
 
         long outstanding() {
@@ -91,11 +91,35 @@ public final class LeaseLedger {
      * room granted now.
      */
     public long grant(String scope, String gatewayId, long wantNanos, long nowMillis, long ttlMillis) {
+        return grant(scope, gatewayId, wantNanos, -1, nowMillis, ttlMillis);
+    }
+
+    /**
+     * The same from a gateway that also says how much it was granted in {@code scope} in all, as it
+     * knows it ({@code knownGrantedNanos}; -1 when not given). A grant whose answer never reached the
+     * gateway (lost around a change of leader, or come after the gateway stopped waiting for it) is
+     * room the gateway will never use: it is taken back here at once, rather than held, renewal after
+     * renewal, until the window ends. A gateway sends this only while it waits for no other answer,
+     * so nothing it will still count is taken back.
+     */
+    public long grant(String scope, String gatewayId, long wantNanos, long knownGrantedNanos, long nowMillis,
+                      long ttlMillis) {
         Scope s = scopes.get(scope);
         if (s == null) {
             return 0;
         }
         expire(s, nowMillis);
+        long[] totals = s.reports.computeIfAbsent(gatewayId, g -> new long[3]);
+        if (knownGrantedNanos >= 0 && totals[2] > knownGrantedNanos) {
+            Lease held = s.leases.get(gatewayId);
+            if (held != null) {
+                held.nanos = Math.max(0, held.nanos - (totals[2] - knownGrantedNanos));
+                if (held.nanos == 0) {
+                    s.leases.remove(gatewayId);
+                }
+            }
+            totals[2] = knownGrantedNanos;
+        }
         if (wantNanos <= 0) {
             // A renewal: what the gateway holds stays valid for another lifetime.
             Lease held = s.leases.get(gatewayId);
@@ -106,6 +130,7 @@ public final class LeaseLedger {
         }
         long available = Math.max(0, s.limitNanos - s.reportedNanos - s.outstanding());
         long granted = Math.min(wantNanos, available);
+        totals[2] += granted;
         Lease lease = s.leases.computeIfAbsent(gatewayId, g -> new Lease());
         lease.nanos += granted;
         lease.expiresAtMillis = nowMillis + ttlMillis;
@@ -125,7 +150,7 @@ public final class LeaseLedger {
         if (s == null) {
             return;
         }
-        long[] totals = s.reports.computeIfAbsent(gatewayId, g -> new long[2]);
+        long[] totals = s.reports.computeIfAbsent(gatewayId, g -> new long[3]);
         long settled = Math.max(0, settledTotalNanos - totals[0]);
         long returned = Math.max(0, returnedTotalNanos - totals[1]);
         totals[0] = Math.max(totals[0], settledTotalNanos);
@@ -198,6 +223,7 @@ public final class LeaseLedger {
                 out.writeUTF(report.getKey());
                 out.writeLong(report.getValue()[0]);
                 out.writeLong(report.getValue()[1]);
+                out.writeLong(report.getValue()[2]);
             }
         }
     }
@@ -223,7 +249,7 @@ public final class LeaseLedger {
                 s.leases.put(gateway, lease);
             }
             for (int r = in.readInt(); r > 0; r--) {
-                s.reports.put(in.readUTF(), new long[] {in.readLong(), in.readLong()});
+                s.reports.put(in.readUTF(), new long[] {in.readLong(), in.readLong(), version >= 2 ? in.readLong() : 0});
             }
             ledger.scopes.put(name, s);
         }

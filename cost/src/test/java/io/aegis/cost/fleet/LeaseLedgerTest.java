@@ -141,4 +141,24 @@ class LeaseLedgerTest {
         assertEquals(60, ledger.limitNanos("acme/rpm/60000"));
         assertEquals(0, ledger.grant("acme/rpm/0", "gw-1", 10, 700_000, TTL), "a dropped scope grants nothing");
     }
+
+    @Test
+    void aGrantWhoseAnswerNeverArrivedIsTakenBackAtTheGatewaysNextMessage() {
+        LeaseLedger ledger = new LeaseLedger();
+        ledger.limit(DAY, 1_000);
+        assertEquals(300, ledger.grant(DAY, "gw-1", 300, 0, 0, TTL));
+        // The answer to this one is lost: gw-1 still knows of 300 only.
+        assertEquals(300, ledger.grant(DAY, "gw-1", 300, 300, 1, TTL));
+        assertEquals(400, ledger.grant(DAY, "gw-2", 1_000, 0, 2, TTL), "what is left");
+        ledger.report(DAY, "gw-1", 100, 0, 3);
+        assertEquals(500, ledger.leaseNanos(DAY, "gw-1"));
+        // A renewal saying 300 in all takes the lost 300 back at once; spend reported stays.
+        assertEquals(0, ledger.grant(DAY, "gw-1", 0, 300, 4, TTL));
+        assertEquals(200, ledger.leaseNanos(DAY, "gw-1"));
+        assertEquals(100, ledger.reportedNanos(DAY));
+        assertEquals(300, ledger.grant(DAY, "gw-3", 1_000, 0, 5, TTL), "the lost room is granted again");
+        // A gateway that knows of everything it was granted loses nothing.
+        assertEquals(0, ledger.grant(DAY, "gw-2", 0, 400, 6, TTL));
+        assertEquals(400, ledger.leaseNanos(DAY, "gw-2"));
+    }
 }
