@@ -1,27 +1,16 @@
 package io.aegis.cli;
 
-import dev.cel.common.CelAbstractSyntaxTree;
-import dev.cel.common.CelValidationException;
-import dev.cel.common.types.MapType;
-import dev.cel.common.types.SimpleType;
-import dev.cel.compiler.CelCompiler;
-import dev.cel.compiler.CelCompilerFactory;
-import dev.cel.runtime.CelEvaluationException;
-import dev.cel.runtime.CelRuntime;
-import dev.cel.runtime.CelRuntimeFactory;
 import io.aegis.gateway.config.AegisConfig;
 import io.aegis.gateway.config.ConfigException;
 import io.aegis.gateway.config.ConfigLoader;
+import io.aegis.gateway.dashboard.TraceFilter;
 import io.aegis.trace.TraceEvent;
-import io.aegis.trace.TraceField;
 import io.aegis.trace.TraceFormat;
 import io.aegis.trace.TraceReader;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -77,9 +66,9 @@ public final class TailCommand {
             err.println(queue + ": no trace queue here yet (start the gateway, or pass --queue DIR)");
             return 2;
         }
-        Filter filter;
+        TraceFilter filter;
         try {
-            filter = where == null ? null : new Filter(where);
+            filter = where == null ? null : new TraceFilter(where);
         } catch (IllegalArgumentException e) {
             err.println("aegis tail: --where: " + e.getMessage());
             return 2;
@@ -108,55 +97,5 @@ public final class TailCommand {
             }
         }
         return 0;
-    }
-
-    /** A CEL condition over an event's fields, by their JSON names (every field {@link TraceField} shows). */
-    private static final class Filter {
-        private static final CelCompiler COMPILER = declarations(CelCompilerFactory.standardCelCompilerBuilder());
-        private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
-
-        private final CelRuntime.Program program;
-
-        Filter(String expression) {
-            try {
-                CelAbstractSyntaxTree ast = COMPILER.compile(expression).getAst();
-                program = RUNTIME.createProgram(ast);
-            } catch (CelValidationException e) {
-                throw new IllegalArgumentException(e.getMessage());
-            } catch (CelEvaluationException e) {
-                throw new IllegalArgumentException(e.getMessage());
-            }
-        }
-
-        /** One variable per shown field, typed by its JSON shape. */
-        private static CelCompiler declarations(dev.cel.compiler.CelCompilerBuilder builder) {
-            for (TraceField field : TraceField.values()) {
-                if (field.jsonName() != null) {
-                    builder.addVar(field.jsonName(), celType(field.json()));
-                }
-            }
-            return builder.build();
-        }
-
-        private static dev.cel.common.types.CelType celType(TraceField.Json json) {
-            return switch (json) {
-                case NUMBER, MICROS, MICROS_OR_NULL -> SimpleType.INT;
-                case BOOL -> SimpleType.BOOL;
-                case USD -> SimpleType.DOUBLE;
-                case PII_COUNTS -> MapType.create(SimpleType.STRING, SimpleType.INT);
-                case TEXT_LIST -> dev.cel.common.types.ListType.create(SimpleType.STRING);
-                default -> SimpleType.STRING;
-            };
-        }
-
-        boolean accepts(TraceEvent e) {
-            Map<String, Object> vars = new HashMap<>();
-            TraceFormat.values(e, vars::put);
-            try {
-                return Boolean.TRUE.equals(program.eval(vars));
-            } catch (CelEvaluationException failed) {
-                return false; // like a rule: a condition that errors (a missing pii key) does not match
-            }
-        }
     }
 }

@@ -43,6 +43,7 @@ public final class ControlServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService threads;
     private final ObjectMapper json = Json.mapper();
+    private final DashboardFiles dashboard = DashboardFiles.load();
 
     private ControlServer(ControlService service, AdminToken token, HttpServer server, ExecutorService threads) {
         this.service = service;
@@ -104,6 +105,13 @@ public final class ControlServer implements AutoCloseable {
             sendText(exchange, ready ? 200 : 503, "text/plain", ready ? "ready\n" : "not ready\n");
             return;
         }
+        DashboardFiles.File file = dashboard.get(path);
+        if (file != null) {
+            // The page itself needs no token: it asks for one and sends it with every data request.
+            allow(method, "GET");
+            dashboard.send(exchange, file);
+            return;
+        }
         if (!token.admits(exchange.getRequestHeaders().getFirst("Authorization"))) {
             exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"aegis-control\"");
             send(exchange, 401, error("missing or wrong admin token: send Authorization: Bearer <token>"
@@ -151,6 +159,30 @@ public final class ControlServer implements AutoCloseable {
                 throw new ControlService.UnknownTarget("no tenant '" + tenant + "'");
             }
             send(exchange, 200, usage);
+        } else if (path.equals("/v1/dashboard")) {
+            allow(method, "GET");
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            send(exchange, 200, service.dataPlane().dashboard());
+        } else if (path.equals("/v1/events")) {
+            allow(method, "GET");
+            Map<String, String> q = query(exchange);
+            int limit = 50;
+            if (q.containsKey("limit")) {
+                try {
+                    limit = Integer.parseInt(q.get("limit"));
+                } catch (NumberFormatException e) {
+                    throw new BadRequest(400, "limit must be a number");
+                }
+            }
+            String where = q.get("where");
+            List<String> events;
+            try {
+                events = service.dataPlane().recentEvents(where == null || where.isBlank() ? null : where, limit);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest(400, "where: " + e.getMessage());
+            }
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            sendText(exchange, 200, "application/json", "{\"events\":[" + String.join(",", events) + "]}\n");
         } else if (path.equals("/v1/audit")) {
             allow(method, "GET");
             int limit = 100;

@@ -39,6 +39,21 @@ public interface DataPlane {
     /** A tenant's spend, tokens and requests per window, or {@code null} for an unknown tenant. */
     ObjectNode usage(String tenant);
 
+    /**
+     * The operator dashboard's data ({@code GET /v1/dashboard}): counters per tenant, provider and
+     * model, latency by the second, spend, refusals, upstream state, PII and rule counts, all from
+     * in-memory aggregates.
+     */
+    ObjectNode dashboard();
+
+    /**
+     * The newest trace events matching the CEL condition {@code where} (all when {@code null}),
+     * newest first, each a JSON object as {@code aegis tail --json} prints it; at most {@code limit}.
+     *
+     * @throws IllegalArgumentException when {@code where} is not a valid condition (the message says why)
+     */
+    java.util.List<String> recentEvents(String where, int limit);
+
     /** A checked, compiled document waiting to be put in force. */
     interface Staged {
         /** Puts it in force for every request that starts after this returns; never fails. */

@@ -60,7 +60,57 @@ class ControlServerTest {
         public ObjectNode usage(String tenant) {
             return null;
         }
+
+        @Override
+        public ObjectNode dashboard() {
+            return Json.mapper().createObjectNode().put("time_ms", 7);
+        }
+
+        @Override
+        public List<String> recentEvents(String where, int limit) {
+            if (where != null && where.contains("(")) {
+                throw new IllegalArgumentException("ERROR: <input>:1:1: Syntax error");
+            }
+            return List.of(Json.mapper().createObjectNode().put("where", where).put("limit", limit).toString());
+        }
     };
+
+    @Test
+    void thePageNeedsNoTokenAndItsDataDoes() throws Exception {
+        AdminToken token = AdminToken.resolve("T", name -> "secret", dir);
+        HttpClient http = HttpClient.newHttpClient();
+        ControlService service = ControlService.start(new ConfigStore(dir), plane, null);
+        try (ControlServer server = ControlServer.start(new InetSocketAddress("127.0.0.1", 0), service, token)) {
+            String base = "http://127.0.0.1:" + server.port();
+            HttpResponse<String> page = send(http, "GET", base + "/", null, null);
+            assertEquals(200, page.statusCode());
+            assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+            assertTrue(page.body().contains("id=\"login-form\""), "the page asks for the token");
+            String policy = page.headers().firstValue("Content-Security-Policy").orElse("");
+            assertTrue(policy.contains("script-src 'self'") && policy.contains("connect-src 'self'"), policy);
+            assertEquals(200, send(http, "GET", base + "/dashboard/app.js", null, null).statusCode());
+            assertEquals(200, send(http, "GET", base + "/dashboard/app.css", null, null).statusCode());
+            assertEquals(401, send(http, "GET", base + "/dashboard/other.js", null, null).statusCode(),
+                    "nothing else is served without a token");
+            assertEquals(405, send(http, "POST", base + "/", "x", null).statusCode());
+
+            assertEquals(401, send(http, "GET", base + "/v1/dashboard", null, null).statusCode());
+            assertEquals(401, send(http, "GET", base + "/v1/dashboard", null, "wrong").statusCode());
+            assertEquals(401, send(http, "GET", base + "/v1/events", null, null).statusCode());
+            HttpResponse<String> data = send(http, "GET", base + "/v1/dashboard", null, "secret");
+            assertEquals(200, data.statusCode());
+            assertEquals(7, Json.mapper().readTree(data.body()).path("time_ms").asInt());
+            HttpResponse<String> events = send(http, "GET", base + "/v1/events?limit=5&where=tenant%20%3D%3D%20%22acme%22",
+                    null, "secret");
+            assertEquals(200, events.statusCode());
+            var event = Json.mapper().readTree(events.body()).path("events").get(0);
+            assertEquals("tenant == \"acme\"", event.path("where").asText());
+            assertEquals(5, event.path("limit").asInt());
+            HttpResponse<String> bad = send(http, "GET", base + "/v1/events?where=(", null, "secret");
+            assertEquals(400, bad.statusCode());
+            assertTrue(bad.body().contains("Syntax error"), bad.body());
+        }
+    }
 
     @Test
     void readinessRefusalsAndUnknownPaths() throws Exception {

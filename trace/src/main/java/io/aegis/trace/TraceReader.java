@@ -106,6 +106,11 @@ public final class TraceReader implements AutoCloseable {
         return length;
     }
 
+    /** From now on reads from the newest document back towards the oldest (the dashboard's live tail). */
+    public void newestFirst() {
+        tailer.direction(net.openhft.chronicle.queue.TailerDirection.BACKWARD).toEnd();
+    }
+
     /** The queue index of the last event read (to checkpoint), or -1 before the first. */
     public long index() {
         return lastIndex;

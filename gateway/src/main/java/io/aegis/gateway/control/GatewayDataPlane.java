@@ -57,11 +57,16 @@ public final class GatewayDataPlane implements DataPlane {
     private volatile Consumer<Sampling> samplingSink = sampling -> { };
     private volatile Sampling sampling = Sampling.all();
     private volatile boolean applied;
+    private final io.aegis.gateway.dashboard.Dashboard dashboard;
+    private final io.aegis.gateway.dashboard.RecentEvents recentEvents;
 
     public GatewayDataPlane(AegisConfig config, GatewayRuntime runtime, LiveMetrics metrics) {
         this.config = config;
         this.runtime = runtime;
         this.metrics = metrics;
+        this.dashboard = new io.aegis.gateway.dashboard.Dashboard(metrics, runtime::costs,
+                () -> runtime.server().upstreams());
+        this.recentEvents = new io.aegis.gateway.dashboard.RecentEvents(config.traceQueueDir());
     }
 
     /** Where new sampling settings go (an in-process drainer); the current ones are sent at once by the next apply. */
@@ -199,6 +204,18 @@ public final class GatewayDataPlane implements DataPlane {
     @Override
     public String metrics() {
         return metrics.prometheus();
+    }
+
+    @Override
+    public ObjectNode dashboard() {
+        return dashboard.snapshot();
+    }
+
+    @Override
+    public List<String> recentEvents(String where, int limit) {
+        io.aegis.gateway.dashboard.TraceFilter filter = where == null ? null
+                : new io.aegis.gateway.dashboard.TraceFilter(where);
+        return recentEvents.newest(filter, limit);
     }
 
     @Override

@@ -38,6 +38,10 @@ public final class LiveMetrics {
     /** By rule id: [allow-like decisions, denials]. */
     private final ConcurrentHashMap<String, LongAdder[]> ruleDecisions = new ConcurrentHashMap<>();
     private final LongAdder[] noRule = adders(2);
+    /** By rule id: shadow rules' matches (what they would have done is recorded, nothing was done). */
+    private final ConcurrentHashMap<String, LongAdder> shadowHits = new ConcurrentHashMap<>();
+    /** Per tenant, provider and model, with latency by the second: what the dashboard shows. */
+    private final io.aegis.gateway.dashboard.TrafficBoard traffic = new io.aegis.gateway.dashboard.TrafficBoard();
     /** By provider ordinal: attempts, retries, hedges sent, hedges won, requests turned away by open circuits. */
     private final LongAdder[] attempts = adders(2);
     private final LongAdder[] retries = adders(2);
@@ -147,6 +151,43 @@ public final class LiveMetrics {
         this.upstreamState = writer;
     }
 
+    /** Counts a shadow rule's match. */
+    public void shadowHit(String ruleId) {
+        LongAdder hits = shadowHits.get(ruleId);
+        if (hits == null) {
+            hits = shadowHits.computeIfAbsent(ruleId, id -> new LongAdder());
+        }
+        hits.increment();
+    }
+
+    /** Traffic per tenant, provider and model, and latency by the second (the dashboard's). */
+    public io.aegis.gateway.dashboard.TrafficBoard traffic() {
+        return traffic;
+    }
+
+    /** PII findings so far, by type name. */
+    public Map<String, Long> piiFindings() {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < piiByType.length; i++) {
+            out.put(catalogue.types().get(i).name(), piiByType[i].sum());
+        }
+        return out;
+    }
+
+    /** Per deciding rule ({@code ""}: none decided): {allow-like, deny, shadow hits}, sorted by rule id. */
+    public Map<String, long[]> ruleCounts() {
+        Map<String, long[]> out = new TreeMap<>();
+        out.put("", new long[] {noRule[0].sum(), noRule[1].sum(), 0});
+        ruleDecisions.forEach((rule, counts) -> out.put(rule, new long[] {counts[0].sum(), counts[1].sum(), 0}));
+        shadowHits.forEach((rule, hits) -> out.computeIfAbsent(rule, r -> new long[3])[2] = hits.sum());
+        return out;
+    }
+
+    /** Refusals by the gateway's own budgets and per-minute limits since start: {budget, rate limit}. */
+    public long[] refusals() {
+        return new long[] {budgetRefusals.sum(), rateRefusals.sum()};
+    }
+
     /** Counts PII findings of one catalogue type (by its index). */
     public void pii(int type, int count) {
         if (count > 0) {
@@ -183,6 +224,10 @@ public final class LiveMetrics {
         decision(out, "", noRule);
         Map<String, LongAdder[]> sorted = new TreeMap<>(ruleDecisions);
         sorted.forEach((rule, counts) -> decision(out, rule, counts));
+        header(out, "aegis_gateway_rule_shadow_hits_total", "counter",
+                "Matches of shadow rules: what they would have done is traced, nothing was done.");
+        new TreeMap<>(shadowHits).forEach((rule, hits) -> out.append("aegis_gateway_rule_shadow_hits_total{rule=\"")
+                .append(rule.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"} ").append(hits.sum()).append('\n'));
         header(out, "aegis_gateway_overhead_seconds", "histogram", "The gateway's own time before the upstream call.");
         long cumulative = 0;
         for (int i = 0; i < BOUNDS_SECONDS.length; i++) {

@@ -21,6 +21,8 @@ public final class AttemptRecord {
     final StringBuilder log = new StringBuilder(MAX_LOG);
     /** The upstream origin used ({@code scheme://host:port}), or {@code null}. */
     String upstream;
+    /** Attempts the provider answered with 429 (its own rate limit, not the gateway's). */
+    int providerRateLimited;
 
     void reset() {
         count = 0;
@@ -29,6 +31,7 @@ public final class AttemptRecord {
         circuit = TraceEvent.CIRCUIT_CLOSED;
         log.setLength(0);
         upstream = null;
+        providerRateLimited = 0;
     }
 
     /** Notes a circuit met, keeping the worst (closed, then half open, then open). */
@@ -56,6 +59,11 @@ public final class AttemptRecord {
 
     public int retries() {
         return retries;
+    }
+
+    /** Attempts the provider answered with 429. */
+    public int providerRateLimited() {
+        return providerRateLimited;
     }
 
     /** {@code none}, {@code lost} (a hedge was sent and the first attempt won) or {@code won}. */

@@ -536,6 +536,9 @@ final class AttemptScheduler {
     }
 
     private void logAttempt(UpstreamAttempt slot, int status) {
+        if (status == 429) {
+            exchange.attempts.providerRateLimited++;
+        }
         StringBuilder entry = entry(slot);
         if (entry != null) {
             entry.append(status);

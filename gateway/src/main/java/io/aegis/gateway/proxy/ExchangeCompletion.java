@@ -192,7 +192,16 @@ final class ExchangeCompletion {
         for (int type = 0; type < context.pii().catalogue().types().size(); type++) {
             metrics.pii(type, exchange.policy.piiFindings.count(type));
         }
+        for (int i = 0; i < exchange.policy.shadowRuleCount(); i++) {
+            metrics.shadowHit(exchange.policy.shadowRule(i).id());
+        }
         AttemptRecord attempts = exchange.attempts;
+        metrics.traffic().record(exchange.tenant() == null ? null : exchange.tenant().id(),
+                exchange.route.provider() == null ? null : exchange.route.provider().configName(), exchange.facts.model(),
+                status >= 400 || exchange.errorClass != null, exchange.errorClass == ErrorClass.RATE_LIMITED,
+                exchange.errorClass == ErrorClass.BUDGET_EXHAUSTED, attempts.providerRateLimited,
+                event.get(TraceField.TOTAL_NANOS), event.get(TraceField.OVERHEAD_NANOS),
+                event.get(TraceField.TTFB_NANOS));
         metrics.upstream(exchange.route.provider() == Provider.GEMINI ? 1 : 0, attempts.count, attempts.retries,
                 attempts.hedge != TraceEvent.HEDGE_NONE, attempts.hedge == TraceEvent.HEDGE_WON,
                 exchange.errorClass == ErrorClass.UPSTREAM_CIRCUIT_OPEN && attempts.count == 0);

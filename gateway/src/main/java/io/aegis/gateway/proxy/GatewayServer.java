@@ -2,6 +2,7 @@ package io.aegis.gateway.proxy;
 
 import io.aegis.gateway.auth.CallerAuthenticator;
 import io.aegis.gateway.config.AegisConfig;
+import io.aegis.gateway.upstream.ProviderUpstream;
 import io.aegis.gateway.upstream.UpstreamConnections;
 import io.aegis.gateway.upstream.UpstreamStateMetrics;
 import io.aegis.natives.NetworkTransport;
@@ -13,7 +14,9 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.aegis.wire.Provider;
 import java.net.InetSocketAddress;
+import java.util.Map;
 import javax.net.ssl.SSLException;
 
 /**
@@ -32,10 +35,17 @@ public final class GatewayServer implements AutoCloseable {
     private final ProxyContext.Drain drain;
     private final long drainTimeoutMs;
     private final CallerAuthenticator callers;
+    private final UpstreamConnections upstreams;
+
+    /** Every provider's targets, with their circuits and key pools (read by the dashboard). */
+    public Map<Provider, ProviderUpstream> upstreams() {
+        return upstreams.providers();
+    }
 
     private GatewayServer(Channel serverChannel, ChannelGroup clients, ProxyContext.Drain drain, long drainTimeoutMs,
-            CallerAuthenticator callers) {
+            CallerAuthenticator callers, UpstreamConnections upstreams) {
         this.callers = callers;
+        this.upstreams = upstreams;
         this.serverChannel = serverChannel;
         this.clients = clients;
         this.drain = drain;
@@ -75,7 +85,7 @@ public final class GatewayServer implements AutoCloseable {
                     }
                 })
                 .bind(config.gateway().listen().toSocketAddress()).sync().channel();
-        return new GatewayServer(channel, clients, drain, config.gateway().drainTimeoutMs(), callers);
+        return new GatewayServer(channel, clients, drain, config.gateway().drainTimeoutMs(), callers, upstreams);
     }
 
     /** Who may call, for replacing the key table while the gateway runs. */

@@ -111,6 +111,11 @@ public final class KeyPool {
     }
 
     /** Nanoseconds until some key could be used again (0 when one can be now). */
+    /** How long key {@code i} still rests after a 429 (0: not resting). */
+    public long restingNanos(int i, long nowNanos) {
+        return Math.max(0, coolUntilNanos.get(i) - nowNanos);
+    }
+
     public long nanosUntilAvailable(long nowNanos) {
         long best = Long.MAX_VALUE;
         for (int i = 0; i < keys.length; i++) {

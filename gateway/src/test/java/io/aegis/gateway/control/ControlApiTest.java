@@ -31,7 +31,8 @@ class ControlApiTest {
             String[][] endpoints = {{"GET", "/metrics"}, {"GET", "/v1/config"}, {"POST", "/v1/config/rollback"},
                 {"GET", "/v1/rules"}, {"PUT", "/v1/rules"}, {"GET", "/v1/tenants/acme"}, {"PUT", "/v1/tenants/acme"},
                 {"POST", "/v1/tenants/acme/keys"}, {"DELETE", "/v1/tenants/acme/keys/0123456789ab"},
-                {"GET", "/v1/usage?tenant=acme"}, {"GET", "/v1/sampling"}, {"PUT", "/v1/sampling"}, {"GET", "/v1/audit"}};
+                {"GET", "/v1/usage?tenant=acme"}, {"GET", "/v1/sampling"}, {"PUT", "/v1/sampling"}, {"GET", "/v1/audit"},
+                {"GET", "/v1/dashboard"}, {"GET", "/v1/events"}};
             for (String[] endpoint : endpoints) {
                 for (String token : new String[] {null, "wrong-token", TestGateway.ADMIN_TOKEN + "x", ""}) {
                     HttpResponse<String> response = client.call(endpoint[0], endpoint[1], endpoint[0].equals("GET")

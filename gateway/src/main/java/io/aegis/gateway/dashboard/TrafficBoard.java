@@ -1,0 +1,104 @@
+package io.aegis.gateway.dashboard;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Finished requests as the dashboard counts them: per tenant and model (and so per provider), the
+ * requests, errors, refusals by the gateway's own limits and budgets, and 429s from the provider;
+ * and the total latency, the gateway's overhead and the time to the answer's first byte, in
+ * recorders the dashboard reads a second at a time. Event loops record with striped adders and
+ * wait-free recorders: no lock, and no allocation once a series exists.
+ */
+public final class TrafficBoard {
+    /** Models counted apart per tenant; beyond this (callers choose model names) they count as {@code other}. */
+    static final int MAX_MODELS_PER_TENANT = 64;
+    static final String NO_TENANT = "(none)";
+    static final String OTHER_MODEL = "other";
+
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Series>> byTenant = new ConcurrentHashMap<>();
+    private final Recorder totalMicros = new Recorder(3);
+    private final Recorder overheadMicros = new Recorder(3);
+    private final Recorder firstByteMicros = new Recorder(3);
+
+    /** One tenant's traffic to one model. */
+    public static final class Series {
+        final String provider;
+        final LongAdder requests = new LongAdder();
+        final LongAdder errors = new LongAdder();
+        final LongAdder rateLimited = new LongAdder();
+        final LongAdder budgetRefused = new LongAdder();
+        final LongAdder providerRateLimited = new LongAdder();
+
+        Series(String provider) {
+            this.provider = provider == null ? "-" : provider;
+        }
+    }
+
+    /**
+     * Counts one finished request.
+     *
+     * @param tenant              its tenant, or {@code null} before one was known
+     * @param provider            the provider's config name ({@code anthropic}, {@code gemini}), or {@code null}
+     * @param model               the model asked for, or {@code null}
+     * @param failed              whether it ended in an error
+     * @param rateLimited         refused by a per-minute limit of the gateway's
+     * @param budgetRefused       refused by a budget
+     * @param providerRateLimited attempts the provider answered with 429
+     * @param totalNanos          its whole time in the gateway
+     * @param overheadNanos       the gateway's own time before the upstream call
+     * @param firstByteNanos      time to the answer's first byte, or negative when none came
+     */
+    public void record(String tenant, String provider, String model, boolean failed, boolean rateLimited,
+                       boolean budgetRefused, int providerRateLimited, long totalNanos, long overheadNanos,
+                       long firstByteNanos) {
+        Series series = series(tenant == null ? NO_TENANT : tenant, provider, model == null ? OTHER_MODEL : model);
+        series.requests.increment();
+        if (failed) {
+            series.errors.increment();
+        }
+        if (rateLimited) {
+            series.rateLimited.increment();
+        }
+        if (budgetRefused) {
+            series.budgetRefused.increment();
+        }
+        if (providerRateLimited > 0) {
+            series.providerRateLimited.add(providerRateLimited);
+        }
+        totalMicros.recordValue(Math.max(0, totalNanos / 1_000));
+        overheadMicros.recordValue(Math.max(0, overheadNanos / 1_000));
+        if (firstByteNanos >= 0) {
+            firstByteMicros.recordValue(firstByteNanos / 1_000);
+        }
+    }
+
+    private Series series(String tenant, String provider, String model) {
+        ConcurrentHashMap<String, Series> models = byTenant.get(tenant);
+        if (models == null) {
+            models = byTenant.computeIfAbsent(tenant, t -> new ConcurrentHashMap<>());
+        }
+        Series series = models.get(model);
+        if (series == null) {
+            String counted = models.size() >= MAX_MODELS_PER_TENANT ? OTHER_MODEL : model;
+            series = models.computeIfAbsent(counted, m -> new Series(provider));
+        }
+        return series;
+    }
+
+    /** Every series so far, by tenant, then model (read by the control API's threads). */
+    Map<String, ConcurrentHashMap<String, Series>> series() {
+        return byTenant;
+    }
+
+    /** The recorded latencies since the last call, moved into the given histograms (reused; control threads only). */
+    Histogram[] takeInterval(Histogram[] recycle) {
+        return new Histogram[] {
+            totalMicros.getIntervalHistogram(recycle == null ? null : recycle[0]),
+            overheadMicros.getIntervalHistogram(recycle == null ? null : recycle[1]),
+            firstByteMicros.getIntervalHistogram(recycle == null ? null : recycle[2])};
+    }
+}

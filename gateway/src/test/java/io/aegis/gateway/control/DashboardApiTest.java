@@ -1,0 +1,115 @@
+package io.aegis.gateway.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.aegis.gateway.testing.TestGateway;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dashboard's data through a running gateway: requests, refusals by the gateway and 429s from
+ * the provider counted per tenant and model, latency by the second, spend, upstream state, and the
+ * live tail's CEL filter over the trace queue.
+ */
+class DashboardApiTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void whatTheGatewayDidShowsUpInTheDashboardsData() throws Exception {
+        String topExtra = "trace: { queue_dir: \"" + dir.resolve("trace") + "\" }";
+        try (TestGateway gateway = TestGateway.builder().dataDir(dir.resolve("data")).topExtra(topExtra)
+                .acmeExtra("budget: { usd_per_day: 5 }\nlimits: { requests_per_minute: 3 }").control().start()) {
+            ControlClient client = new ControlClient(gateway);
+            assertEquals(200, client.message(TestGateway.ACME_KEY, "claude-sonnet-4-5").statusCode());
+            assertEquals(200, client.message(TestGateway.ACME_KEY, "claude-sonnet-4-5").statusCode());
+            // The provider answers 429 once; the gateway retries and the caller gets its answer.
+            assertEquals(200, client.message(TestGateway.ACME_KEY, "claude-haiku-4-5-fault-429x1").statusCode());
+            HttpResponse<String> refused = client.message(TestGateway.ACME_KEY, "claude-sonnet-4-5");
+            assertEquals(429, refused.statusCode(), "the gateway's own per-minute limit");
+
+            JsonNode board = ControlClient.json(client.admin("GET", "/v1/dashboard", null));
+            JsonNode sonnet = series(board, "acme", "claude-sonnet-4-5");
+            assertEquals("anthropic", sonnet.path("provider").asText());
+            assertEquals(3, sonnet.path("requests").asInt(), board.toString());
+            assertEquals(1, sonnet.path("errors").asInt());
+            assertEquals(1, sonnet.path("rate_limited").asInt());
+            assertEquals(0, sonnet.path("provider_429").asInt());
+            JsonNode haiku = series(board, "acme", "claude-haiku-4-5-fault-429x1");
+            assertEquals(1, haiku.path("requests").asInt());
+            assertEquals(0, haiku.path("errors").asInt());
+            assertEquals(1, haiku.path("provider_429").asInt(), "the provider's 429, told apart from the gateway's");
+            assertEquals(1, board.path("refusals").path("gateway_rate_limit").asInt());
+            assertEquals(0, board.path("refusals").path("gateway_budget").asInt());
+
+            JsonNode latency = board.path("latency").get(board.path("latency").size() - 1);
+            assertEquals(4, latency.path("count").asInt(), "the first second holds every request so far");
+            assertTrue(latency.path("total_p99_us").asLong() >= latency.path("total_p50_us").asLong());
+            assertTrue(latency.path("first_byte_p50_us").asLong() > 0);
+            assertTrue(latency.path("overhead_p50_us").isNumber());
+
+            JsonNode acmeSpend = null;
+            for (JsonNode row : board.path("spend")) {
+                if (row.path("tenant").asText().equals("acme")) {
+                    acmeSpend = row;
+                }
+            }
+            assertTrue(acmeSpend != null, board.path("spend").toString());
+            assertEquals(5, acmeSpend.path("day").path("limit_usd").asInt());
+            assertTrue(acmeSpend.path("day").path("settled_usd").decimalValue().signum() > 0);
+            assertEquals(0, acmeSpend.path("day").path("reserved_usd").decimalValue().signum(), "nothing in flight");
+            assertEquals(3, acmeSpend.path("requests_per_minute").path("limit").asInt());
+
+            JsonNode upstream = board.path("upstreams").get(0);
+            assertEquals("closed", upstream.path("circuit").asText(), board.path("upstreams").toString());
+            assertTrue(board.path("pii").has("EMAIL"), board.path("pii").toString());
+            assertFalse(board.toString().contains(TestGateway.ACME_KEY), "no caller key in the dashboard");
+
+            // The live tail: the newest events through a CEL filter, as aegis tail --where reads them.
+            JsonNode limited = eventsWhere(client, "status == 429 && tenant == \"acme\"", 1);
+            assertEquals(1, limited.size());
+            assertEquals("rate_limited", limited.get(0).path("error").asText(), limited.toString());
+            JsonNode served = eventsWhere(client, "status == 200", 3);
+            assertEquals(3, served.size());
+            assertEquals("claude-haiku-4-5-fault-429x1", served.get(0).path("model").asText(), "newest first");
+            HttpResponse<String> bad = client.admin("GET", "/v1/events?where=" + encode("status >"), null);
+            assertEquals(400, bad.statusCode());
+            assertTrue(bad.body().contains("where"), bad.body());
+        }
+    }
+
+    private static JsonNode series(JsonNode board, String tenant, String model) {
+        for (JsonNode row : board.path("traffic")) {
+            if (row.path("tenant").asText().equals(tenant) && row.path("model").asText().equals(model)) {
+                return row;
+            }
+        }
+        throw new AssertionError("no series for " + tenant + " " + model + " in " + board.path("traffic"));
+    }
+
+    /** The trace writer appends off the event loop: waits until {@code expected} events match. */
+    private static JsonNode eventsWhere(ControlClient client, String where, int expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            HttpResponse<String> response = client.admin("GET", "/v1/events?limit=10&where=" + encode(where), null);
+            assertEquals(200, response.statusCode(), response.body());
+            JsonNode events = ControlClient.json(response).path("events");
+            if (events.size() >= expected || System.nanoTime() > deadline) {
+                return events;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+}
