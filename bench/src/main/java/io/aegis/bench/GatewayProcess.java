@@ -23,10 +23,12 @@ final class GatewayProcess implements AutoCloseable {
 
     private final Process process;
     private final InetSocketAddress address;
+    private final URI controlUrl;
 
-    private GatewayProcess(Process process, InetSocketAddress address) {
+    private GatewayProcess(Process process, InetSocketAddress address, URI controlUrl) {
         this.process = process;
         this.address = address;
+        this.controlUrl = controlUrl;
     }
 
     /**
@@ -44,6 +46,7 @@ final class GatewayProcess implements AutoCloseable {
         // A gateway left behind by an interrupted benchmark would hold the machine's cores.
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
         InetSocketAddress address = null;
+        URI controlUrl = null;
         // readLine blocks: a gateway that hangs before it is ready is killed, which ends its output.
         java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.CompletableFuture.delayedExecutor(START_TIMEOUT_SECONDS, TimeUnit.SECONDS).execute(() -> {
@@ -58,6 +61,7 @@ final class GatewayProcess implements AutoCloseable {
                 URI url = URI.create(line.substring(LISTENING.length()).split(" ", 2)[0]);
                 address = new InetSocketAddress(url.getHost(), url.getPort());
             } else if (line.startsWith(CONTROL_READY) && address != null) {
+                controlUrl = URI.create(line.substring(CONTROL_READY.length()).split(" ", 2)[0]);
                 break;
             }
         }
@@ -76,11 +80,16 @@ final class GatewayProcess implements AutoCloseable {
         }, "bench-gateway-stdout");
         drain.setDaemon(true);
         drain.start();
-        return new GatewayProcess(process, address);
+        return new GatewayProcess(process, address, controlUrl);
     }
 
     InetSocketAddress address() {
         return address;
+    }
+
+    /** The control API's base URL ({@code http://127.0.0.1:PORT}). */
+    URI controlUrl() {
+        return controlUrl;
     }
 
     @Override

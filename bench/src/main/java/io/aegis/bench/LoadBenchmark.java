@@ -101,6 +101,8 @@ public final class LoadBenchmark {
             failover.close();
             throw e;
         }
+        DashboardWatcher watcher = options.dashboard
+                ? new DashboardWatcher(gateway.controlUrl(), dir.resolve("data").resolve("admin.token")) : null;
         try {
             System.out.printf(Locale.ROOT, "aegis load benchmark: %d req/s, %d s warm-up + %d s measured per path "
                             + "in %d alternating rounds, "
@@ -151,11 +153,21 @@ public final class LoadBenchmark {
                 double[] roundRatios = new double[options.rounds];
                 double[] otherRatios = new double[options.rounds];
                 double[] buildRatios = new double[options.rounds];
+                OpenLoopClient.Result watchedAll = null;
+                double[] watchedRatios = new double[options.rounds];
                 int roundSeconds = Math.max(1, options.seconds / options.rounds);
                 for (int round = 0; round < options.rounds; round++) {
                     OpenLoopClient.Result directRound = run(direct, "mock-provider-key", stream, options, 0, roundSeconds);
                     OpenLoopClient.Result throughRound = run(through, VIRTUAL_KEY, stream, options, 0, roundSeconds);
                     roundRatios[round] = ratio(throughRound.total(), directRound.total(), 99);
+                    if (watcher != null) {
+                        // The same gateway and load with an operator's page open on its control API.
+                        watcher.watching(true);
+                        OpenLoopClient.Result watchedRound = run(through, VIRTUAL_KEY, stream, options, 0, roundSeconds);
+                        watcher.watching(false);
+                        watchedRatios[round] = ratio(watchedRound.total(), throughRound.total(), 99);
+                        watchedAll = merge(watchedAll, watchedRound);
+                    }
                     if (other != null) {
                         OpenLoopClient.Result otherRound = run(other, VIRTUAL_KEY, stream, options, 0, roundSeconds);
                         otherRatios[round] = ratio(otherRound.total(), directRound.total(), 99);
@@ -182,6 +194,10 @@ public final class LoadBenchmark {
                     perRound.add("stream first token, answers scanned / not scanned, p99 per round: "
                             + formatRatios(tokenRatios99));
                 }
+                if (watcher != null) {
+                    perRound.add(String.format(Locale.ROOT, "%s p99 dashboard open / closed per round: %s",
+                            stream ? "stream" : "non-stream", formatRatios(watchedRatios)));
+                }
                 perRound.add(String.format(Locale.ROOT, "%s p99 through/direct per round: %s",
                         stream ? "stream" : "non-stream", formatRatios(roundRatios)));
                 if (other != null) {
@@ -194,6 +210,9 @@ public final class LoadBenchmark {
                 rows.add(row(kind + " direct", baseline, null, stream));
                 rows.add(row(kind + " through gateway", proxied, baseline, stream));
                 rows.add(row(kind + " through gateway, OpenAI endpoint", openAiAll, baseline, stream));
+                if (watchedAll != null) {
+                    rows.add(row(kind + " through gateway, dashboard open", watchedAll, baseline, stream));
+                }
                 if (scannedAll != null) {
                     rows.add(row(kind + " through gateway, answers scanned", scannedAll, baseline, stream));
                 }
@@ -205,10 +224,17 @@ public final class LoadBenchmark {
             // A single stall (a JIT recompilation, a GC, a neighbour on the host) moves a pooled p99; the
             // rounds show whether the ratio is steady or one round carries it.
             perRound.forEach(System.out::println);
+            if (watcher != null) {
+                System.out.printf(Locale.ROOT, "dashboard: %d control API requests while open, %d failed%n",
+                        watcher.polls(), watcher.failures());
+            }
             if (options.capacitySeconds > 0) {
                 capacity(options, transport, clientLoop, mock, gateway, compared);
             }
         } finally {
+            if (watcher != null) {
+                watcher.close();
+            }
             gateway.close();
             if (compared != null) {
                 compared.close();
@@ -421,7 +447,8 @@ public final class LoadBenchmark {
                 + "[--mock-threads N] "
                 + "[--rounds N] [--transport auto|epoll|io_uring|nio] [--stages all|proxy] "
                 + "[--capacity-connections N] [--capacity-seconds N (0: skip)] "
-                + "[--compare-home DIR (another build's checkout, measured in the same rounds)]";
+                + "[--compare-home DIR (another build's checkout, measured in the same rounds)] "
+                + "[--dashboard on (also measure the gateway with an operator's dashboard page open)]";
         int rate = 1000;
         int seconds = 30;
         int warmupSeconds = 10;
@@ -438,6 +465,8 @@ public final class LoadBenchmark {
         int capacitySeconds = 10;
         /** The project root of another build to measure beside this one, or {@code null}. */
         String compareHome;
+        /** Also measure the gateway while a dashboard page polls its control API, in the same rounds. */
+        boolean dashboard;
 
         static Options parse(String[] args) {
             Options options = new Options();
@@ -466,6 +495,7 @@ public final class LoadBenchmark {
                     case "--capacity-connections": options.capacityConnections = Integer.parseInt(value); break;
                     case "--capacity-seconds": options.capacitySeconds = Integer.parseInt(value); break;
                     case "--compare-home": options.compareHome = value; break;
+                    case "--dashboard": options.dashboard = value.equals("on"); break;
                     default: return null;
                 }
             }

@@ -126,12 +126,20 @@
     }
     chart('chart-traffic', [history.map((h) => h.rps), history.map((h) => h.eps)]);
 
+    // The figures are the newest second that had traffic: a quiet second has no percentiles.
     const points = now.latency;
-    const last = points.length ? points[points.length - 1] : {};
+    const newest = (name) => {
+      for (let i = points.length - 1; i >= 0; i--) {
+        if (points[i][name] != null) {
+          return points[i][name];
+        }
+      }
+      return null;
+    };
     ['total', 'overhead', 'first_byte'].forEach((name) => {
       const id = name.replace('_', '-');
-      $(id + '-p50').textContent = millis(last[name + '_p50_us']);
-      $(id + '-p99').textContent = millis(last[name + '_p99_us']);
+      $(id + '-p50').textContent = millis(newest(name + '_p50_us'));
+      $(id + '-p99').textContent = millis(newest(name + '_p99_us'));
     });
     const ms = (name) => points.map((p) => p[name] == null ? null : p[name] / 1000);
     chart('chart-latency', [ms('total_p50_us'), ms('total_p99_us'), ms('first_byte_p99_us'), ms('overhead_p99_us')]);
@@ -275,7 +283,9 @@
     return span;
   }
 
-  // Lines over a shared x axis (one point per poll or per second), scaled to the largest value.
+  // Lines over a shared x axis (one point per poll or per second), scaled to the largest value; a
+  // point with no value (a second without traffic) leaves a gap. The scale is written beside the
+  // chart, not in it, as the drawing is stretched to the panel's width.
   function chart(svgId, lines) {
     const svg = $(svgId);
     const width = 600;
@@ -283,22 +293,41 @@
     const values = lines.flat().filter((v) => v != null);
     const max = Math.max(1e-9, ...values);
     const ns = 'http://www.w3.org/2000/svg';
-    const shapes = lines.map((line, i) => {
-      const path = document.createElementNS(ns, 'polyline');
-      const step = width / Math.max(1, HISTORY - 1);
+    const step = width / Math.max(1, HISTORY - 1);
+    const shapes = [];
+    lines.forEach((line, i) => {
       const offset = width - (line.length - 1) * step;
-      path.setAttribute('points', line.map((v, x) => v == null ? null
-        : (offset + x * step).toFixed(1) + ',' + (height - 4 - (v / max) * (height - 16)).toFixed(1))
-        .filter((p) => p != null).join(' '));
-      path.setAttribute('class', 'line line-' + i);
-      return path;
+      let run = [];
+      const flush = () => {
+        if (run.length > 1) {
+          const path = document.createElementNS(ns, 'polyline');
+          path.setAttribute('points', run.join(' '));
+          path.setAttribute('class', 'line line-' + i);
+          shapes.push(path);
+        } else if (run.length === 1) {
+          const [x, y] = run[0].split(',');
+          const dot = document.createElementNS(ns, 'line');
+          dot.setAttribute('x1', x);
+          dot.setAttribute('x2', (Number(x) + 3).toFixed(1));
+          dot.setAttribute('y1', y);
+          dot.setAttribute('y2', y);
+          dot.setAttribute('class', 'line dot line-' + i);
+          shapes.push(dot);
+        }
+        run = [];
+      };
+      line.forEach((v, x) => {
+        if (v == null) {
+          flush();
+        } else {
+          run.push((offset + x * step).toFixed(1) + ',' + (height - 4 - (v / max) * (height - 12)).toFixed(1));
+        }
+      });
+      flush();
     });
-    const label = document.createElementNS(ns, 'text');
-    label.setAttribute('x', '4');
-    label.setAttribute('y', '12');
-    label.setAttribute('class', 'axis');
-    label.textContent = values.length ? 'max ' + (max >= 100 ? max.toFixed(0) : max.toPrecision(3)) : 'no data yet';
-    svg.replaceChildren(...shapes, label);
+    svg.replaceChildren(...shapes);
+    $(svgId + '-scale').textContent = values.length ? 'top of scale ' + (max >= 100 ? max.toFixed(0) : max.toPrecision(3))
+      : 'no data yet';
   }
 
   const rate = (v) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
