@@ -107,13 +107,12 @@ public final class Dashboard {
     }
 
     private void traffic(ArrayNode out) {
-        Map<String, Map<String, TrafficBoard.Series>> sorted = new TreeMap<>();
-        metrics.traffic().series().forEach((tenant, models) -> sorted.put(tenant, new TreeMap<>(models)));
-        sorted.forEach((tenant, models) -> models.forEach((model, s) -> out.addObject()
-                .put("tenant", tenant).put("provider", s.provider).put("model", model)
-                .put("requests", s.requests.sum()).put("errors", s.errors.sum())
-                .put("rate_limited", s.rateLimited.sum()).put("budget_refused", s.budgetRefused.sum())
-                .put("provider_429", s.providerRateLimited.sum())));
+        metrics.traffic().forEachSeries((tenant, provider, model, requests, errors, rateLimited, budgetRefused,
+                providerRateLimited) -> out.addObject()
+                .put("tenant", tenant).put("provider", provider).put("model", model)
+                .put("requests", requests).put("errors", errors)
+                .put("rate_limited", rateLimited).put("budget_refused", budgetRefused)
+                .put("provider_429", providerRateLimited));
     }
 
     /** Every tenant with a budget: today's and this month's spend, settled and reserved apart. */

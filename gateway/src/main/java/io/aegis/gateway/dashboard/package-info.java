@@ -1,6 +1,6 @@
 /**
- * What the operator dashboard shows, kept in memory as requests finish: traffic and refusals per
- * tenant, provider and model, and latency percentiles per second; the newest trace events through
- * a CEL filter. The page reads these aggregates, never the trace queue's history.
+ * What the operator dashboard shows: one answer built from in-memory aggregates (the live metrics'
+ * traffic board, budgets, upstream state), latency percentiles per second, and the newest trace
+ * events through a CEL filter. The page reads these, never the trace queue's history.
  */
 package io.aegis.gateway.dashboard;

@@ -41,7 +41,7 @@ public final class LiveMetrics {
     /** By rule id: shadow rules' matches (what they would have done is recorded, nothing was done). */
     private final ConcurrentHashMap<String, LongAdder> shadowHits = new ConcurrentHashMap<>();
     /** Per tenant, provider and model, with latency by the second: what the dashboard shows. */
-    private final io.aegis.gateway.dashboard.TrafficBoard traffic = new io.aegis.gateway.dashboard.TrafficBoard();
+    private final TrafficBoard traffic = new TrafficBoard();
     /** By provider ordinal: attempts, retries, hedges sent, hedges won, requests turned away by open circuits. */
     private final LongAdder[] attempts = adders(2);
     private final LongAdder[] retries = adders(2);
@@ -161,7 +161,7 @@ public final class LiveMetrics {
     }
 
     /** Traffic per tenant, provider and model, and latency by the second (the dashboard's). */
-    public io.aegis.gateway.dashboard.TrafficBoard traffic() {
+    public TrafficBoard traffic() {
         return traffic;
     }
 

@@ -1,6 +1,5 @@
-package io.aegis.gateway.dashboard;
+package io.aegis.gateway.metrics;
 
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
@@ -25,7 +24,7 @@ public final class TrafficBoard {
     private final Recorder firstByteMicros = new Recorder(3);
 
     /** One tenant's traffic to one model. */
-    public static final class Series {
+    private static final class Series {
         final String provider;
         final LongAdder requests = new LongAdder();
         final LongAdder errors = new LongAdder();
@@ -89,13 +88,24 @@ public final class TrafficBoard {
         return series;
     }
 
-    /** Every series so far, by tenant, then model (read by the control API's threads). */
-    Map<String, ConcurrentHashMap<String, Series>> series() {
-        return byTenant;
+    /** What a reader is shown of one series: its counters now. */
+    public interface SeriesVisitor {
+        void series(String tenant, String provider, String model, long requests, long errors, long rateLimited,
+                    long budgetRefused, long providerRateLimited);
     }
 
-    /** The recorded latencies since the last call, moved into the given histograms (reused; control threads only). */
-    Histogram[] takeInterval(Histogram[] recycle) {
+    /** Every series so far, sorted by tenant, then model (on the control API's threads). */
+    public void forEachSeries(SeriesVisitor visitor) {
+        new java.util.TreeMap<>(byTenant).forEach((tenant, models) -> new java.util.TreeMap<>(models).forEach(
+                (model, s) -> visitor.series(tenant, s.provider, model, s.requests.sum(), s.errors.sum(),
+                        s.rateLimited.sum(), s.budgetRefused.sum(), s.providerRateLimited.sum())));
+    }
+
+    /**
+     * The latencies recorded since the last call, {total, overhead, first byte} in microseconds, moved
+     * into {@code recycle} when given (one reader at a time: the dashboard's, under its lock).
+     */
+    public Histogram[] takeInterval(Histogram[] recycle) {
         return new Histogram[] {
             totalMicros.getIntervalHistogram(recycle == null ? null : recycle[0]),
             overheadMicros.getIntervalHistogram(recycle == null ? null : recycle[1]),
