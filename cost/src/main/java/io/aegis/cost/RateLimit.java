@@ -108,10 +108,6 @@ public final class RateLimit {
         return true;
     }
 
-    public boolean sharedWithFleet() {
-        return fleet;
-    }
-
     /** What a minute that starts while the budget cluster is out of reach admits: this gateway's own limit, or nothing. */
     public void failsOpen(boolean open) {
         this.failsOpen = open;
