@@ -63,6 +63,9 @@ public final class LoadBenchmark {
             "    tags: [bench]",
             "");
 
+    /** The budget cluster's members when measuring with a fleet ({@code --fleet on}). */
+    private static final List<String> FLEET_MEMBERS = List.of("127.0.0.1:21200", "127.0.0.1:21210", "127.0.0.1:21220");
+
     private LoadBenchmark() {
     }
 
@@ -86,6 +89,8 @@ public final class LoadBenchmark {
         Path home = Path.of(System.getProperty("aegis.home", ".")).toAbsolutePath().normalize();
         GatewayProcess gateway;
         GatewayProcess compared = null;
+        GatewayProcess fleetGateway = null;
+        List<io.aegis.fleet.FleetNode> fleetNodes = new ArrayList<>();
         try {
             gateway = GatewayProcess.start(home, config(dir, home, mock.baseUrl(), failover.baseUrl(), options),
                     options.gatewayJavaOptions, dir.resolve("gateway.log"));
@@ -96,9 +101,23 @@ public final class LoadBenchmark {
                         config(otherDir, home, mock.baseUrl(), failover.baseUrl(), options), options.gatewayJavaOptions,
                         otherDir.resolve("gateway.log"));
             }
+            if (options.fleet) {
+                // A three-member budget cluster on loopback in this JVM, and a gateway that shares the same
+                // tenants' budgets and per-minute limits through it, measured in the same rounds.
+                for (int n = 0; n < FLEET_MEMBERS.size(); n++) {
+                    fleetNodes.add(io.aegis.fleet.FleetNode.start(FLEET_MEMBERS, n, dir.resolve("cluster-" + n)));
+                }
+                Path fleetDir = Files.createDirectories(dir.resolve("fleet-gateway"));
+                Path fleetConfig = config(fleetDir, home, mock.baseUrl(), failover.baseUrl(), options);
+                Files.writeString(fleetConfig, Files.readString(fleetConfig) + "fleet: { cluster: [\""
+                        + String.join("\", \"", FLEET_MEMBERS) + "\"], gateway_id: bench-fleet }\n");
+                fleetGateway = GatewayProcess.start(home, fleetConfig, options.gatewayJavaOptions,
+                        fleetDir.resolve("gateway.log"));
+            }
         } catch (Exception e) {
             mock.close();
             failover.close();
+            fleetNodes.forEach(org.agrona.CloseHelper::quietClose);
             throw e;
         }
         DashboardWatcher watcher = options.dashboard
@@ -120,6 +139,8 @@ public final class LoadBenchmark {
                 OpenLoopClient through = new OpenLoopClient(clientLoop.next(), transport, gateway.address());
                 OpenLoopClient other = compared == null ? null
                         : new OpenLoopClient(clientLoop.next(), transport, compared.address());
+                OpenLoopClient shared = fleetGateway == null ? null
+                        : new OpenLoopClient(clientLoop.next(), transport, fleetGateway.address());
                 // Streams again with the answer scanned, to set its first-token time against the same gateway's
                 // without (the hold-back's cost is in the first token), in the same rounds.
                 OpenLoopClient scanned = stream && options.allStages
@@ -136,6 +157,9 @@ public final class LoadBenchmark {
                     run(through, VIRTUAL_KEY, stream, options, warmupRoundSeconds, 0);
                     if (other != null) {
                         run(other, VIRTUAL_KEY, stream, options, warmupRoundSeconds, 0);
+                    }
+                    if (shared != null) {
+                        run(shared, VIRTUAL_KEY, stream, options, warmupRoundSeconds, 0);
                     }
                     if (scanned != null) {
                         run(scanned, ANSWERS_KEY, stream, options, warmupRoundSeconds, 0);
@@ -155,11 +179,20 @@ public final class LoadBenchmark {
                 double[] buildRatios = new double[options.rounds];
                 OpenLoopClient.Result watchedAll = null;
                 double[] watchedRatios = new double[options.rounds];
+                OpenLoopClient.Result sharedAll = null;
+                double[] sharedRatios50 = new double[options.rounds];
+                double[] sharedRatios99 = new double[options.rounds];
                 int roundSeconds = Math.max(1, options.seconds / options.rounds);
                 for (int round = 0; round < options.rounds; round++) {
                     OpenLoopClient.Result directRound = run(direct, "mock-provider-key", stream, options, 0, roundSeconds);
                     OpenLoopClient.Result throughRound = run(through, VIRTUAL_KEY, stream, options, 0, roundSeconds);
                     roundRatios[round] = ratio(throughRound.total(), directRound.total(), 99);
+                    if (shared != null) {
+                        OpenLoopClient.Result sharedRound = run(shared, VIRTUAL_KEY, stream, options, 0, roundSeconds);
+                        sharedRatios50[round] = ratio(sharedRound.total(), throughRound.total(), 50);
+                        sharedRatios99[round] = ratio(sharedRound.total(), throughRound.total(), 99);
+                        sharedAll = merge(sharedAll, sharedRound);
+                    }
                     if (watcher != null) {
                         // The same gateway and load with an operator's page open on its control API.
                         watcher.watching(true);
@@ -194,6 +227,12 @@ public final class LoadBenchmark {
                     perRound.add("stream first token, answers scanned / not scanned, p99 per round: "
                             + formatRatios(tokenRatios99));
                 }
+                if (shared != null) {
+                    perRound.add(String.format(Locale.ROOT, "%s p50 fleet-shared / own budgets per round: %s",
+                            stream ? "stream" : "non-stream", formatRatios(sharedRatios50)));
+                    perRound.add(String.format(Locale.ROOT, "%s p99 fleet-shared / own budgets per round: %s",
+                            stream ? "stream" : "non-stream", formatRatios(sharedRatios99)));
+                }
                 if (watcher != null) {
                     perRound.add(String.format(Locale.ROOT, "%s p99 dashboard open / closed per round: %s",
                             stream ? "stream" : "non-stream", formatRatios(watchedRatios)));
@@ -212,6 +251,9 @@ public final class LoadBenchmark {
                 rows.add(row(kind + " through gateway, OpenAI endpoint", openAiAll, baseline, stream));
                 if (watchedAll != null) {
                     rows.add(row(kind + " through gateway, dashboard open", watchedAll, baseline, stream));
+                }
+                if (sharedAll != null) {
+                    rows.add(row(kind + " through gateway, fleet-shared budgets", sharedAll, baseline, stream));
                 }
                 if (scannedAll != null) {
                     rows.add(row(kind + " through gateway, answers scanned", scannedAll, baseline, stream));
@@ -239,6 +281,10 @@ public final class LoadBenchmark {
             if (compared != null) {
                 compared.close();
             }
+            if (fleetGateway != null) {
+                fleetGateway.close();
+            }
+            fleetNodes.forEach(org.agrona.CloseHelper::quietClose);
             mock.close();
             failover.close();
             clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
@@ -448,7 +494,8 @@ public final class LoadBenchmark {
                 + "[--rounds N] [--transport auto|epoll|io_uring|nio] [--stages all|proxy] "
                 + "[--capacity-connections N] [--capacity-seconds N (0: skip)] "
                 + "[--compare-home DIR (another build's checkout, measured in the same rounds)] "
-                + "[--dashboard on (also measure the gateway with an operator's dashboard page open)]";
+                + "[--dashboard on (also measure the gateway with an operator's dashboard page open)] "
+                + "[--fleet on (also measure a gateway whose budgets and limits a three-member budget cluster shares)]";
         int rate = 1000;
         int seconds = 30;
         int warmupSeconds = 10;
@@ -467,6 +514,8 @@ public final class LoadBenchmark {
         String compareHome;
         /** Also measure the gateway while a dashboard page polls its control API, in the same rounds. */
         boolean dashboard;
+        /** Also measure a second gateway whose budgets and limits a budget cluster in this JVM shares. */
+        boolean fleet;
 
         static Options parse(String[] args) {
             Options options = new Options();
@@ -496,6 +545,7 @@ public final class LoadBenchmark {
                     case "--capacity-seconds": options.capacitySeconds = Integer.parseInt(value); break;
                     case "--compare-home": options.compareHome = value; break;
                     case "--dashboard": options.dashboard = value.equals("on"); break;
+                    case "--fleet": options.fleet = value.equals("on"); break;
                     default: return null;
                 }
             }

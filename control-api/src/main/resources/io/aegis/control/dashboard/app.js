@@ -103,28 +103,33 @@
     (previous ? previous.traffic : []).forEach((s) => before.set(seriesKey(s), s));
     let rps = 0;
     let eps = 0;
+    let tps = 0;
     let provider429 = 0;
     let provider429Before = 0;
     const rows = now.traffic.map((s) => {
-      const was = before.get(seriesKey(s)) || {requests: 0, errors: 0, provider_429: 0};
+      const was = before.get(seriesKey(s)) || {requests: 0, errors: 0, provider_429: 0, output_tokens: 0};
       const r = seconds ? (s.requests - was.requests) / seconds : 0;
       const e = seconds ? (s.errors - was.errors) / seconds : 0;
+      const t = seconds ? (s.output_tokens - was.output_tokens) / seconds : 0;
       rps += r;
       eps += e;
+      tps += t;
       provider429 += s.provider_429;
       provider429Before += was.provider_429;
-      return [s.tenant, s.provider, s.model, rate(r), rate(e), s.requests, s.errors];
+      return [s.tenant, s.provider, s.model, rate(r), rate(e), rate(t), s.requests, s.errors];
     });
     fill('traffic-table', rows);
     $('rps').textContent = rate(rps);
     $('eps').textContent = rate(eps);
+    $('tps').textContent = rate(tps);
     if (previous) {
-      history.push({rps, eps});
+      history.push({rps, eps, tps});
       if (history.length > HISTORY) {
         history.shift();
       }
     }
     chart('chart-traffic', [history.map((h) => h.rps), history.map((h) => h.eps)]);
+    chart('chart-tokens', [history.map((h) => h.tps)]);
 
     // The figures are the newest second that had traffic: a quiet second has no percentiles.
     const points = now.latency;

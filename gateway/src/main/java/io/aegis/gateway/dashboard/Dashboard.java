@@ -108,11 +108,11 @@ public final class Dashboard {
 
     private void traffic(ArrayNode out) {
         metrics.traffic().forEachSeries((tenant, provider, model, requests, errors, rateLimited, budgetRefused,
-                providerRateLimited) -> out.addObject()
+                providerRateLimited, outputTokens) -> out.addObject()
                 .put("tenant", tenant).put("provider", provider).put("model", model)
                 .put("requests", requests).put("errors", errors)
                 .put("rate_limited", rateLimited).put("budget_refused", budgetRefused)
-                .put("provider_429", providerRateLimited));
+                .put("provider_429", providerRateLimited).put("output_tokens", outputTokens));
     }
 
     /** Every tenant with a budget: today's and this month's spend, settled and reserved apart. */

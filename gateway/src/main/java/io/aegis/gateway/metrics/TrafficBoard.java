@@ -7,7 +7,8 @@ import org.HdrHistogram.Recorder;
 
 /**
  * Finished requests as the dashboard counts them: per tenant and model (and so per provider), the
- * requests, errors, refusals by the gateway's own limits and budgets, and 429s from the provider;
+ * requests, errors, refusals by the gateway's own limits and budgets, 429s from the provider and
+ * output tokens;
  * and the total latency, the gateway's overhead and the time to the answer's first byte, in
  * recorders the dashboard reads a second at a time. Event loops record with striped adders and
  * wait-free recorders: no lock, and no allocation once a series exists.
@@ -31,6 +32,7 @@ public final class TrafficBoard {
         final LongAdder rateLimited = new LongAdder();
         final LongAdder budgetRefused = new LongAdder();
         final LongAdder providerRateLimited = new LongAdder();
+        final LongAdder outputTokens = new LongAdder();
 
         Series(String provider) {
             this.provider = provider == null ? "-" : provider;
@@ -47,13 +49,14 @@ public final class TrafficBoard {
      * @param rateLimited         refused by a per-minute limit of the gateway's
      * @param budgetRefused       refused by a budget
      * @param providerRateLimited attempts the provider answered with 429
+     * @param outputTokens        the answer's output tokens as the provider counted them
      * @param totalNanos          its whole time in the gateway
      * @param overheadNanos       the gateway's own time before the upstream call
      * @param firstByteNanos      time to the answer's first byte, or negative when none came
      */
     public void record(String tenant, String provider, String model, boolean failed, boolean rateLimited,
-                       boolean budgetRefused, int providerRateLimited, long totalNanos, long overheadNanos,
-                       long firstByteNanos) {
+                       boolean budgetRefused, int providerRateLimited, long outputTokens, long totalNanos,
+                       long overheadNanos, long firstByteNanos) {
         Series series = series(tenant == null ? NO_TENANT : tenant, provider, model == null ? OTHER_MODEL : model);
         series.requests.increment();
         if (failed) {
@@ -67,6 +70,9 @@ public final class TrafficBoard {
         }
         if (providerRateLimited > 0) {
             series.providerRateLimited.add(providerRateLimited);
+        }
+        if (outputTokens > 0) {
+            series.outputTokens.add(outputTokens);
         }
         totalMicros.recordValue(Math.max(0, totalNanos / 1_000));
         overheadMicros.recordValue(Math.max(0, overheadNanos / 1_000));
@@ -91,14 +97,14 @@ public final class TrafficBoard {
     /** What a reader is shown of one series: its counters now. */
     public interface SeriesVisitor {
         void series(String tenant, String provider, String model, long requests, long errors, long rateLimited,
-                    long budgetRefused, long providerRateLimited);
+                    long budgetRefused, long providerRateLimited, long outputTokens);
     }
 
     /** Every series so far, sorted by tenant, then model (on the control API's threads). */
     public void forEachSeries(SeriesVisitor visitor) {
         new java.util.TreeMap<>(byTenant).forEach((tenant, models) -> new java.util.TreeMap<>(models).forEach(
                 (model, s) -> visitor.series(tenant, s.provider, model, s.requests.sum(), s.errors.sum(),
-                        s.rateLimited.sum(), s.budgetRefused.sum(), s.providerRateLimited.sum())));
+                        s.rateLimited.sum(), s.budgetRefused.sum(), s.providerRateLimited.sum(), s.outputTokens.sum())));
     }
 
     /**

@@ -200,7 +200,7 @@ final class ExchangeCompletion {
                 exchange.route.provider() == null ? null : exchange.route.provider().configName(), exchange.facts.model(),
                 status >= 400 || exchange.errorClass != null, exchange.errorClass == ErrorClass.RATE_LIMITED,
                 exchange.errorClass == ErrorClass.BUDGET_EXHAUSTED, attempts.providerRateLimited,
-                event.get(TraceField.TOTAL_NANOS), event.get(TraceField.OVERHEAD_NANOS),
+                event.get(TraceField.OUTPUT_TOKENS), event.get(TraceField.TOTAL_NANOS), event.get(TraceField.OVERHEAD_NANOS),
                 event.get(TraceField.TTFB_NANOS));
         metrics.upstream(exchange.route.provider() == Provider.GEMINI ? 1 : 0, attempts.count, attempts.retries,
                 attempts.hedge != TraceEvent.HEDGE_NONE, attempts.hedge == TraceEvent.HEDGE_WON,

@@ -43,6 +43,7 @@ class DashboardApiTest {
             assertEquals(1, sonnet.path("errors").asInt());
             assertEquals(1, sonnet.path("rate_limited").asInt());
             assertEquals(0, sonnet.path("provider_429").asInt());
+            assertTrue(sonnet.path("output_tokens").asLong() > 0, "the answers' output tokens, for tokens per second");
             JsonNode haiku = series(board, "acme", "claude-haiku-4-5-fault-429x1");
             assertEquals(1, haiku.path("requests").asInt());
             assertEquals(0, haiku.path("errors").asInt());

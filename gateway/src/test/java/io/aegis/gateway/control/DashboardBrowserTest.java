@@ -113,13 +113,19 @@ class DashboardBrowserTest {
             }
             wait.until(d -> rowWith(d, "traffic-table", List.of("claude-haiku-4-5-fault-429x1")) != null);
 
-            // The live tail, filtered with CEL; a bad condition says why.
+            // The live tail, filtered with CEL: only the matching events (the list refreshes every two
+            // seconds, so it is judged whole: every line matches, none is left from before the filter).
             WebElement where = browser.findElement(By.id("tail-where"));
-            where.sendKeys("tenant == \"acme\" && status == 200");
+            where.sendKeys("model == \"claude-haiku-4-5-fault-429x1\"");
             browser.findElement(By.id("tail-apply")).click();
             wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
-                    "return Array.from(document.querySelectorAll('#tail li .line'))"
-                            + ".some(l => l.textContent.includes('acme') && l.textContent.includes('claude-sonnet-4-5'));"));
+                    "const lines = Array.from(document.querySelectorAll('#tail li .line'));"
+                            + "return lines.length === 1 && lines[0].textContent.includes('claude-haiku-4-5-fault-429x1');"));
+            where.clear();
+            where.sendKeys("tenant == \"acme\" && status == 200");
+            browser.findElement(By.id("tail-apply")).click();
+            wait.until(d -> (Long) ((JavascriptExecutor) d).executeScript(
+                    "return document.querySelectorAll('#tail li').length;") == 13);
             screenshot();
             where.clear();
             where.sendKeys("status >");
