@@ -22,7 +22,11 @@ import java.util.Map;
  */
 public final class FleetBudgets implements AutoCloseable {
     private final CostControls costs;
-    private final LeaseClient client;
+    /**
+     * Set at the end of construction; the lease client's thread registers refusal listeners from its
+     * first tick, which may come first, so they read it through {@link #urge}.
+     */
+    private volatile LeaseClient client;
 
     /** Micro-dollars each tenant may spend beyond its leases while the cluster is unreachable (absent: fail closed). */
     private final Map<String, Long> failOpenMicros;
@@ -84,8 +88,7 @@ public final class FleetBudgets implements AutoCloseable {
         }
         if (heard.add(limit)) {
             limit.failsOpen(failsOpen);
-            limit.onShortOfLease(() -> client.shortOf(minuteScope(prefix, limit, failsOpen,
-                    System.currentTimeMillis())));
+            limit.onShortOfLease(() -> urge(minuteScope(prefix, limit, failsOpen, System.currentTimeMillis())));
         }
         scopes.add(minuteScope(prefix, limit, failsOpen, now));
         if (MinuteWindow.minuteStartMillis(now + NEXT_MINUTE_AHEAD_MILLIS) != MinuteWindow.minuteStartMillis(now)) {
@@ -115,10 +118,18 @@ public final class FleetBudgets implements AutoCloseable {
         String name = key.replace(' ', '/');
         long failOpen = failOpenMicros.getOrDefault(tenantOf(key), 0L) * 1_000;
         if (budget.dayLimitNanos() != Budget.UNLIMITED) {
-            client.shortOf(new WindowScope(name + "/day/", budget.today(now), budget.dayLimitNanos(), failOpen));
+            urge(new WindowScope(name + "/day/", budget.today(now), budget.dayLimitNanos(), failOpen));
         }
         if (budget.monthLimitNanos() != Budget.UNLIMITED) {
-            client.shortOf(new WindowScope(name + "/month/", budget.thisMonth(now), budget.monthLimitNanos(), failOpen));
+            urge(new WindowScope(name + "/month/", budget.thisMonth(now), budget.monthLimitNanos(), failOpen));
+        }
+    }
+
+    /** Hands {@code scope} to the lease client's owner (a refusal on an event loop; nothing before the client exists). */
+    private void urge(LeaseScope scope) {
+        LeaseClient owner = client;
+        if (owner != null) {
+            owner.shortOf(scope);
         }
     }
 
