@@ -175,7 +175,15 @@
       badge(u.circuit), u.opened,
       u.keys.map((k) => k.id + ' ' + k.circuit + ', ' + k.in_flight + ' in flight'
         + (k.resting_ms > 0 ? ', resting ' + k.resting_ms + ' ms' : '')).join('; ') || 'caller\'s own']));
-    fill('pii-table', Object.entries(now.pii).map(([type, count]) => [type, count]));
+    fill('pii-table', Object.entries(now.pii).map(([type, count]) => [type, count,
+      now.pii_response ? now.pii_response[type] : '']));
+    // With a fleet, spend is shared through the budget cluster: say whether this gateway reaches it.
+    $('fleet-state').hidden = !now.fleet;
+    if (now.fleet) {
+      $('fleet-state').textContent = now.fleet.connected
+        ? 'Budgets are shared by the fleet; the budget cluster answers this gateway. Figures are this gateway\'s.'
+        : 'The budget cluster is out of reach: budgets run on their fail modes.';
+    }
     fill('rule-table', now.rules.map((r) => [r.rule, r.allow, r.deny, r.shadow]));
     previous = now;
   }

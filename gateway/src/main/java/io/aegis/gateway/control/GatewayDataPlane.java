@@ -67,6 +67,11 @@ public final class GatewayDataPlane implements DataPlane {
         this.dashboard = new io.aegis.gateway.dashboard.Dashboard(metrics, runtime::costs,
                 () -> runtime.server().upstreams());
         this.recentEvents = new io.aegis.gateway.dashboard.RecentEvents(config.traceQueueDir());
+        if (runtime.fleet() != null) {
+            var shared = runtime.fleet();
+            dashboard.fleet(out -> out.put("connected", shared.connected() && !shared.unreachable())
+                    .put("messages_sent", shared.messagesSent()));
+        }
     }
 
     /** Where new sampling settings go (an in-process drainer); the current ones are sent at once by the next apply. */

@@ -34,6 +34,8 @@ public final class Dashboard {
     private final LiveMetrics metrics;
     private final Supplier<CostControls> costs;
     private final Supplier<Map<?, ProviderUpstream>> upstreams;
+    /** Writes the fleet's state (reachability of the budget cluster), or {@code null} without a fleet. */
+    private volatile java.util.function.Consumer<ObjectNode> fleet;
     private final JsonNodeFactory json = JsonNodeFactory.instance;
     private final ArrayDeque<ObjectNode> latency = new ArrayDeque<>();
     private final long startedMillis = System.currentTimeMillis();
@@ -44,6 +46,11 @@ public final class Dashboard {
         this.metrics = metrics;
         this.costs = costs;
         this.upstreams = upstreams;
+    }
+
+    /** With a fleet: where its state comes from. */
+    public void fleet(java.util.function.Consumer<ObjectNode> writer) {
+        this.fleet = writer;
     }
 
     /** Everything the page shows, now. */
@@ -64,7 +71,14 @@ public final class Dashboard {
         refused.put("gateway_rate_limit", refusals[1]);
         upstreams(out.putArray("upstreams"), nowNanos);
         ObjectNode pii = out.putObject("pii");
-        metrics.piiFindings().forEach(pii::put);
+        ObjectNode piiAnswers = out.putObject("pii_response");
+        metrics.piiFindings().forEach((type, counts) -> {
+            pii.put(type, counts[0]);
+            piiAnswers.put(type, counts[1]);
+        });
+        if (fleet != null) {
+            fleet.accept(out.putObject("fleet"));
+        }
         ArrayNode rules = out.putArray("rules");
         metrics.ruleCounts().forEach((rule, counts) -> {
             if (!rule.isEmpty() || counts[0] + counts[1] > 0) {

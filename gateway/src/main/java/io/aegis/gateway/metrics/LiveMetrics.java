@@ -34,6 +34,8 @@ public final class LiveMetrics {
     private final LongAdder[] overheadBuckets = adders(BOUNDS_NANOS.length + 1);
     private final LongAdder overheadSumNanos = new LongAdder();
     private final LongAdder[] piiByType;
+    /** Findings in answers (tenants whose answers are scanned), by type. */
+    private final LongAdder[] piiResponseByType;
     private final PiiCatalogue catalogue;
     /** By rule id: [allow-like decisions, denials]. */
     private final ConcurrentHashMap<String, LongAdder[]> ruleDecisions = new ConcurrentHashMap<>();
@@ -55,6 +57,7 @@ public final class LiveMetrics {
     public LiveMetrics(PiiCatalogue catalogue) {
         this.catalogue = catalogue;
         this.piiByType = adders(catalogue.types().size());
+        this.piiResponseByType = adders(catalogue.types().size());
     }
 
     private static LongAdder[] adders(int n) {
@@ -165,11 +168,11 @@ public final class LiveMetrics {
         return traffic;
     }
 
-    /** PII findings so far, by type name. */
-    public Map<String, Long> piiFindings() {
-        Map<String, Long> out = new java.util.LinkedHashMap<>();
+    /** PII findings so far, by type name: {in requests, in answers}. */
+    public Map<String, long[]> piiFindings() {
+        Map<String, long[]> out = new java.util.LinkedHashMap<>();
         for (int i = 0; i < piiByType.length; i++) {
-            out.put(catalogue.types().get(i).name(), piiByType[i].sum());
+            out.put(catalogue.types().get(i).name(), new long[] {piiByType[i].sum(), piiResponseByType[i].sum()});
         }
         return out;
     }
@@ -192,6 +195,13 @@ public final class LiveMetrics {
     public void pii(int type, int count) {
         if (count > 0) {
             piiByType[type].add(count);
+        }
+    }
+
+    /** Counts PII findings of one catalogue type in an answer. */
+    public void piiResponse(int type, int count) {
+        if (count > 0) {
+            piiResponseByType[type].add(count);
         }
     }
 
@@ -219,6 +229,12 @@ public final class LiveMetrics {
         for (int i = 0; i < piiByType.length; i++) {
             out.append("aegis_gateway_pii_findings_total{type=\"").append(catalogue.types().get(i).name()).append("\"} ")
                     .append(piiByType[i].sum()).append('\n');
+        }
+        header(out, "aegis_gateway_pii_response_findings_total", "counter",
+                "PII findings in answers by type, for tenants whose answers are scanned (counts only, never values).");
+        for (int i = 0; i < piiResponseByType.length; i++) {
+            out.append("aegis_gateway_pii_response_findings_total{type=\"").append(catalogue.types().get(i).name())
+                    .append("\"} ").append(piiResponseByType[i].sum()).append('\n');
         }
         header(out, "aegis_gateway_rule_decisions_total", "counter", "Decisions by deciding rule (empty: no rule decided).");
         decision(out, "", noRule);

@@ -192,6 +192,11 @@ final class ExchangeCompletion {
         for (int type = 0; type < context.pii().catalogue().types().size(); type++) {
             metrics.pii(type, exchange.policy.piiFindings.count(type));
         }
+        if (exchange.response.answerScan.active()) {
+            for (int type = 0; type < context.pii().catalogue().types().size(); type++) {
+                metrics.piiResponse(type, exchange.response.answerScan.count(type));
+            }
+        }
         for (int i = 0; i < exchange.policy.shadowRuleCount(); i++) {
             metrics.shadowHit(exchange.policy.shadowRule(i).id());
         }

@@ -89,6 +89,7 @@ class AnswerPolicyGatewayTest {
 
     @Test
     void valuesInTheAnswerAreRedactedAndCounted() throws IOException {
+        long phonesBefore = gateway.runtime().metrics().piiFindings().get("PHONE")[1];
         RawHttp.Response streamed = send("/v1/messages", ACME, anthropic("call 415-555-0132 about it", true));
         assertEquals(200, streamed.status());
         assertEquals("call ********0132 about it", anthropicStreamText(streamed.body()));
@@ -96,6 +97,8 @@ class AnswerPolicyGatewayTest {
         TestGateway.Completed done = gateway.nextCompleted();
         assertEquals(Map.of("PHONE", 1), done.answerPii());
         assertEquals(Outcome.COMPLETED, done.outcome());
+        assertEquals(phonesBefore + 1, gateway.runtime().metrics().piiFindings().get("PHONE")[1],
+                "the live metrics (and the dashboard) count findings in answers apart");
     }
 
     @Test

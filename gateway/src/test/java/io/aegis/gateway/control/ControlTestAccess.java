@@ -17,4 +17,9 @@ public final class ControlTestAccess {
     public static String metrics(TestGateway gateway) throws Exception {
         return new ControlClient(gateway).admin("GET", "/metrics", null).body();
     }
+
+    /** {@code GET /v1/dashboard}. */
+    public static JsonNode dashboard(TestGateway gateway) throws Exception {
+        return ControlClient.json(new ControlClient(gateway).admin("GET", "/v1/dashboard", null));
+    }
 }

@@ -72,6 +72,8 @@ class DashboardApiTest {
             JsonNode upstream = board.path("upstreams").get(0);
             assertEquals("closed", upstream.path("circuit").asText(), board.path("upstreams").toString());
             assertTrue(board.path("pii").has("EMAIL"), board.path("pii").toString());
+            assertEquals(0, board.path("pii_response").path("EMAIL").asInt(), "no answer was scanned");
+            assertTrue(board.path("fleet").isMissingNode(), "no fleet configured");
             assertFalse(board.toString().contains(TestGateway.ACME_KEY), "no caller key in the dashboard");
 
             // The live tail: the newest events through a CEL filter, as aegis tail --where reads them.

@@ -145,6 +145,8 @@ class FleetGatewayTest {
         assertEquals(false, usage.path("fleet").path("connected").asBoolean(true));
         assertEquals("fail_open_up_to", usage.path("fleet").path("fail_mode").asText());
         assertTrue(io.aegis.gateway.control.ControlTestAccess.metrics(open).contains("aegis_fleet_cluster_reachable 0"));
+        assertEquals(false, io.aegis.gateway.control.ControlTestAccess.dashboard(open).path("fleet")
+                .path("connected").asBoolean(true), "the dashboard says the budget cluster is out of reach");
     }
 
     private static int status(TestGateway gateway) throws Exception {
