@@ -141,13 +141,13 @@
       }
       return null;
     };
-    ['total', 'overhead', 'first_byte'].forEach((name) => {
+    ['total', 'overhead', 'first_byte', 'first_token'].forEach((name) => {
       const id = name.replace('_', '-');
       $(id + '-p50').textContent = millis(newest(name + '_p50_us'));
       $(id + '-p99').textContent = millis(newest(name + '_p99_us'));
     });
     const ms = (name) => points.map((p) => p[name] == null ? null : p[name] / 1000);
-    chart('chart-latency', [ms('total_p50_us'), ms('total_p99_us'), ms('first_byte_p99_us'), ms('overhead_p99_us')]);
+    chart('chart-latency', [ms('total_p50_us'), ms('total_p99_us'), ms('first_token_p99_us'), ms('overhead_p99_us')]);
 
     fill('spend-table', now.spend.filter((t) => t.day).map((t) => {
       const d = t.day;

@@ -104,6 +104,7 @@ public final class Dashboard {
         percentiles(point, "total", interval[0]);
         percentiles(point, "overhead", interval[1]);
         percentiles(point, "first_byte", interval[2]);
+        percentiles(point, "first_token", interval[3]);
         latency.addLast(point);
         while (latency.size() > HISTORY_SECONDS) {
             latency.removeFirst();

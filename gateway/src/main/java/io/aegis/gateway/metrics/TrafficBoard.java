@@ -9,7 +9,8 @@ import org.HdrHistogram.Recorder;
  * Finished requests as the dashboard counts them: per tenant and model (and so per provider), the
  * requests, errors, refusals by the gateway's own limits and budgets, 429s from the provider and
  * output tokens;
- * and the total latency, the gateway's overhead and the time to the answer's first byte, in
+ * and the total latency, the gateway's overhead, the time to the answer's first byte and (streams)
+ * to its first token, in
  * recorders the dashboard reads a second at a time. Event loops record with striped adders and
  * wait-free recorders: no lock, and no allocation once a series exists.
  */
@@ -23,6 +24,7 @@ public final class TrafficBoard {
     private final Recorder totalMicros = new Recorder(3);
     private final Recorder overheadMicros = new Recorder(3);
     private final Recorder firstByteMicros = new Recorder(3);
+    private final Recorder firstTokenMicros = new Recorder(3);
 
     /** One tenant's traffic to one model. */
     private static final class Series {
@@ -53,10 +55,11 @@ public final class TrafficBoard {
      * @param totalNanos          its whole time in the gateway
      * @param overheadNanos       the gateway's own time before the upstream call
      * @param firstByteNanos      time to the answer's first byte, or negative when none came
+     * @param firstTokenNanos     time to a streamed answer's first content, or negative when none came
      */
     public void record(String tenant, String provider, String model, boolean failed, boolean rateLimited,
                        boolean budgetRefused, int providerRateLimited, long outputTokens, long totalNanos,
-                       long overheadNanos, long firstByteNanos) {
+                       long overheadNanos, long firstByteNanos, long firstTokenNanos) {
         Series series = series(tenant == null ? NO_TENANT : tenant, provider, model == null ? OTHER_MODEL : model);
         series.requests.increment();
         if (failed) {
@@ -78,6 +81,9 @@ public final class TrafficBoard {
         overheadMicros.recordValue(Math.max(0, overheadNanos / 1_000));
         if (firstByteNanos >= 0) {
             firstByteMicros.recordValue(firstByteNanos / 1_000);
+        }
+        if (firstTokenNanos >= 0) {
+            firstTokenMicros.recordValue(firstTokenNanos / 1_000);
         }
     }
 
@@ -108,13 +114,14 @@ public final class TrafficBoard {
     }
 
     /**
-     * The latencies recorded since the last call, {total, overhead, first byte} in microseconds, moved
+     * The latencies recorded since the last call, {total, overhead, first byte, first token} in microseconds, moved
      * into {@code recycle} when given (one reader at a time: the dashboard's, under its lock).
      */
     public Histogram[] takeInterval(Histogram[] recycle) {
         return new Histogram[] {
             totalMicros.getIntervalHistogram(recycle == null ? null : recycle[0]),
             overheadMicros.getIntervalHistogram(recycle == null ? null : recycle[1]),
-            firstByteMicros.getIntervalHistogram(recycle == null ? null : recycle[2])};
+            firstByteMicros.getIntervalHistogram(recycle == null ? null : recycle[2]),
+            firstTokenMicros.getIntervalHistogram(recycle == null ? null : recycle[3])};
     }
 }

@@ -206,7 +206,8 @@ final class ExchangeCompletion {
                 status >= 400 || exchange.errorClass != null, exchange.errorClass == ErrorClass.RATE_LIMITED,
                 exchange.errorClass == ErrorClass.BUDGET_EXHAUSTED, attempts.providerRateLimited,
                 event.get(TraceField.OUTPUT_TOKENS), event.get(TraceField.TOTAL_NANOS), event.get(TraceField.OVERHEAD_NANOS),
-                event.get(TraceField.TTFB_NANOS));
+                event.get(TraceField.TTFB_NANOS), exchange.timings.firstTokenNanos == 0 ? -1
+                        : exchange.timings.firstTokenNanos - exchange.timings.acceptedNanos);
         metrics.upstream(exchange.route.provider() == Provider.GEMINI ? 1 : 0, attempts.count, attempts.retries,
                 attempts.hedge != TraceEvent.HEDGE_NONE, attempts.hedge == TraceEvent.HEDGE_WON,
                 exchange.errorClass == ErrorClass.UPSTREAM_CIRCUIT_OPEN && attempts.count == 0);

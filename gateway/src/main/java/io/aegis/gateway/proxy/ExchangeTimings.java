@@ -12,6 +12,8 @@ public final class ExchangeTimings {
     long upstreamConnectedNanos;
     /** The first byte of the answer the caller got (the winner's, or a passed-on error's). */
     long firstByteNanos;
+    /** A streamed answer's first content event (the first token) went through the relay. */
+    long firstTokenNanos;
     long lastByteNanos;
 
     void reset(long acceptedNanos) {
@@ -19,6 +21,7 @@ public final class ExchangeTimings {
         upstreamRequestedNanos = 0;
         upstreamConnectedNanos = 0;
         firstByteNanos = 0;
+        firstTokenNanos = 0;
         lastByteNanos = 0;
     }
 
@@ -39,6 +42,11 @@ public final class ExchangeTimings {
     /** 0 when no response byte came from upstream. */
     public long firstByteNanos() {
         return firstByteNanos;
+    }
+
+    /** 0 when no streamed content came (a whole body, an error, a stream cut before its first token). */
+    public long firstTokenNanos() {
+        return firstTokenNanos;
     }
 
     public long lastByteNanos() {

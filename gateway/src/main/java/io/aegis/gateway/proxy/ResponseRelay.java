@@ -176,6 +176,9 @@ final class ResponseRelay {
         response.bytes += content.content().readableBytes();
         if (response.readingUsage) {
             response.usageReader.feed(content.content());
+            if (exchange.timings.firstTokenNanos == 0 && response.usageReader.contentSeen()) {
+                exchange.timings.firstTokenNanos = context.clock().nanoTime(); // once per answer
+            }
         }
     }
 

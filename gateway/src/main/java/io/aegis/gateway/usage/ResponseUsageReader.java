@@ -20,6 +20,8 @@ public final class ResponseUsageReader implements SseDataExtractor.Sink {
     private static final byte[] MESSAGE_START = "message_start".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] MESSAGE_DELTA = "message_delta".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] ERROR = "error".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] CONTENT_BLOCK_DELTA = "content_block_delta".getBytes(
+            java.nio.charset.StandardCharsets.US_ASCII);
 
     private final Usage usage = new Usage();
     private final AnthropicUsageVisitor anthropic = new AnthropicUsageVisitor(usage);
@@ -35,12 +37,15 @@ public final class ResponseUsageReader implements SseDataExtractor.Sink {
     private Provider provider;
     /** False while the current SSE event is one whose data holds no usage (named by its event line). */
     private boolean eventWanted = true;
+    /** An event carrying the answer's first content went by (time to first token). */
+    private boolean contentSeen;
 
     /** Starts reading a new response body of {@code provider}; {@code eventStream} for SSE bodies. */
     public void begin(Provider provider, boolean eventStream) {
         usage.reset();
         this.provider = provider;
         eventWanted = true;
+        contentSeen = false;
         visitor = provider == Provider.ANTHROPIC ? anthropic : gemini;
         visitor.resetValue();
         sse.reset();
@@ -96,6 +101,18 @@ public final class ResponseUsageReader implements SseDataExtractor.Sink {
         // pings, new kinds) are skipped unparsed. Gemini sends no event lines, so all its data is read.
         eventWanted = provider != Provider.ANTHROPIC
                 || is(name, length, MESSAGE_START) || is(name, length, MESSAGE_DELTA) || is(name, length, ERROR);
+        if (provider == Provider.ANTHROPIC && !contentSeen && is(name, length, CONTENT_BLOCK_DELTA)) {
+            contentSeen = true; // the first piece of content: text, a tool's input or thinking
+        }
+    }
+
+    /**
+     * True once a streamed answer's first content went by: Anthropic's first {@code content_block_delta},
+     * Gemini's first event (each carries a piece of the candidate). Never for whole bodies or Gemini's
+     * streamed JSON arrays, which are read as one value.
+     */
+    public boolean contentSeen() {
+        return contentSeen;
     }
 
     @Override
@@ -109,6 +126,9 @@ public final class ResponseUsageReader implements SseDataExtractor.Sink {
 
     @Override
     public void data(ByteBuf buffer, int index, int length) {
+        if (provider == Provider.GEMINI && sseBody) {
+            contentSeen = true;
+        }
         if (broken) {
             return;
         }

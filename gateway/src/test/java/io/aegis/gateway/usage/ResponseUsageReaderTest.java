@@ -159,4 +159,26 @@ class ResponseUsageReaderTest {
         assertEquals(25, usage.inputTokens());
         assertEquals(10, usage.outputTokens(), "the last complete delta before the cut");
     }
+
+    @Test
+    void theFirstContentIsSeenWhereItArrivesNotBefore() {
+        // Anthropic: message_start and pings carry no content; the first content_block_delta does.
+        String beforeContent = ANTHROPIC_SSE.substring(0, ANTHROPIC_SSE.indexOf("event: content_block_delta"));
+        assertFalse(contentSeenAfter(Provider.ANTHROPIC, true, beforeContent));
+        assertTrue(contentSeenAfter(Provider.ANTHROPIC, true,
+                ANTHROPIC_SSE.substring(0, ANTHROPIC_SSE.indexOf("event: brand_new_event"))));
+        // Gemini: every event carries a piece of the candidate.
+        assertFalse(contentSeenAfter(Provider.GEMINI, true, ""));
+        assertTrue(contentSeenAfter(Provider.GEMINI, true, GEMINI_SSE.substring(0, 20)));
+        // A whole body has no first token apart from its first byte.
+        assertFalse(contentSeenAfter(Provider.ANTHROPIC, false, "{\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}"));
+    }
+
+    private static boolean contentSeenAfter(Provider provider, boolean sse, String body) {
+        ResponseUsageReader reader = new ResponseUsageReader();
+        reader.begin(provider, sse);
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        feed(reader, bytes, 0, bytes.length);
+        return reader.contentSeen();
+    }
 }
