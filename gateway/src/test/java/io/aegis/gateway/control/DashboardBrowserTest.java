@@ -111,6 +111,11 @@ class DashboardBrowserTest {
             for (int i = 0; i < 12; i++) {
                 client.message(TestGateway.ACME_KEY, i == 5 ? "claude-haiku-4-5-fault-429x1" : "claude-sonnet-4-5");
             }
+            client.http().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(gateway.baseUrl() + "/v1/messages"))
+                    .header("x-api-key", TestGateway.ACME_KEY).header("content-type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"model\":\"claude-sonnet-4-5\","
+                            + "\"max_tokens\":16,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
             wait.until(d -> rowWith(d, "traffic-table", List.of("claude-haiku-4-5-fault-429x1")) != null);
 
             // The live tail, filtered with CEL: only the matching events (the list refreshes every two
@@ -125,7 +130,8 @@ class DashboardBrowserTest {
             where.sendKeys("tenant == \"acme\" && status == 200");
             browser.findElement(By.id("tail-apply")).click();
             wait.until(d -> (Long) ((JavascriptExecutor) d).executeScript(
-                    "return document.querySelectorAll('#tail li').length;") == 13);
+                    "return document.querySelectorAll('#tail li').length;") == 14);
+            wait.until(d -> !d.findElement(By.id("first-token-p50")).getText().equals("-"));
             screenshot();
             where.clear();
             where.sendKeys("status >");
