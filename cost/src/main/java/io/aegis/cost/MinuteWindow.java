@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  * compare-and-set within the lease; the counter sits on its own cache line, as every event loop
  * writes it.
  */
-public final class MinuteWindow {
+public final class MinuteWindow implements LeasedWindow {
     public static final long MINUTE_MILLIS = 60_000;
     private static final AtomicLongFieldUpdater<MinuteWindow> COMMITTED =
             AtomicLongFieldUpdater.newUpdater(MinuteWindow.class, "committed");
@@ -55,10 +55,12 @@ public final class MinuteWindow {
         COMMITTED.addAndGet(this, units);
     }
 
+    @Override
     public long startMillis() {
         return startMillis;
     }
 
+    @Override
     public long endMillis() {
         return startMillis + MINUTE_MILLIS;
     }
@@ -68,7 +70,23 @@ public final class MinuteWindow {
         return committed;
     }
 
-    /** Lets this gateway admit up to {@code units} in this minute (its leases so far). */
+    /** Admitted units count as used at once: a request is not given back once it went upstream. */
+    @Override
+    public long used() {
+        return committed;
+    }
+
+    @Override
+    public long committed() {
+        return committed;
+    }
+
+    @Override
+    public long largestShort() {
+        return largestShortUnits;
+    }
+
+    @Override
     public void leased(long units) {
         leasedUnits = units;
     }
@@ -77,7 +95,7 @@ public final class MinuteWindow {
         return leasedUnits;
     }
 
-    /** Whether a lease may be on its way (false while the budget cluster is out of reach). */
+    @Override
     public void leaseExpected(boolean expected) {
         leaseExpected = expected;
     }

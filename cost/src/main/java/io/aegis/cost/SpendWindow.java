@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  * exceeds what was reserved for it, never exceeds the limit either. The two counters sit on their
  * own cache lines: every event loop writes them.
  */
-public final class SpendWindow {
+public final class SpendWindow implements LeasedWindow {
     private static final AtomicLongFieldUpdater<SpendWindow> COMMITTED =
             AtomicLongFieldUpdater.newUpdater(SpendWindow.class, "committed");
     private static final AtomicLongFieldUpdater<SpendWindow> SETTLED =
@@ -53,7 +53,7 @@ public final class SpendWindow {
         }
     }
 
-    /** Whether a lease may be on its way (false while the budget cluster is out of reach). */
+    @Override
     public void leaseExpected(boolean expected) {
         leaseExpected = expected;
     }
@@ -62,7 +62,7 @@ public final class SpendWindow {
         return leaseExpected;
     }
 
-    /** Lets this gateway commit up to {@code nanos} in this window (the fleet's leases so far). */
+    @Override
     public void leased(long nanos) {
         leasedNanos = nanos;
     }
@@ -120,6 +120,21 @@ public final class SpendWindow {
         return settled;
     }
 
+    @Override
+    public long used() {
+        return settled;
+    }
+
+    @Override
+    public long committed() {
+        return committed;
+    }
+
+    @Override
+    public long largestShort() {
+        return largestShortNanos;
+    }
+
     public long committedNanos() {
         return committed;
     }
@@ -128,10 +143,12 @@ public final class SpendWindow {
         return overrun;
     }
 
+    @Override
     public long startMillis() {
         return startMillis;
     }
 
+    @Override
     public long endMillis() {
         return endMillis;
     }

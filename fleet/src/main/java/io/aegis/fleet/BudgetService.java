@@ -28,6 +28,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class BudgetService implements ClusteredService {
     private LeaseLedger ledger = new LeaseLedger();
     private final ExpandableArrayBuffer reply = new ExpandableArrayBuffer(256);
+    /** The message being applied (a flyweight: the service runs on one thread). */
+    private final UnsafeBuffer in = new UnsafeBuffer(0, 0);
     private Cluster cluster;
     private IdleStrategy idle;
     private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
@@ -67,7 +69,7 @@ public final class BudgetService implements ClusteredService {
     @Override
     public void onSessionMessage(ClientSession session, long timestamp, DirectBuffer buffer, int offset, int length,
                                  Header header) {
-        UnsafeBuffer in = new UnsafeBuffer(buffer, offset, length);
+        in.wrap(buffer, offset, length);
         switch (in.getByte(0)) {
             case LeaseMessages.LIMIT -> ledger.limit(LeaseMessages.string(in, 17), in.getLong(1), in.getLong(9), timestamp);
             case LeaseMessages.GRANT -> {

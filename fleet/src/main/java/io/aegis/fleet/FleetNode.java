@@ -5,6 +5,8 @@ import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
 import io.aeron.cluster.ClusteredMediaDriver;
 import io.aeron.cluster.ConsensusModule;
+import io.aeron.cluster.client.AeronCluster;
+import io.aeron.cluster.client.EgressListener;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
@@ -48,6 +50,25 @@ public final class FleetNode implements AutoCloseable {
                     .append(host).append(':').append(port + 4);
         }
         return out.toString();
+    }
+
+    /** The embedded media driver of a client of the cluster (a gateway's lease client): 64 KB terms, a directory of its own. */
+    static MediaDriver clientDriver() {
+        return MediaDriver.launchEmbedded(new MediaDriver.Context().threadingMode(ThreadingMode.SHARED)
+                .publicationTermBufferLength(64 * 1024).ipcTermBufferLength(64 * 1024)
+                .dirDeleteOnStart(true).dirDeleteOnShutdown(true));
+    }
+
+    /** Connects a client through {@code driver} to the members whose client endpoints are {@code members}. */
+    static AeronCluster connectClient(MediaDriver driver, List<String> members,
+            EgressListener egress, long messageTimeoutNs) {
+        return AeronCluster.connect(new AeronCluster.Context()
+                .aeronDirectoryName(driver.aeronDirectoryName())
+                .egressListener(egress)
+                .egressChannel("aeron:udp?endpoint=127.0.0.1:0|" + TERM)
+                .ingressChannel("aeron:udp?" + TERM)
+                .ingressEndpoints(ingressEndpoints(members))
+                .messageTimeoutNs(messageTimeoutNs));
     }
 
     /** The ingress endpoints a client connects to: {@code 0=host:port,1=...}. */

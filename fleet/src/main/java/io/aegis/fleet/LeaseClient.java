@@ -3,7 +3,6 @@ package io.aegis.fleet;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.client.EgressListener;
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.Header;
 import java.util.HashMap;
 import java.util.List;
@@ -45,6 +44,8 @@ public final class LeaseClient implements AutoCloseable {
     private final Map<String, Account> accounts = new HashMap<>();
     private final Map<Long, Account> waiting = new HashMap<>();
     private final ExpandableArrayBuffer out = new ExpandableArrayBuffer(256);
+    /** The cluster's answer being read (a flyweight: one per client, on the owner thread). */
+    private final UnsafeBuffer egressView = new UnsafeBuffer(0, 0);
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean connected;
@@ -137,24 +138,18 @@ public final class LeaseClient implements AutoCloseable {
 
     private void connect() {
         if (driver == null) {
-            driver = MediaDriver.launchEmbedded(new MediaDriver.Context().threadingMode(ThreadingMode.SHARED)
-                    .publicationTermBufferLength(64 * 1024).ipcTermBufferLength(64 * 1024)
-                    .dirDeleteOnStart(true).dirDeleteOnShutdown(true));
+            driver = FleetNode.clientDriver();
         }
         EgressListener egress = new EgressListener() {
             @Override
             public void onMessage(long clusterSessionId, long timestamp, DirectBuffer buffer, int offset, int length,
                                   Header header) {
-                granted(new UnsafeBuffer(buffer, offset, length));
+                egressView.wrap(buffer, offset, length);
+                granted(egressView);
             }
         };
-        cluster = AeronCluster.connect(new AeronCluster.Context()
-                .aeronDirectoryName(driver.aeronDirectoryName())
-                .egressListener(egress)
-                .egressChannel("aeron:udp?endpoint=127.0.0.1:0|term-length=64k")
-                .ingressChannel("aeron:udp?term-length=64k")
-                .ingressEndpoints(FleetNode.ingressEndpoints(members))
-                .messageTimeoutNs(TimeUnit.MILLISECONDS.toNanos(Math.max(500, ttlMillis / 2))));
+        cluster = FleetNode.connectClient(driver, members, egress,
+                TimeUnit.MILLISECONDS.toNanos(Math.max(500, ttlMillis / 2)));
         connected = true;
         // A new session: what was sent before may be lost; limits and asks go again.
         accounts.values().forEach(a -> {

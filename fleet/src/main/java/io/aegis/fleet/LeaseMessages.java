@@ -29,11 +29,7 @@ public final class LeaseMessages {
         return string(out, 17, scope);
     }
 
-    public static int grant(MutableDirectBuffer out, long correlationId, String scope, String gateway, long wantNanos,
-                            long ttlMillis) {
-        return grant(out, correlationId, scope, gateway, wantNanos, ttlMillis, -1);
-    }
-
+    /** An ask (or a renewal, wanting 0); {@code knownGrantedNanos} -1 when the sender does not say. */
     public static int grant(MutableDirectBuffer out, long correlationId, String scope, String gateway, long wantNanos,
                             long ttlMillis, long knownGrantedNanos) {
         out.putByte(0, GRANT);

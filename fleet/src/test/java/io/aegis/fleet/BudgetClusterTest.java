@@ -7,7 +7,6 @@ import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.client.EgressListener;
 import io.aeron.cluster.service.Cluster;
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.Header;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,9 +46,7 @@ class BudgetClusterTest {
     }
 
     private void connect() {
-        clientDriver = MediaDriver.launchEmbedded(new MediaDriver.Context().threadingMode(ThreadingMode.SHARED)
-                .publicationTermBufferLength(64 * 1024).ipcTermBufferLength(64 * 1024)
-                .dirDeleteOnStart(true).dirDeleteOnShutdown(true));
+        clientDriver = FleetNode.clientDriver();
         EgressListener egress = new EgressListener() {
             @Override
             public void onMessage(long clusterSessionId, long timestamp, DirectBuffer buffer, int offset, int length,
@@ -67,13 +64,7 @@ class BudgetClusterTest {
                 newLeaders++;
             }
         };
-        client = AeronCluster.connect(new AeronCluster.Context()
-                .aeronDirectoryName(clientDriver.aeronDirectoryName())
-                .egressListener(egress)
-                .egressChannel("aeron:udp?endpoint=127.0.0.1:0|term-length=64k")
-                .ingressChannel("aeron:udp?term-length=64k")
-                .ingressEndpoints(FleetNode.ingressEndpoints(MEMBERS))
-                .messageTimeoutNs(TimeUnit.SECONDS.toNanos(10)));
+        client = FleetNode.connectClient(clientDriver, MEMBERS, egress, TimeUnit.SECONDS.toNanos(10));
     }
 
     private void send(int length) {
@@ -86,7 +77,7 @@ class BudgetClusterTest {
     }
 
     private long grant(long correlation, String gateway, long want) {
-        send(LeaseMessages.grant(out, correlation, SCOPE, gateway, want, 60_000));
+        send(LeaseMessages.grant(out, correlation, SCOPE, gateway, want, 60_000, -1));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (lastCorrelation != correlation) {
             client.pollEgress();

@@ -1,9 +1,9 @@
 package io.aegis.gateway.fleet;
 
 import io.aegis.cost.Budget;
+import io.aegis.cost.LeasedWindow;
 import io.aegis.cost.MinuteWindow;
 import io.aegis.cost.RateLimit;
-import io.aegis.cost.SpendWindow;
 import io.aegis.fleet.LeaseClient;
 import io.aegis.fleet.LeaseScope;
 import io.aegis.gateway.cost.CostControls;
@@ -96,8 +96,8 @@ public final class FleetBudgets implements AutoCloseable {
         }
     }
 
-    private static MinuteScope minuteScope(String prefix, RateLimit limit, boolean failsOpen, long atMillis) {
-        return new MinuteScope(prefix, limit.minute(atMillis), limit.perMinute(), failsOpen ? limit.perMinute() : 0);
+    private static WindowScope minuteScope(String prefix, RateLimit limit, boolean failsOpen, long atMillis) {
+        return new WindowScope(prefix, limit.minute(atMillis), limit.perMinute(), failsOpen ? limit.perMinute() : 0);
     }
 
     /** Messages this gateway sent the budget cluster since start. */
@@ -164,50 +164,12 @@ public final class FleetBudgets implements AutoCloseable {
         client.close();
     }
 
-    /** One budget window as the cluster names it: the budget's scope, the window kind and its start. */
-    private record WindowScope(String prefix, SpendWindow window, long limitNanos, long failOpenNanos)
-            implements LeaseScope {
-        @Override
-        public String name() {
-            return prefix + window.startMillis();
-        }
-
-        @Override
-        public long settledNanos() {
-            return window.settledNanos();
-        }
-
-        @Override
-        public long committedNanos() {
-            return window.committedNanos();
-        }
-
-        @Override
-        public void localLimit(long nanos) {
-            window.leased(nanos);
-        }
-
-        @Override
-        public void leaseExpected(boolean expected) {
-            window.leaseExpected(expected);
-        }
-
-        @Override
-        public long largestShortNanos() {
-            return window.largestShortNanos();
-        }
-
-        @Override
-        public long untilMillis() {
-            return window.endMillis();
-        }
-    }
-
     /**
-     * One UTC minute of a per-minute limit as the cluster names it; its units are requests or
-     * tokens. Admissions count as spent at once (a token estimate is corrected as its answer settles).
+     * One window as the cluster names it: the scope's prefix (a budget's {@code acme/day/}, a
+     * limit's {@code acme/rpm/}) and the window's start; in nano-dollars for a budget, in requests or
+     * tokens for a per-minute limit.
      */
-    private record MinuteScope(String prefix, MinuteWindow window, long perMinute, long failOpenNanos)
+    private record WindowScope(String prefix, LeasedWindow window, long limitNanos, long failOpenNanos)
             implements LeaseScope {
         @Override
         public String name() {
@@ -215,23 +177,18 @@ public final class FleetBudgets implements AutoCloseable {
         }
 
         @Override
-        public long limitNanos() {
-            return perMinute;
-        }
-
-        @Override
         public long settledNanos() {
-            return window.committedUnits();
+            return window.used();
         }
 
         @Override
         public long committedNanos() {
-            return window.committedUnits();
+            return window.committed();
         }
 
         @Override
-        public void localLimit(long units) {
-            window.leased(units);
+        public void localLimit(long amount) {
+            window.leased(amount);
         }
 
         @Override
@@ -241,7 +198,7 @@ public final class FleetBudgets implements AutoCloseable {
 
         @Override
         public long largestShortNanos() {
-            return window.largestShortUnits();
+            return window.largestShort();
         }
 
         @Override
