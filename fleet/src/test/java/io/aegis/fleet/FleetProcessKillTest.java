@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FleetProcessKillTest {
     private static final List<String> MEMBERS = List.of("127.0.0.1:21000", "127.0.0.1:21010", "127.0.0.1:21020");
-    private static final long LIMIT = 10_000_000;
-    private static final long COST = 7_919;
+    /** The budget the windows of {@link FleetSpendTest.Window} share. */
+    private static final long LIMIT = FleetSpendTest.LIMIT;
 
     @TempDir
     Path dir;
@@ -49,13 +49,7 @@ class FleetProcessKillTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         long total = 0;
         while (System.nanoTime() < deadline) {
-            for (int g = 0; g < windows.size(); g++) {
-                if (!windows.get(g).spend()) {
-                    clients.get(g).shortOf(windows.get(g));
-                }
-            }
-            total = windows.stream().mapToLong(w -> w.settled.get()).sum();
-            assertTrue(total <= LIMIT, "the fleet spent " + total + " of " + LIMIT);
+            total = FleetSpendTest.spendOnceEach(windows, clients);
             if (killed < 0 && total > LIMIT / 3) {
                 killed = members.leader();
                 members.kill(killed); // SIGKILL: no snapshot, no goodbye
