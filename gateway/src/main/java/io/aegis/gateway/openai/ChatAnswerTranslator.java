@@ -58,15 +58,14 @@ public final class ChatAnswerTranslator {
 
         @Override
         public void data(ByteBuf buffer, int index, int length) {
-            ensure(length);
-            buffer.getBytes(index, unit, unitLength, length);
-            unitLength += length;
+            append(buffer, index, length);
         }
 
         @Override
         public void lineEnd() {
-            ensure(1);
-            unit[unitLength++] = '\n'; // data lines of one event join with line feeds
+            if (room(1)) {
+                unit[unitLength++] = '\n'; // data lines of one event join with line feeds
+            }
         }
 
         @Override
@@ -76,6 +75,19 @@ public final class ChatAnswerTranslator {
     });
     private boolean ended;
     private boolean failed;
+    /** What one unit (an event, a whole body) may hold: the answer rewriter's bound for whole bodies. */
+    private final int maxUnitBytes;
+    /** A unit grew past {@link #maxUnitBytes}: nothing more is translated, and the relay refuses the answer. */
+    private boolean tooLarge;
+
+    public ChatAnswerTranslator() {
+        this(io.aegis.gateway.answer.AnswerRewriter.MAX_WHOLE_BYTES);
+    }
+
+    /** With a bound of {@code maxUnitBytes} per unit (tests use a small one). */
+    ChatAnswerTranslator(int maxUnitBytes) {
+        this.maxUnitBytes = maxUnitBytes;
+    }
 
     // What the answer said so far.
     private String id;
@@ -102,6 +114,7 @@ public final class ChatAnswerTranslator {
         sse.reset();
         ended = false;
         failed = false;
+        tooLarge = false;
         id = null;
         contentPrefix = null;
         roleSent = false;
@@ -122,6 +135,11 @@ public final class ChatAnswerTranslator {
         return !events;
     }
 
+    /** True when an event or a whole body grew past the bound: the answer is refused, not held. */
+    public boolean tooLarge() {
+        return tooLarge;
+    }
+
     /** True when the upstream's stream reported an error (translated; no {@code [DONE]} follows). */
     public boolean failed() {
         return failed;
@@ -137,9 +155,7 @@ public final class ChatAnswerTranslator {
                 sse.feed(chunk);
             }
         } else {
-            ensure(to - from);
-            chunk.getBytes(from, unit, unitLength, to - from);
-            unitLength += to - from;
+            append(chunk, from, to - from);
         }
         return drain(alloc);
     }
@@ -147,6 +163,9 @@ public final class ChatAnswerTranslator {
     /** The native answer ended: the rest goes out (the whole translation, or the stream's end). */
     public ByteBuf finish(ByteBufAllocator alloc) {
         out.reset();
+        if (tooLarge) {
+            return Unpooled.EMPTY_BUFFER;
+        }
         if (events) {
             if (!failed) {
                 payloadEnded(); // an event the stream ended without its blank line
@@ -188,7 +207,7 @@ public final class ChatAnswerTranslator {
     private void payloadEnded() {
         int length = unitLength;
         unitLength = 0;
-        if (length == 0 || failed) {
+        if (length == 0 || failed || tooLarge) {
             return;
         }
         if (call.provider == Provider.ANTHROPIC && contentPrefix != null && textDelta(length)) {
@@ -705,9 +724,23 @@ public final class ChatAnswerTranslator {
         return candidate >= 0 && candidate < candidateCalled.length && candidateCalled[candidate];
     }
 
-    private void ensure(int more) {
+    /** Adds bytes to the unit under way, unless that would pass the bound. */
+    private void append(ByteBuf buffer, int index, int length) {
+        if (room(length)) {
+            buffer.getBytes(index, unit, unitLength, length);
+            unitLength += length;
+        }
+    }
+
+    /** Makes room for {@code more} bytes; false (and {@link #tooLarge}) past the bound. */
+    private boolean room(int more) {
+        if (tooLarge || (long) unitLength + more > maxUnitBytes) {
+            tooLarge = true;
+            return false;
+        }
         if (unitLength + more > unit.length) {
             unit = Arrays.copyOf(unit, Math.max(unit.length * 2, unitLength + more));
         }
+        return true;
     }
 }

@@ -201,13 +201,13 @@ public final class ChatRequestTranslator {
                     }
                 }
                 case "user" -> {
-                    ArrayNode blocks = turn(messages, "user");
+                    ArrayNode blocks = turn(messages, "user", "content");
                     for (JsonNode part : contentParts(message, role)) {
                         anthropicPart(part, blocks);
                     }
                 }
                 case "assistant" -> {
-                    ArrayNode blocks = turn(messages, "assistant");
+                    ArrayNode blocks = turn(messages, "assistant", "content");
                     if (!message.path("content").isNull() && !message.path("content").isMissingNode()) {
                         for (JsonNode part : contentParts(message, role)) {
                             String text = part.path("text").asText("");
@@ -225,7 +225,7 @@ public final class ChatRequestTranslator {
                     }
                 }
                 case "tool" -> {
-                    ArrayNode blocks = turn(messages, "user");
+                    ArrayNode blocks = turn(messages, "user", "content");
                     ObjectNode result = blocks.addObject().put("type", "tool_result")
                             .put("tool_use_id", message.path("tool_call_id").asText());
                     result.put("content", textOf(message));
@@ -337,16 +337,18 @@ public final class ChatRequestTranslator {
         }
     }
 
-    /** The blocks of the last message if it has {@code role}, else of a new one: consecutive turns of a role merge. */
-    private static ArrayNode turn(ArrayNode messages, String role) {
+    /**
+     * The {@code field} array ({@code content} blocks, Gemini's {@code parts}) of the last message if it
+     * has {@code role}, else of a new one: consecutive turns of a role merge.
+     */
+    private static ArrayNode turn(ArrayNode messages, String role, String field) {
         if (!messages.isEmpty()) {
             JsonNode last = messages.get(messages.size() - 1);
             if (last.path("role").asText().equals(role)) {
-                return (ArrayNode) last.get("content");
+                return (ArrayNode) last.get(field);
             }
         }
-        ObjectNode message = messages.addObject().put("role", role);
-        return message.putArray("content");
+        return messages.addObject().put("role", role).putArray(field);
     }
 
     // ---- Gemini ----
@@ -366,13 +368,13 @@ public final class ChatRequestTranslator {
                     }
                 }
                 case "user" -> {
-                    ArrayNode parts = geminiTurn(contents, "user");
+                    ArrayNode parts = turn(contents, "user", "parts");
                     for (JsonNode part : contentParts(message, role)) {
                         geminiPart(part, parts);
                     }
                 }
                 case "assistant" -> {
-                    ArrayNode parts = geminiTurn(contents, "model");
+                    ArrayNode parts = turn(contents, "model", "parts");
                     if (!message.path("content").isNull() && !message.path("content").isMissingNode()) {
                         for (JsonNode part : contentParts(message, role)) {
                             String text = part.path("text").asText("");
@@ -398,7 +400,7 @@ public final class ChatRequestTranslator {
                     }
                 }
                 case "tool" -> {
-                    ArrayNode parts = geminiTurn(contents, "user");
+                    ArrayNode parts = turn(contents, "user", "parts");
                     String id = message.path("tool_call_id").asText();
                     String name = toolNames.get(id);
                     if (name == null) {
@@ -519,16 +521,6 @@ public final class ChatRequestTranslator {
         } else {
             throw new Problem("content part type '" + clip(type) + "' is not supported (text, image_url)", "messages");
         }
-    }
-
-    private static ArrayNode geminiTurn(ArrayNode contents, String role) {
-        if (!contents.isEmpty()) {
-            JsonNode last = contents.get(contents.size() - 1);
-            if (last.path("role").asText().equals(role)) {
-                return (ArrayNode) last.get("parts");
-            }
-        }
-        return contents.addObject().put("role", role).putArray("parts");
     }
 
     // ---- Shared ----

@@ -215,21 +215,18 @@ final class ResponseRelay {
         response.heldHead = null;
         if (response.rewriting && (response.rewriter.blocked() || response.rewriter.tooLarge())) {
             body.release();
-            if (head == null) {
-                refuseInStream();
-            } else if (response.rewriter.blocked()) {
-                completion.refuse(exchange.refuse(GatewayError.FORBIDDEN, blockedMessage(),
-                        ErrorClass.PII_BLOCKED_RESPONSE));
-            } else {
-                completion.refuse(exchange.refuse(GatewayError.UPSTREAM_FAILED, "the answer is too large to scan",
-                        ErrorClass.UPSTREAM_PROTOCOL, io.aegis.trace.Outcome.UPSTREAM_FAILED));
-            }
+            refuseHeld(head, response.rewriter.blocked());
             return;
         }
         if (response.translating) {
             ByteBuf tail = response.translator.feed(ctx.alloc(), body);
             body.release();
             body = join(tail, response.translator.finish(ctx.alloc()));
+            if (response.translator.tooLarge()) {
+                body.release();
+                refuseHeld(head, false);
+                return;
+            }
         }
         if (head != null) {
             if (response.translating) {
@@ -241,6 +238,22 @@ final class ResponseRelay {
             ctx.write(head, ctx.voidPromise());
         }
         completion.completed(ctx.writeAndFlush(new DefaultLastHttpContent(body)), exchange.keepAlive);
+    }
+
+    /**
+     * An answer that cannot go out as it came: a blocked PII type (403), or a body or event too large
+     * to hold (502). A stream whose head went out ends with the provider's in-stream error instead.
+     */
+    private void refuseHeld(HttpResponse head, boolean blocked) {
+        if (head == null) {
+            refuseInStream();
+        } else if (blocked) {
+            completion.refuse(exchange.refuse(GatewayError.FORBIDDEN, blockedMessage(),
+                    ErrorClass.PII_BLOCKED_RESPONSE));
+        } else {
+            completion.refuse(exchange.refuse(GatewayError.UPSTREAM_FAILED, "the answer is too large to hold",
+                    ErrorClass.UPSTREAM_PROTOCOL, io.aegis.trace.Outcome.UPSTREAM_FAILED));
+        }
     }
 
     /** {@code a} then {@code b} as one buffer, either released when empty. */

@@ -143,4 +143,34 @@ class ChatAnswerTranslatorTest {
         assertEquals("Quota exceeded", error.path("message").asText());
         assertEquals("RESOURCE_EXHAUSTED", error.path("code").asText());
     }
+
+    @Test
+    void aBodyOrAnEventPastTheBoundIsRefusedNotHeld() {
+        String body = "{\"id\":\"msg_1\",\"type\":\"message\",\"content\":[{\"type\":\"text\",\"text\":\""
+                + "x".repeat(200) + "\"}],\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}";
+        ChatAnswerTranslator whole = new ChatAnswerTranslator(128);
+        OpenAiCall call = call(Provider.ANTHROPIC, false);
+        call.stream = false;
+        whole.begin(call, 200, false);
+        take(whole.feed(ALLOC, Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8))), new StringBuilder());
+        StringBuilder out = new StringBuilder();
+        take(whole.finish(ALLOC), out);
+        assertTrue(whole.tooLarge());
+        assertEquals("", out.toString(), "nothing of it goes out");
+
+        ChatAnswerTranslator roomy = new ChatAnswerTranslator(4096);
+        roomy.begin(call, 200, false);
+        take(roomy.feed(ALLOC, Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8))), new StringBuilder());
+        StringBuilder translated = new StringBuilder();
+        take(roomy.finish(ALLOC), translated);
+        assertFalse(roomy.tooLarge());
+        assertTrue(translated.toString().contains("chat.completion"), translated.toString());
+
+        ChatAnswerTranslator stream = new ChatAnswerTranslator(128);
+        stream.begin(call(Provider.ANTHROPIC, false), 200, true);
+        String event = "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                + "\"delta\":{\"type\":\"text_delta\",\"text\":\"" + "y".repeat(300) + "\"}}\n\n";
+        take(stream.feed(ALLOC, Unpooled.wrappedBuffer(event.getBytes(StandardCharsets.UTF_8))), new StringBuilder());
+        assertTrue(stream.tooLarge(), "one event past the bound");
+    }
 }
