@@ -55,7 +55,7 @@ final class AnswerText {
     }
 
     /** Feeds the next piece and writes what can be released to {@code out}. */
-    void feed(byte[] utf8, int offset, int length, TextOut out) {
+    void feed(byte[] utf8, int offset, int length, ByteSink out) {
         if (!open) {
             start();
         }
@@ -71,7 +71,7 @@ final class AnswerText {
     }
 
     /** The text is complete: everything left is released to {@code out}. */
-    void end(TextOut out) {
+    void end(ByteSink out) {
         if (!open) {
             return;
         }
@@ -91,7 +91,7 @@ final class AnswerText {
         open = false;
     }
 
-    private void release(boolean finished, TextOut out) {
+    private void release(boolean finished, ByteSink out) {
         if (scan.blocked()) {
             return;
         }
@@ -161,7 +161,7 @@ final class AnswerText {
     }
 
     /** Writes {@code [from, to)} with every complete placeholder in it turned back into its original. */
-    private void copyRestoring(int from, int to, TextOut out) {
+    private void copyRestoring(int from, int to, ByteSink out) {
         Placeholders placeholders = scan.placeholders();
         if (placeholders == null || !placeholders.restorable()) {
             out.write(pending, from - pendingStart, to - from);

@@ -14,7 +14,7 @@ final class AnthropicTexts implements TextPayloads {
 
     private final TextTokens stream = new TextTokens(STREAM_PATHS, SCALARS, null);
     private final TextTokens whole = new TextTokens(WHOLE_PATHS, new String[0], null);
-    private final TextOut released = new TextOut();
+    private final ByteSink released = new ByteSink();
     private final ByteSink extraJson = new ByteSink();
     private AnswerScan scan;
     private boolean wholeBody;

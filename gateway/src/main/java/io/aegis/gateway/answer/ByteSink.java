@@ -1,9 +1,11 @@
 package io.aegis.gateway.answer;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** A growable byte array the rewritten answer is assembled in before it goes into a buffer. Reused. */
+/**
+ * A growable byte array an answer is assembled in: the rewritten answer before it goes into a
+ * buffer, and the released text before it is written into the provider's JSON. Reused.
+ */
 final class ByteSink {
     private byte[] bytes = new byte[1024];
     private int length;
@@ -31,9 +33,12 @@ final class ByteSink {
         bytes[length++] = (byte) b;
     }
 
+    /** Writes ASCII text (placeholders, names, numbers) without encoding it into a new array. */
     void writeAscii(String text) {
-        byte[] ascii = text.getBytes(StandardCharsets.US_ASCII);
-        write(ascii, 0, ascii.length);
+        ensure(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            bytes[length++] = (byte) text.charAt(i);
+        }
     }
 
     void writeInt(long value) {

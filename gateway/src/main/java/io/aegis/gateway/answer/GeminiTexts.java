@@ -11,7 +11,7 @@ final class GeminiTexts implements TextPayloads {
     private static final String[] FINISH = {"candidates", TextTokens.ARRAY, "finishReason"};
 
     private final TextTokens tokens = new TextTokens(PATHS, new String[0], FINISH);
-    private final TextOut released = new TextOut();
+    private final ByteSink released = new ByteSink();
     private final ByteSink extraJson = new ByteSink();
     private AnswerScan scan;
     private boolean wholeBody;

@@ -208,13 +208,8 @@ public final class ChatRequestTranslator {
                 }
                 case "assistant" -> {
                     ArrayNode blocks = turn(messages, "assistant", "content");
-                    if (!message.path("content").isNull() && !message.path("content").isMissingNode()) {
-                        for (JsonNode part : contentParts(message, role)) {
-                            String text = part.path("text").asText("");
-                            if (!text.isEmpty()) {
-                                blocks.addObject().put("type", "text").put("text", text);
-                            }
-                        }
+                    for (String text : assistantTexts(message)) {
+                        blocks.addObject().put("type", "text").put("text", text);
                     }
                     for (JsonNode toolCall : message.path("tool_calls")) {
                         String id = toolCall.path("id").asText();
@@ -375,13 +370,8 @@ public final class ChatRequestTranslator {
                 }
                 case "assistant" -> {
                     ArrayNode parts = turn(contents, "model", "parts");
-                    if (!message.path("content").isNull() && !message.path("content").isMissingNode()) {
-                        for (JsonNode part : contentParts(message, role)) {
-                            String text = part.path("text").asText("");
-                            if (!text.isEmpty()) {
-                                parts.addObject().put("text", text);
-                            }
-                        }
+                    for (String text : assistantTexts(message)) {
+                        parts.addObject().put("text", text);
                     }
                     for (JsonNode toolCall : message.path("tool_calls")) {
                         String name = toolCall.path("function").path("name").asText();
@@ -524,6 +514,20 @@ public final class ChatRequestTranslator {
     }
 
     // ---- Shared ----
+
+    /** The non-empty texts of an assistant message; its content is null when it only calls tools. */
+    private static java.util.List<String> assistantTexts(JsonNode message) throws Problem {
+        java.util.List<String> texts = new java.util.ArrayList<>();
+        if (!message.path("content").isNull() && !message.path("content").isMissingNode()) {
+            for (JsonNode part : contentParts(message, "assistant")) {
+                String text = part.path("text").asText("");
+                if (!text.isEmpty()) {
+                    texts.add(text);
+                }
+            }
+        }
+        return texts;
+    }
 
     /** A message's content as parts: a string is one text part. */
     private static Iterable<JsonNode> contentParts(JsonNode message, String role) throws Problem {

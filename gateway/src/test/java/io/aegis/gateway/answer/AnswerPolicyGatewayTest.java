@@ -58,16 +58,6 @@ class AnswerPolicyGatewayTest {
         return text.toString();
     }
 
-    private static String geminiText(Iterable<JsonNode> chunks) {
-        StringBuilder text = new StringBuilder();
-        for (JsonNode chunk : chunks) {
-            for (JsonNode part : chunk.path("candidates").path(0).path("content").path("parts")) {
-                text.append(part.path("text").asText());
-            }
-        }
-        return text.toString();
-    }
-
     @Test
     void theRequestsPlaceholdersComeBackAsTheOriginalsWholeAndStreamed() throws IOException {
         RawHttp.Response whole = send("/v1/messages", ACME, anthropic("mail jane@example.com or bob@example.org", false));
@@ -134,19 +124,19 @@ class AnswerPolicyGatewayTest {
                 chunks.add(JSON.readTree(line.substring(6)));
             }
         }
-        assertEquals(expected, geminiText(chunks));
+        assertEquals(expected, AnswerRewriterTest.geminiText(chunks));
         assertTrue(chunks.get(chunks.size() - 1).has("usageMetadata"), "usage stays in the last chunk");
         assertEquals(Map.of("PHONE", 1), gateway.nextCompleted().answerPii());
 
         RawHttp.Response array = send("/v1beta/models/gemini-2.5-flash:streamGenerateContent", ACME_GEMINI,
                 gemini(prompt));
         assertEquals(200, array.status());
-        assertEquals(expected, geminiText(JSON.readTree(array.body())));
+        assertEquals(expected, AnswerRewriterTest.geminiText(JSON.readTree(array.body())));
         gateway.nextCompleted();
 
         RawHttp.Response whole = send("/v1beta/models/gemini-2.5-flash:generateContent", ACME_GEMINI, gemini(prompt));
         assertEquals(200, whole.status());
-        assertEquals(expected, geminiText(java.util.List.of(JSON.readTree(whole.body()))));
+        assertEquals(expected, AnswerRewriterTest.geminiText(java.util.List.of(JSON.readTree(whole.body()))));
         assertEquals(1, gateway.nextCompleted().restored());
     }
 

@@ -250,7 +250,8 @@ class AnswerRewriterTest {
         return s.append("]").toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String geminiText(JsonNode chunks) {
+    /** The candidate's text across Gemini chunks (also read by {@link AnswerPolicyGatewayTest}). */
+    static String geminiText(Iterable<JsonNode> chunks) {
         StringBuilder text = new StringBuilder();
         for (JsonNode chunk : chunks) {
             for (JsonNode part : chunk.path("candidates").path(0).path("content").path("parts")) {
